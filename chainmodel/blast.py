@@ -1,0 +1,162 @@
+"""Blast radius: what the compromise of one party, device, copy or asset exposes.
+
+For the compromised element: the data exposed per accountable principal with subject
+counts and sensitive categories, the consignment chains it sits in, and the reporting
+duties the exposure triggers (a consignee notifies its consignor, up the chain; each
+accountable party reports to the regulator when the rules require it, and notifies the
+people concerned), each with the rule it comes from.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> found = blast_radius(view, "https://example.org/chainmodel/case-a#laptop")
+>>> found.exposure.subjects, dict(found.exposure.per_principal)["https://example.org/chainmodel/case-a#resonac"]
+(181674, 5747)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UnknownReference
+from .exposure import Exposure, exposure
+from .namespace import RULE
+from .views import ChainView
+
+__all__ = ["Notification", "Blast", "blast_radius", "blast_rank", "REPORTING_THRESHOLD"]
+
+REPORTING_THRESHOLD = 1000
+"""Enforcement Rules Art. 7(iv): a breach of more than this many people must be reported."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A reporting duty: who must notify whom, why, and the rule it comes from."""
+
+    sender: str
+    recipient: str
+    rule: str
+    because: str
+
+
+@dataclass(frozen=True)
+class Blast:
+    element: str
+    kind: str
+    holders: tuple[str, ...]
+    exposure: Exposure
+    chains: tuple[tuple[str, ...], ...]
+    notifications: tuple[Notification, ...]
+    principals: tuple[str, ...]
+
+
+def _element_kind(view: ChainView, iri: str) -> str:
+    for kind, table in (("party", view.parties), ("device", view.devices), ("copy", view.copies), ("asset", view.assets)):
+        if iri in table:
+            return kind
+    raise UnknownReference(f"{iri} is not a party, device, copy or data asset in the model")
+
+
+def _members(view: ChainView, party: str) -> set[str]:
+    """A party and, for an organisation, every capacity it acts in."""
+    return {party} | {p.iri for p in view.parties.values() if p.organisation == party}
+
+
+def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[str]]:
+    """(assets exposed, parties holding them) for a compromised element."""
+    if kind == "asset":
+        holders = {view.holder_of(c) for c in view.copies.values() if c.asset == iri}
+        return {iri}, {h for h in holders if h}
+    if kind == "copy":
+        copy = view.copies[iri]
+        holder = view.holder_of(copy)
+        return ({copy.asset} if copy.asset else set()), ({holder} if holder else set())
+    if kind == "device":
+        assets = {c.asset for c in view.copies.values() if c.device == iri and c.asset}
+        holder = view.devices[iri].holder
+        return assets, ({holder} if holder else set())
+    members = _members(view, iri)
+    assets = {c.asset for c in view.copies.values() if c.asset and view.holder_of(c) in members}
+    assets |= {a for h in view.handoffs.values() if h.is_data and h.receiver in members for a in h.carries}
+    assets |= {a for c in view.consignments.values() if c.consignee in members for a in c.data}
+    assets |= {a.iri for a in view.assets.values() if set(a.controllers) & members}
+    personal = {a for a in assets if a in view.assets and not view.assets[a].anonymised}
+    return personal, members
+
+
+def _chains_up(view: ChainView, consignment: str) -> list[str]:
+    chain = [consignment]
+    while view.consignments[chain[0]].parents:
+        parent = sorted(view.consignments[chain[0]].parents)[0]
+        if parent in chain or parent not in view.consignments:
+            break
+        chain.insert(0, parent)
+    return chain
+
+
+def blast_radius(view: ChainView, element: str) -> Blast:
+    """What the compromise of ``element`` (party, device, copy or asset) exposes."""
+    kind = _element_kind(view, element)
+    assets, holders = _held_assets(view, element, kind)
+    found = exposure(view, assets)
+    relevant = [c for c in view.consignments.values()
+                if c.consignee in holders or (kind == "asset" and element in c.data)]
+    chains = sorted({tuple(_chains_up(view, c.iri)) for c in relevant})
+    principals = sorted({p for item in found.assets for p in item.controllers}
+                        | {p for p, count in found.per_principal if count > 0})
+    notifications: list[Notification] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(sender: str, recipient: str, rule: str, because: str) -> None:
+        if (sender, recipient) not in seen and sender != recipient:
+            seen.add((sender, recipient))
+            notifications.append(Notification(sender, recipient, str(RULE[rule]), because))
+
+    for chain in chains:
+        for iri in reversed(chain):
+            consignment = view.consignments[iri]
+            add(consignment.consignee, consignment.consignor, "consignee-notifies-consignor",
+                "a consignee tells the party that consigned to it, which stays accountable")
+    regulators = sorted(p.iri for p in view.parties.values() if "regulator" in p.roles)
+    counts = dict(found.per_principal)
+    for principal in principals:
+        own = [item for item in found.assets
+               if principal in item.controllers or dict(item.per_principal).get(principal, 0) > 0]
+        sensitive = any(item.sensitive for item in own)
+        people = counts.get(principal)
+        if people is None:
+            people = sum(item.subjects or 0 for item in own if principal in item.controllers)
+        reasons = []
+        if sensitive:
+            reasons.append("special-care (sensitive) personal information is involved")
+        if people > REPORTING_THRESHOLD:
+            reasons.append(f"more than {REPORTING_THRESHOLD:,} people ({people:,})")
+        if not reasons or people == 0:
+            continue
+        for regulator in regulators:
+            add(principal, regulator, "principal-reports-to-regulator", "; ".join(reasons))
+        subjects = sorted({s for item in own for s in view.assets[item.asset].subjects})
+        for group in subjects:
+            add(principal, group, "principal-notifies-subjects", "; ".join(reasons))
+    return Blast(
+        element=element,
+        kind=kind,
+        holders=tuple(sorted(holders)),
+        exposure=found,
+        chains=tuple(chains),
+        notifications=tuple(notifications),
+        principals=tuple(principals),
+    )
+
+
+def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
+    """Parties and devices whose compromise exposes the most, across all principals."""
+    candidates = [p for p in view.parties if "regulator" not in view.parties[p].roles
+                  and "data-subjects" not in view.parties[p].roles]
+    candidates += list(view.devices)
+    results = [blast_radius(view, iri) for iri in sorted(candidates)]
+    results = [r for r in results if r.exposure.assets]
+    results.sort(key=lambda r: (r.exposure.rank_key, -len(r.principals), r.element))
+    return results[:limit] if limit else results

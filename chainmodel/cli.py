@@ -1,0 +1,231 @@
+"""The ``chainmodel`` command line: a thin shell over the Python API.
+
+Each command loads the model (all or nothing), runs one analysis, and prints text or
+JSON. Exit codes: 0 success (for ``validate``: conforms); 1 ``validate`` found errors;
+2 the input or an argument cannot be read or used; 3 a query ran out of time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from . import __version__
+from .errors import ChainModelError
+from .model import ChainModel, load_model
+from .safety import forbid_network
+from .views import ChainView, chain_view
+
+__all__ = ["main", "cli"]
+
+EPILOG = """\b
+Exit codes: 0 success (validate: the model conforms), 1 validate found
+error-severity findings, 2 the input or an argument cannot be read or used
+(the message names the file, line or IRI), 3 a query ran past its time limit.
+MODEL is any number of files or folders: Turtle (.ttl), TriG (.trig),
+N-Triples (.nt), N-Quads (.nq), JSON-LD (.jsonld, .json), RDF/XML (.rdf, .owl,
+.xml). chainmodel never fetches anything and never modifies an input file.
+"""
+
+model_argument = click.argument("model", nargs=-1, required=True, type=click.Path(path_type=Path))
+format_option = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                             show_default=True, help="text for people, json for machines.")
+lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
+                           help="Language of labels and headings.")
+
+
+def _emit(data, output_format: str, render: Callable[[object, str], str], lang: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(data, lang), nl=False)
+
+
+def _load(paths) -> tuple[ChainModel, ChainView]:
+    model = load_model(list(paths))
+    return model, chain_view(model)
+
+
+class ChainModelGroup(click.Group):
+    """Turns chainmodel errors into a one-line message and the documented exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ChainModelError as error:
+            click.echo(f"chainmodel: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=ChainModelGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chainmodel")
+def cli() -> None:
+    """Model outsourcing chains of personal data as RDF and find what fails in them.
+
+    \b
+    Start with the bundled founding cases:
+      chainmodel describe examples/case-b-optout
+      chainmodel trace examples/case-b-optout --duty "accepting and reporting opt-out requests"
+      chainmodel leaks examples/case-a-laptop
+    """
+    forbid_network()
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@format_option
+@lang_option
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
+def validate(model, output_format, lang, no_shacl):
+    """Check MODEL against the shapes and the chain rules, citing each rule's legal source.
+
+    Structural rules: a re-consignment's consignor is its parent's consignee; no
+    consignment cycles; every reference resolves. Legal rules: re-consignment without
+    recorded approval (PPC General Guidelines 3-4-4), data without a basis, data kept past
+    a consignment's end, sensitive data on an unprotected portable device, hand-offs with
+    no acknowledgement. Exit 1 when any finding has error severity.
+    """
+    from .serialise import finding_json
+    from .text import findings_text
+    from .validate import conforms, validate as run_validate
+
+    _, view = _load(model)
+    findings = run_validate(view, shacl=not no_shacl)
+    data = [finding_json(view, f) for f in findings]
+    _emit(data if output_format == "json" else data, output_format, findings_text, lang)
+    sys.exit(0 if conforms(findings) else 1)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--duty", "duties", multiple=True,
+              help="IRI, prefixed name (cm:..., ex:...) or unambiguous label (English or Japanese). Repeatable; all duties when omitted.")
+@click.option("--principal", help="Keep only chains that start at this party (IRI, prefixed name or label).")
+@format_option
+@lang_option
+def trace(model, duties, principal, output_format, lang):
+    """Every responsibility chain of a duty: accountable party -> ... -> performer.
+
+    For each chain: the consignments with their derived tiers and approval, the party
+    at each end, and every supervisor on the way. Flags a duty entrusted through more
+    than one chain, and one whose chains reach nobody who performs it.
+    """
+    from .serialise import trace_json
+    from .text import trace_text
+    from .trace import trace_duty
+
+    chain_model, view = _load(model)
+    wanted = [chain_model.resolve(d, among=view.duties, what="duty") for d in duties] or sorted(view.duties)
+    party = chain_model.resolve(principal, among=view.parties, what="party") if principal else None
+    data = [trace_json(view, trace_duty(view, duty, party)) for duty in wanted]
+    _emit(data, output_format, trace_text, lang)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@format_option
+@lang_option
+def describe(model, output_format, lang):
+    """Summarise MODEL so it can be checked against its sources.
+
+    Parties by capacity, consignments by derived tier, duties with their IRIs, data
+    assets with subject counts and sensitive categories, copies, controls and events.
+    """
+    from .describe import describe as run_describe
+    from .serialise import describe_json
+    from .text import describe_text
+
+    _, view = _load(model)
+    _emit(describe_json(view, run_describe(view)), output_format, describe_text, lang)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--duty", help="Only failures in harms this duty takes part in.")
+@format_option
+@lang_option
+def leaks(model, duty, output_format, lang):
+    """Every single failure that on its own lets personal data leak, most exposed first.
+
+    For each: the element and its failure modes, who operates it, who is accountable,
+    the leak path flow by flow, the parties reached, the subjects and sensitive
+    categories exposed, and the controls that exist but do not catch it, with why.
+    """
+    from .leaks import single_points_of_failure
+    from .serialise import leak_json
+    from .text import leaks_text
+
+    chain_model, view = _load(model)
+    duty_iri = chain_model.resolve(duty, among=view.duties, what="duty") if duty else None
+    data = [leak_json(view, leak) for leak in single_points_of_failure(view, duty_iri)]
+    _emit(data, output_format, leaks_text, lang)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--order", type=click.IntRange(1, 4), default=2, show_default=True,
+              help="Largest cut set to list (1 = single points of failure).")
+@click.option("--duty", help="Only harms this duty takes part in.")
+@format_option
+@lang_option
+def cutsets(model, order, duty, output_format, lang):
+    """Minimal cut sets of element and control failures, per guarded flow and protected asset.
+
+    A cut set is a set of failures that together cause a harm; minimal when no part of
+    it does. Order 1 are the single points of failure; an independent check that
+    catches a failure in time raises it to order 2.
+    """
+    from .cutsets import minimal_cut_sets
+    from .failures import harms
+    from .serialise import cutsets_json
+    from .text import cutsets_text
+
+    chain_model, view = _load(model)
+    duty_iri = chain_model.resolve(duty, among=view.duties, what="duty") if duty else None
+    data = [cutsets_json(view, harm, minimal_cut_sets(harm, order)) for harm in harms(view)
+            if duty_iri is None or duty_iri in harm.duties]
+    _emit(data, output_format, cutsets_text, lang)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--element", "-e", help="The compromised party, device, copy or data asset (IRI, prefixed name or label).")
+@click.option("--rank", is_flag=True, help="Rank every party and device by what its compromise exposes.")
+@click.option("--top", type=int, default=None, help="With --rank: show only the first N.")
+@format_option
+@lang_option
+def blast(model, element, rank, top, output_format, lang):
+    """What the compromise of one party, device or asset exposes, and who must report it.
+
+    Data exposed per accountable principal (subject counts, sensitive categories), the
+    consignment chains the element sits in, and the reporting duties the exposure
+    triggers (a consignee notifies its consignor; the accountable party reports to the
+    regulator under APPI Art. 26), each with its rule. --rank lists the elements whose
+    compromise exposes the most across all principals (concentration risk).
+    """
+    from .blast import blast_radius, blast_rank
+    from .serialise import blast_json
+    from .text import blast_text
+
+    if bool(element) == bool(rank):
+        raise click.UsageError("give either --element ELEMENT or --rank")
+    chain_model, view = _load(model)
+    if rank:
+        results = blast_rank(view, top)
+    else:
+        candidates = set(view.parties) | set(view.devices) | set(view.copies) | set(view.assets)
+        results = [blast_radius(view, chain_model.resolve(element, among=candidates, what="party, device or asset"))]
+    _emit([blast_json(view, r) for r in results], output_format, blast_text, lang)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="chainmodel")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,94 @@
+"""Minimal cut sets of each harm, from its reliability graph, by dominators.
+
+A cut set is a set of failure events that together cause the harm; it is minimal when no
+smaller part of it does. Order 1 cut sets are the single points of failure. Level by
+level: the events whose node dominates T (every S-T path passes through it) in the graph
+left after removing a smaller non-cut set extend that set to a cut. Events drawn at several
+places (a control covering several elements, a duty with several performers) are checked
+directly. ``tests/test_cutsets.py`` compares the result with brute-force enumeration.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> from chainmodel.failures import harms
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> laptop = harms(view)[0]
+>>> minimal_cut_sets(laptop, order=2)
+[('https://example.org/chainmodel/case-a#laptop',)]
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+
+from .failures import SINK, SOURCE, Harm, harm_occurs
+
+__all__ = ["minimal_cut_sets", "single_points"]
+
+
+def _dominating_events(harm: Harm, removed_events: frozenset[str]) -> set[str]:
+    """Events that, added to ``removed_events`` (a non-cut set), cut S from T."""
+    removed_nodes = {node for event in removed_events for node in harm.event_nodes.get(event, ())}
+    graph = nx.restricted_view(harm.graph, removed_nodes, []) if removed_nodes else harm.graph
+    dominators = nx.immediate_dominators(graph, SOURCE)
+    chain: set = set()
+    node = SINK
+    while node != SOURCE:
+        node = dominators[node]
+        chain.add(node)
+    found: set[str] = set()
+    for event, nodes in harm.event_nodes.items():
+        if event in removed_events:
+            continue
+        if len(nodes) == 1:
+            if nodes[0] in chain:
+                found.add(event)
+        elif harm_occurs(harm, removed_events | {event}):
+            found.add(event)
+    return found
+
+
+def minimal_cut_sets(harm: Harm, order: int = 2) -> list[tuple[str, ...]]:
+    """Every minimal cut set of the harm with at most ``order`` events, sorted.
+
+    ``[()]`` means the harm happens with no failure at all (the model cannot prevent it).
+    """
+    if order < 1:
+        raise ValueError("order must be at least 1")
+    if harm_occurs(harm, frozenset()):
+        return [()]
+    cuts: set[frozenset[str]] = set()
+    level: list[frozenset[str]] = [frozenset()]
+    for size in range(1, order + 1):
+        next_level: set[frozenset[str]] = set()
+        for base in level:
+            for event in _dominating_events(harm, base):
+                candidate = base | {event}
+                if all(frozenset(part) not in cuts and not _contains_cut(frozenset(part), cuts)
+                       for part in combinations(sorted(candidate), size - 1)):
+                    cuts.add(candidate)
+        if size == order:
+            break
+        # extend every non-cut set of this size by one more event
+        events = harm.events
+        for base in level:
+            for event in events:
+                if event in base:
+                    continue
+                candidate = base | {event}
+                if len(candidate) == size and not _contains_cut(candidate, cuts):
+                    next_level.add(candidate)
+        level = sorted(next_level, key=sorted)
+    return sorted((tuple(sorted(cut)) for cut in cuts), key=lambda cut: (len(cut), cut))
+
+
+def _contains_cut(candidate: frozenset[str], cuts: set[frozenset[str]]) -> bool:
+    return any(cut <= candidate for cut in cuts)
+
+
+def single_points(harm: Harm) -> list[str]:
+    """The events that cause the harm on their own (order 1 cut sets)."""
+    return [cut[0] for cut in minimal_cut_sets(harm, order=1) if len(cut) == 1]

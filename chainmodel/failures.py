@@ -1,0 +1,414 @@
+"""Failure elements, harms, and the reliability graph of each harm.
+
+A *harm* is personal data reaching a party that must not have it:
+
+* a guarded provision carries protected data because its guard duty failed (case B: the
+  opt-out exclusion), and the data flows on to every party downstream;
+* a device holding copies is lost or stolen (case A: the laptop), or a copy is copied;
+* a data provision is sent to the wrong party.
+
+Each harm gets its own small two-terminal graph ``S -> ... -> T``: the harm is averted while
+a path of working nodes joins S to T. Element nodes are *failure events* (a hand-off, a
+duty's task, a copy, a control); plain junction nodes are parties. A control that counts
+against a failure is drawn in parallel with every element it covers, so it shares one
+failure event across all of them. A set of failure events causes the harm exactly when
+removing their nodes cuts S from T.
+
+Whether a control counts is decided here, with its reasons, from the model alone:
+
+* preventive: only with ``cm:rulesOutLeak true``;
+* detective: only against a failure that breaks something (never against an exposure it can
+  only discover afterwards), operated by another organisation than the failed element's
+  operator, telling a party that can still act (at or after the failed element, or the
+  guarded provision's sender or receiver), and detecting within the provision's lead time.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> [harm.kind for harm in harms(view)]
+['device-exposure', 'copy-exposure', 'copy-exposure', 'misdirected-data', 'misdirected-data']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+
+from .namespace import CM
+from .views import ChainView, duration_months
+
+__all__ = [
+    "Element",
+    "ControlVerdict",
+    "Harm",
+    "harms",
+    "elements",
+    "harm_occurs",
+    "SOURCE",
+    "SINK",
+]
+
+SOURCE = ("terminal", "S")
+SINK = ("terminal", "T")
+EXPOSURE_KINDS = ("device-exposure", "copy-exposure", "misdirected-data")
+FINDER = "urn:chainmodel:reached:whoever-finds-or-takes-the-device"
+COPIER = "urn:chainmodel:reached:whoever-copies-the-data"
+UNINTENDED = "urn:chainmodel:reached:an-unintended-recipient"
+
+
+@dataclass(frozen=True, order=True)
+class Element:
+    """A failure event: something in the model that can fail on its own.
+
+    ``kind`` is ``hand-off``, ``task`` (a duty's performance), ``copy``, ``device`` or
+    ``control``;
+    ``operator`` is the party that runs it.
+    """
+
+    iri: str
+    kind: str
+    operators: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ControlVerdict:
+    """Whether a control counts against the failure of one element, and why not."""
+
+    control: str
+    element: str
+    counts: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class Harm:
+    """One way personal data can reach a party that must not have it."""
+
+    key: str
+    kind: str  # guarded-provision, device-exposure, copy-exposure, misdirected-data
+    flow: str | None
+    guard: str | None
+    exposed_assets: tuple[str, ...]
+    reached: tuple[str, ...]
+    downstream: tuple[str, ...]
+    graph: nx.DiGraph
+    event_nodes: dict[str, tuple] = field(default_factory=dict)
+    elements: dict[str, Element] = field(default_factory=dict)
+    verdicts: tuple[ControlVerdict, ...] = ()
+    duties: tuple[str, ...] = ()
+    accountable: tuple[str, ...] = ()
+
+    @cached_property
+    def events(self) -> tuple[str, ...]:
+        """The failure events of this harm, sorted."""
+        return tuple(sorted(self.elements))
+
+
+def _modes_for(view: ChainView, classes: set[str], explicit: tuple[str, ...], effect: str) -> tuple[str, ...]:
+    if explicit:
+        chosen = [m for m in explicit if m in view.failure_modes]
+    else:
+        chosen = [m.iri for m in view.failure_modes.values() if set(m.applies_to) & classes]
+    return tuple(sorted(m for m in chosen if view.failure_modes[m].effect == effect))
+
+
+def _handoff_classes(view: ChainView, iri: str) -> set[str]:
+    return set(view.types.get(iri, ())) | {str(CM.HandOff)}
+
+
+def elements(view: ChainView) -> dict[str, Element]:
+    """Every failure event in the model with the failure modes that apply to it."""
+    found: dict[str, Element] = {}
+    for h in view.handoffs.values():
+        modes = _modes_for(view, _handoff_classes(view, h.iri), h.failure_modes, str(CM.Breaks))
+        modes += _modes_for(view, _handoff_classes(view, h.iri), h.failure_modes, str(CM.Exposes))
+        found[h.iri] = Element(h.iri, "hand-off", (h.sender,) if h.sender else (), tuple(sorted(modes)))
+    for d in view.duties.values():
+        classes = set(view.types.get(d.iri, ())) | {str(CM.Duty)}
+        modes = _modes_for(view, classes, (), str(CM.Breaks))
+        operators = d.performers or ((d.accountable,) if d.accountable else ())
+        found[d.iri] = Element(d.iri, "task", tuple(operators), modes)
+    for c in view.copies.values():
+        classes = set(view.types.get(c.iri, ())) | {str(CM.DataCopy)}
+        modes = _modes_for(view, classes, c.failure_modes, str(CM.Exposes))
+        holder = view.holder_of(c)
+        found[c.iri] = Element(c.iri, "copy", (holder,) if holder else (), modes)
+    for device in view.devices.values():
+        classes = set(view.types.get(device.iri, ())) | {str(CM.Device)}
+        modes = _modes_for(view, classes, (), str(CM.Exposes))
+        found[device.iri] = Element(device.iri, "device", (device.holder,) if device.holder else (), modes)
+    for k in view.controls.values():
+        classes = set(view.types.get(k.iri, ())) | {str(CM.Control)}
+        modes = _modes_for(view, classes, (), str(CM.Breaks))
+        found[k.iri] = Element(k.iri, "control", k.operators, modes)
+    return found
+
+
+# -- harms --------------------------------------------------------------------------------
+
+
+def _lineage(view: ChainView, assets: set[str]) -> set[str]:
+    """Assets that carry what ``assets`` carry: themselves, supersets and derived assets."""
+    result = set(assets)
+    changed = True
+    while changed:
+        changed = False
+        for asset in view.assets.values():
+            if asset.iri in result:
+                continue
+            if set(asset.derived_from) & result:
+                result.add(asset.iri)
+                changed = True
+        for iri in list(result):
+            for parent in view.assets.get(iri, None).subset_of if iri in view.assets else ():
+                if parent not in result:
+                    result.add(parent)
+                    changed = True
+    return result
+
+
+def _downstream(view: ChainView, start_party: str, assets: set[str]) -> tuple[list[str], list[str]]:
+    """Data provisions reached from ``start_party`` carrying any of ``assets`` or their derivations."""
+    lineage = _lineage(view, assets)
+    flows: list[str] = []
+    parties: list[str] = [start_party]
+    frontier = [start_party]
+    while frontier:
+        party = frontier.pop(0)
+        for h in sorted(view.handoffs.values(), key=lambda item: item.iri):
+            if h.is_data and h.sender == party and set(h.carries) & lineage and h.iri not in flows:
+                flows.append(h.iri)
+                if h.receiver and h.receiver not in parties:
+                    parties.append(h.receiver)
+                    frontier.append(h.receiver)
+    return flows, parties
+
+
+def _duty_info_paths(view: ChainView, duty_iri: str) -> tuple[list[str], list[str]]:
+    """Hand-offs that serve a duty, and the parties its information starts from."""
+    serving = sorted(h.iri for h in view.handoffs.values() if duty_iri in h.serves and h.sender and h.receiver)
+    receivers = {view.handoffs[h].receiver for h in serving}
+    origins = sorted({view.handoffs[h].sender for h in serving} - receivers)
+    if not origins:
+        duty = view.duties[duty_iri]
+        origins = sorted(duty.performers or ((duty.accountable,) if duty.accountable else ()))
+    return serving, origins
+
+
+class _GraphBuilder:
+    """Builds one harm's reliability graph, event by event."""
+
+    def __init__(self, all_elements: dict[str, Element]):
+        self.graph = nx.DiGraph()
+        self.graph.add_node(SOURCE)
+        self.graph.add_node(SINK)
+        self.all_elements = all_elements
+        self.event_nodes: dict[str, list[tuple]] = {}
+        self.placed: list[tuple[str, tuple, tuple]] = []  # (event, tail, head)
+
+    def place(self, event: str, tail: tuple, head: tuple) -> None:
+        node = ("event", event, len(self.event_nodes.get(event, [])), tail, head)
+        self.graph.add_edge(tail, node)
+        self.graph.add_edge(node, head)
+        self.event_nodes.setdefault(event, []).append(node)
+        self.placed.append((event, tail, head))
+
+
+def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act: set[str],
+                      lead_time: str | None) -> list[ControlVerdict]:
+    verdicts = []
+    element_orgs = {view.org(p) for p in element.operators}
+    targets = {element.iri}
+    if element.kind == "copy":
+        copy = view.copies[element.iri]
+        if copy.device:
+            targets.add(copy.device)
+    for control in sorted(view.controls.values(), key=lambda c: c.iri):
+        if not set(control.covers) & targets:
+            continue
+        reasons: list[str] = []
+        if harm_kind in EXPOSURE_KINDS:
+            if control.kind != "preventive":
+                reasons.append("detects only after the data has left: a detective control cannot stop an exposure")
+            elif control.rules_out_leak is not True:
+                limitation = "; ".join(text for lang, text in control.limitation if lang in ("en", ""))
+                reasons.append("does not rule a leak out (cm:rulesOutLeak is not true)" + (f": {limitation}" if limitation else ""))
+        else:
+            operator_orgs = {view.org(p) for p in control.operators}
+            if not operator_orgs - element_orgs:
+                reasons.append("not independent: operated by the same organisation that operates the element it checks")
+            if control.kind == "preventive":
+                if control.rules_out_leak is not True:
+                    reasons.append("a preventive control counts only when it rules the failure out (cm:rulesOutLeak true)")
+            else:
+                if not {view.org(p) for p in control.notifies} & can_act:
+                    reasons.append("tells no party that can still act before the guarded provision")
+                latency, window = duration_months(control.latency), duration_months(lead_time)
+                if latency is None or window is None:
+                    reasons.append("timing unknown: state cm:detectionLatency on the control and cm:leadTime on the guarded provision")
+                elif latency > window:
+                    reasons.append(
+                        f"too late: detects within {control.latency}, but the guarded provision follows within {lead_time}"
+                    )
+        verdicts.append(ControlVerdict(control.iri, element.iri, not reasons, tuple(reasons)))
+    return verdicts
+
+
+def _attach_controls(view: ChainView, builder: _GraphBuilder, harm_kind: str, can_act_after: dict,
+                     lead_time: str | None) -> list[ControlVerdict]:
+    verdicts: list[ControlVerdict] = []
+    for event, tail, head in list(builder.placed):
+        element = builder.all_elements[event]
+        if element.kind == "control":
+            continue
+        for verdict in _control_verdicts(view, harm_kind, element, can_act_after.get(event, set()), lead_time):
+            verdicts.append(verdict)
+            if verdict.counts:
+                builder.place(verdict.control, tail, head)
+    return verdicts
+
+
+def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: str, guard_iri: str) -> Harm | None:
+    flow = view.handoffs[flow_iri]
+    guard = view.duties.get(guard_iri)
+    if guard is None or not flow.receiver:
+        return None
+    builder = _GraphBuilder(all_elements)
+    guard_performers = guard.performers or ((guard.accountable,) if guard.accountable else ())
+    stage_in: tuple = SOURCE
+    can_act_after: dict[str, set[str]] = {}
+    late_orgs = {view.org(p) for p in guard_performers} | {view.org(flow.sender), view.org(flow.receiver)}
+    for needed in guard.needs:
+        if needed not in view.duties:
+            continue
+        serving, origins = _duty_info_paths(view, needed)
+        duty = view.duties[needed]
+        performers = set(duty.performers or ((duty.accountable,) if duty.accountable else ()))
+        info = nx.DiGraph()
+
+        def node_in(party: str) -> tuple:
+            return ("in", needed, party) if party in performers else ("at", needed, party)
+
+        def node_out(party: str) -> tuple:
+            return ("out", needed, party) if party in performers else ("at", needed, party)
+
+        for origin in origins:
+            builder.graph.add_edge(stage_in, node_in(origin))
+        for performer in sorted(performers):
+            builder.place(needed, node_in(performer), node_out(performer))
+            info.add_edge(("in", performer), ("out", performer))
+        for h in serving:
+            handoff = view.handoffs[h]
+            builder.place(h, node_out(handoff.sender), node_in(handoff.receiver))
+            info.add_edge(handoff.sender, handoff.receiver)
+        stage_out = ("stage", needed)
+        for performer in guard_performers:
+            builder.graph.add_edge(node_out(performer), stage_out)
+        # parties at or after each event's head, for "can still act"
+        party_graph = nx.DiGraph()
+        for h in serving:
+            party_graph.add_edge(view.handoffs[h].sender, view.handoffs[h].receiver)
+        for event, tail, head in builder.placed:
+            if event in can_act_after:
+                continue
+            head_party = head[2] if len(head) == 3 and head[0] in ("in", "out", "at") else None
+            reach = {head_party} if head_party else set()
+            if head_party in party_graph:
+                reach |= nx.descendants(party_graph, head_party)
+            can_act_after[event] = {view.org(p) for p in reach} | late_orgs
+        stage_in = stage_out
+    if not guard_performers:
+        return None
+    builder.place(guard_iri, stage_in, SINK)
+    can_act_after.setdefault(guard_iri, late_orgs)
+    verdicts = _attach_controls(view, builder, "guarded-provision", can_act_after, flow.lead_time)
+    protected = set(guard.protects)
+    flows, parties = _downstream(view, flow.receiver, set(flow.carries) | protected)
+    accountable = {guard.accountable} if guard.accountable else set()
+    for asset in protected:
+        accountable |= set(view.assets[asset].controllers) if asset in view.assets else set()
+    return Harm(
+        key=f"{flow_iri}|{guard_iri}",
+        kind="guarded-provision",
+        flow=flow_iri,
+        guard=guard_iri,
+        exposed_assets=tuple(sorted(protected)),
+        reached=tuple(parties),
+        downstream=tuple([flow_iri] + flows),
+        graph=builder.graph,
+        event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
+        elements={event: all_elements[event] for event in builder.event_nodes},
+        verdicts=tuple(verdicts),
+        duties=tuple(sorted({guard_iri, *guard.needs})),
+        accountable=tuple(sorted(accountable)),
+    )
+
+
+def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: Element, kind: str,
+                   assets: tuple[str, ...], reached: str) -> Harm:
+    builder = _GraphBuilder(all_elements)
+    builder.place(element.iri, SOURCE, SINK)
+    verdicts = _attach_controls(view, builder, kind, {}, None)
+    accountable = set()
+    for asset in assets:
+        accountable |= set(view.assets[asset].controllers) | {p for p, _ in view.assets[asset].counts}
+    duties = {d for c in view.consignments.values() if c.data & set(assets) for d in c.duties}
+    return Harm(
+        key=element.iri,
+        kind=kind,
+        flow=element.iri if kind == "misdirected-data" else None,
+        guard=None,
+        exposed_assets=assets,
+        reached=(reached,),
+        downstream=(),
+        graph=builder.graph,
+        event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
+        elements={event: all_elements[event] for event in builder.event_nodes},
+        verdicts=tuple(verdicts),
+        duties=tuple(sorted(duties)),
+        accountable=tuple(sorted(accountable)),
+    )
+
+
+def harms(view: ChainView) -> list[Harm]:
+    """Every harm the model allows, each with its own small reliability graph, sorted."""
+    all_elements = elements(view)
+    found: list[Harm] = []
+    for flow in sorted(view.handoffs.values(), key=lambda h: h.iri):
+        if flow.is_data:
+            for guard in flow.guarded_by:
+                harm = _guarded_harm(view, all_elements, flow.iri, guard)
+                if harm is not None:
+                    found.append(harm)
+    for device in sorted(view.devices.values(), key=lambda d: d.iri):
+        element = all_elements[device.iri]
+        held = sorted({c.asset for c in view.copies.values() if c.device == device.iri and c.asset in view.assets
+                       and not view.assets[c.asset].anonymised})
+        if element.modes and held:
+            found.append(_exposure_harm(view, all_elements, element, "device-exposure", tuple(held), FINDER))
+    for copy in sorted(view.copies.values(), key=lambda c: c.iri):
+        element = all_elements[copy.iri]
+        if element.modes and copy.asset in view.assets and not view.assets[copy.asset].anonymised:
+            found.append(_exposure_harm(view, all_elements, element, "copy-exposure", (copy.asset,), COPIER))
+    for flow in sorted(view.handoffs.values(), key=lambda h: h.iri):
+        element = all_elements[flow.iri]
+        exposes = [m for m in element.modes if view.failure_modes[m].effect == str(CM.Exposes)]
+        personal = tuple(a for a in flow.carries if a in view.assets and not view.assets[a].anonymised)
+        if flow.is_data and exposes and personal:
+            found.append(_exposure_harm(view, all_elements, element, "misdirected-data", personal, UNINTENDED))
+    order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
+    return sorted(found, key=lambda harm: (order[harm.kind], harm.key))
+
+
+def harm_occurs(harm: Harm, failed: set[str] | frozenset[str]) -> bool:
+    """True when the failure events in ``failed`` together cut the harm's S from its T."""
+    removed = {node for event in failed for node in harm.event_nodes.get(event, ())}
+    if not removed:
+        return not nx.has_path(harm.graph, SOURCE, SINK)
+    view = nx.restricted_view(harm.graph, removed, [])
+    return not nx.has_path(view, SOURCE, SINK)

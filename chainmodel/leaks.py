@@ -1,0 +1,140 @@
+"""Single points of failure: failures that on their own let personal data leak through.
+
+For every harm (see :mod:`chainmodel.failures`) the order-1 cut sets are the single
+points of failure. Each is reported with the element and its failure modes, who operates
+it, who is accountable, the leak path flow by flow, the parties reached, what is exposed,
+and the controls that exist but do not catch it in time, with why.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> top = single_points_of_failure(view)[0]
+>>> top.element, top.exposure.subjects
+('https://example.org/chainmodel/case-a#laptop', 181674)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .cutsets import single_points
+from .exposure import Exposure, exposure
+from .failures import EXPOSURE_KINDS, SINK, ControlVerdict, Harm, harms
+from .namespace import CM
+from .views import ChainView
+
+__all__ = ["Step", "Leak", "single_points_of_failure", "leak_for"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a leak path: an element, who it goes from and to, and what it does."""
+
+    element: str
+    kind: str
+    sender: str | None
+    receiver: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class Leak:
+    element: str
+    element_kind: str
+    modes: tuple[str, ...]
+    operators: tuple[str, ...]
+    accountable: tuple[str, ...]
+    harm_kind: str
+    flow: str | None
+    guard: str | None
+    path: tuple[Step, ...]
+    reached: tuple[str, ...]
+    exposure: Exposure
+    uncaught_by: tuple[ControlVerdict, ...]
+    duties: tuple[str, ...]
+
+
+def _step_for(view: ChainView, event: str, role: str) -> Step:
+    if event in view.handoffs:
+        h = view.handoffs[event]
+        return Step(event, h.kind, h.sender, h.receiver, role)
+    if event in view.duties:
+        duty = view.duties[event]
+        performer = (duty.performers or ((duty.accountable,) if duty.accountable else (None,)))[0]
+        return Step(event, "task", performer, None, role)
+    if event in view.devices:
+        return Step(event, "device", view.devices[event].holder, None, role)
+    if event in view.copies:
+        return Step(event, "copy", view.holder_of(view.copies[event]), None, role)
+    return Step(event, "control", None, None, role)
+
+
+def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
+    steps = [_step_for(view, event, "fails")]
+    if harm.kind in EXPOSURE_KINDS:
+        reached = harm.reached[0]
+        steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes the data it holds or carries"))
+        return tuple(steps)
+    graph = harm.graph
+    controls = {n for e, nodes in harm.event_nodes.items() if harm.elements[e].kind == "control" for n in nodes}
+    plain = nx.restricted_view(graph, controls, []) if controls else graph
+    start = harm.event_nodes[event][0]
+    try:
+        nodes = nx.shortest_path(plain, start, SINK)
+    except nx.NetworkXNoPath:
+        nodes = [start]
+    for node in nodes[1:]:
+        if node[0] == "event":
+            later = node[1]
+            role = ("cannot be performed correctly" if later in view.duties else "passes the failure on")
+            steps.append(_step_for(view, later, role))
+    for position, flow in enumerate(harm.downstream):
+        h = view.handoffs[flow]
+        role = "carries the protected data" if position == 0 else "carries it on"
+        steps.append(Step(flow, h.kind, h.sender, h.receiver, role))
+    return tuple(steps)
+
+
+def leak_for(view: ChainView, harm: Harm, event: str) -> Leak:
+    """The full report of one failure event that causes ``harm`` on its own."""
+    element = harm.elements[event]
+    effect = str(CM.Exposes) if harm.kind in EXPOSURE_KINDS else str(CM.Breaks)
+    modes = tuple(m for m in element.modes if view.failure_modes[m].effect == effect)
+    return Leak(
+        element=event,
+        element_kind=element.kind,
+        modes=modes,
+        operators=element.operators,
+        accountable=harm.accountable,
+        harm_kind=harm.kind,
+        flow=harm.flow,
+        guard=harm.guard,
+        path=_path(view, harm, event),
+        reached=tuple(r for r in harm.reached if harm.kind in EXPOSURE_KINDS or r != view.handoffs[harm.flow].sender),
+        exposure=exposure(view, harm.exposed_assets),
+        uncaught_by=tuple(v for v in harm.verdicts if v.element == event and not v.counts),
+        duties=harm.duties,
+    )
+
+
+def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[Leak]:
+    """Every single failure that leaks through, most exposed first.
+
+    ``duty`` keeps the harms that duty takes part in (as guard, needed duty, or duty
+    entrusted with the exposed data).
+    """
+    found: list[Leak] = []
+    for harm in harms(view):
+        if duty is not None and duty not in harm.duties:
+            continue
+        for event in single_points(harm):
+            leak = leak_for(view, harm, event)
+            if leak.modes:
+                found.append(leak)
+    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
+    found.sort(key=lambda leak: (leak.exposure.rank_key, kind_order[leak.harm_kind], leak.flow or "", leak.element))
+    return found

@@ -1,0 +1,183 @@
+"""The chain model: the RDF graph as loaded, and how names in it are looked up.
+
+The graph is the one source of truth. Everything else (``views``, the analyses) is
+derived from it and never written back.
+
+Examples
+--------
+>>> model = load_model(["examples/case-b-optout"])          # doctest: +SKIP
+>>> model.resolve("accepting and reporting opt-out requests")  # doctest: +SKIP
+'https://example.org/chainmodel/case-b#duty-optout'
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from .errors import AmbiguousReference, UnknownReference
+from .loading import load_graph, model_files
+from .resources import ontology_path
+
+__all__ = ["ChainModel", "load_model", "ontology_graph", "rules_graph", "STANDARD_PREFIXES"]
+
+STANDARD_PREFIXES = {
+    "cm": "https://w3id.org/chainmodel#",
+    "rule": "https://w3id.org/chainmodel/rule#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "dpv": "https://w3id.org/dpv#",
+    "odrl": "http://www.w3.org/ns/odrl/2/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+@lru_cache(maxsize=None)
+def ontology_graph() -> Graph:
+    """The shipped ontology, parsed once per process. Treat it as read-only."""
+    return load_graph([ontology_path("chainmodel.ttl")])
+
+
+@lru_cache(maxsize=None)
+def rules_graph() -> Graph:
+    """The shipped rules and legal sources, parsed once per process. Read-only."""
+    return load_graph([ontology_path("rules.ttl")])
+
+
+def _prefixes_in(paths: Iterable[Path]) -> dict[str, str]:
+    """Read ``@prefix``/``PREFIX`` declarations from Turtle-family files (for display only)."""
+    found: dict[str, str] = {}
+    for path in paths:
+        if path.suffix.lower() not in (".ttl", ".trig"):
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            words = line.strip().split()
+            if len(words) >= 3 and words[0].lower() in ("@prefix", "prefix") and words[1].endswith(":"):
+                iri = words[2].rstrip(".").strip()
+                if iri.startswith("<") and iri.endswith(">"):
+                    found.setdefault(words[1][:-1], iri[1:-1])
+    return found
+
+
+@dataclass
+class ChainModel:
+    """A loaded chain model: the graph, the files it came from, and its prefixes."""
+
+    graph: Graph
+    sources: tuple[str, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def namespaces(self) -> dict[str, str]:
+        """Prefixes for display: the model's own first, then the standard ones."""
+        merged = dict(STANDARD_PREFIXES)
+        merged.update(self.prefixes)
+        return merged
+
+    def qname(self, iri: str) -> str:
+        """Shorten an IRI with the known prefixes (``cm:Consignment``), or return it whole."""
+        best = ""
+        for prefix, namespace in self.namespaces.items():
+            if iri.startswith(namespace) and len(namespace) > len(best):
+                local = iri[len(namespace):]
+                if local and all(ch.isalnum() or ch in "-_." for ch in local):
+                    best, name = namespace, f"{prefix}:{local}"
+        return name if best else iri
+
+    def expand(self, name: str) -> str | None:
+        """Expand ``prefix:local`` to an IRI with the known prefixes, or return None."""
+        if ":" in name and not name.startswith(("http://", "https://", "urn:")):
+            prefix, local = name.split(":", 1)
+            if prefix in self.namespaces:
+                return self.namespaces[prefix] + local
+        return None
+
+    @cached_property
+    def _labels(self) -> dict[str, list[tuple[str, str]]]:
+        """Labels from the model, then from the shipped ontology and rules for their own terms."""
+        labels: dict[str, list[tuple[str, str]]] = {}
+        for graph in (self.graph, ontology_graph(), rules_graph()):
+            found: dict[str, list[tuple[str, str]]] = {}
+            for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
+                for subject, label in graph.subject_objects(predicate):
+                    if isinstance(subject, URIRef) and isinstance(label, Literal):
+                        found.setdefault(str(subject), []).append((str(label), label.language or ""))
+            for iri, values in found.items():
+                labels.setdefault(iri, values)
+        return labels
+
+    def labels(self, iri: str) -> dict[str, str]:
+        """The first label per language tag (``{"en": ..., "ja": ...}``), sorted for stability."""
+        chosen: dict[str, str] = {}
+        for text, language in sorted(self._labels.get(iri, []), key=lambda item: (item[1], item[0])):
+            chosen.setdefault(language, text)
+        return chosen
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        """A label in ``lang``, else English, else any, else the prefixed name."""
+        labels = self.labels(iri)
+        for language in (lang, "en", ""):
+            if language in labels:
+                return labels[language]
+        if labels:
+            return labels[sorted(labels)[0]]
+        return self.qname(iri)
+
+    def resolve(self, name: str, among: Iterable[str] | None = None, what: str = "element") -> str:
+        """Turn a full IRI, a prefixed name or an unambiguous label into an IRI.
+
+        ``among`` restricts the candidates (e.g. to the model's duties). Labels match
+        case-insensitively in any language.
+
+        Raises
+        ------
+        UnknownReference
+            Nothing matches; the message lists close labels.
+        AmbiguousReference
+            A label matches several elements; the message lists their IRIs.
+        """
+        candidates = sorted(set(among)) if among is not None else sorted(self._labels)
+        candidate_set = set(candidates)
+        for iri in (name, self.expand(name)):
+            if iri and (iri in candidate_set or (among is None and (URIRef(iri), None, None) in self.graph)):
+                return iri
+        wanted = name.strip().casefold()
+        matches = sorted(
+            {iri for iri in candidates for text, _ in self._labels.get(iri, []) if text.casefold() == wanted}
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            listed = ", ".join(self.qname(iri) for iri in matches)
+            raise AmbiguousReference(f"{what} {name!r} matches {len(matches)} elements: {listed}; give the IRI instead")
+        every_label = {text: iri for iri in candidates for text, _ in self._labels.get(iri, [])}
+        close = difflib.get_close_matches(name, list(every_label), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(text) for text in close)}?" if close else ""
+        known = ""
+        if among is not None and len(candidates) <= 12:
+            known = "; known: " + ", ".join(self.qname(iri) for iri in candidates)
+        raise UnknownReference(f"no {what} named {name!r} in the model{hint}{known}")
+
+
+def load_model(paths: Sequence[str | Path]) -> ChainModel:
+    """Load model files or folders into a :class:`ChainModel` (all or nothing).
+
+    Examples
+    --------
+    >>> model = load_model(["examples/case-a-laptop"])      # doctest: +SKIP
+    >>> model.label("https://example.org/chainmodel/case-a#laptop", "ja")  # doctest: +SKIP
+    'ノートパソコン'
+    """
+    files = model_files(paths)
+    graph = load_graph(files)
+    return ChainModel(graph=graph, sources=tuple(str(path) for path in files), prefixes=_prefixes_in(files))

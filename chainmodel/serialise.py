@@ -1,0 +1,293 @@
+"""Plain, JSON-ready dictionaries of every analysis result, with labels in both languages.
+
+Text output is rendered from these same dictionaries (``chainmodel.text``), so the two
+never disagree. Every element appears with its IRI, its prefixed name and its labels.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> party_json(view, "https://example.org/chainmodel/case-a#resonac")["label"]["ja"]
+'レゾナック健康保険組合'
+"""
+
+from __future__ import annotations
+
+from .blast import Blast
+from .describe import Summary
+from .exposure import Exposure
+from .findings import Finding
+from .leaks import Leak
+from .trace import DutyTrace
+from .views import ChainView, duration_months
+
+__all__ = [
+    "ref_json",
+    "party_json",
+    "trace_json",
+    "leak_json",
+    "exposure_json",
+    "blast_json",
+    "cutsets_json",
+    "describe_json",
+    "finding_json",
+    "JSON_VERSION",
+]
+
+JSON_VERSION = 1
+"""Bumped whenever a field of the JSON output changes meaning or disappears."""
+
+_PSEUDO = {
+    "urn:chainmodel:reached:whoever-finds-or-takes-the-device": {"en": "whoever finds or takes the device", "ja": "機器を拾得・取得した者"},
+    "urn:chainmodel:reached:whoever-copies-the-data": {"en": "whoever copies the data", "ja": "データを複製した者"},
+    "urn:chainmodel:reached:an-unintended-recipient": {"en": "an unintended recipient", "ja": "意図しない受領者"},
+}
+
+
+def ref_json(view: ChainView, iri: str | None) -> dict | None:
+    """``{"iri", "name", "label": {lang: text}}`` for any element."""
+    if iri is None:
+        return None
+    labels = _PSEUDO.get(iri) or view.model.labels(iri)
+    return {"iri": iri, "name": view.model.qname(iri), "label": {k: labels[k] for k in sorted(labels)}}
+
+
+def party_json(view: ChainView, iri: str | None) -> dict | None:
+    """A party with its roles and, for a capacity, the organisation acting in it."""
+    if iri is None:
+        return None
+    found = ref_json(view, iri)
+    if iri in view.parties:
+        found["roles"] = list(view.roles(iri))
+        party = view.parties[iri]
+        if party.organisation:
+            found["organisation"] = ref_json(view, party.organisation)
+    return found
+
+
+def trace_json(view: ChainView, result: DutyTrace) -> dict:
+    duty = view.duties[result.duty]
+    return {
+        "duty": ref_json(view, result.duty),
+        "legal_basis": [ref_json(view, source) for source in duty.legal_basis],
+        "accountable": party_json(view, result.accountable),
+        "performers": [party_json(view, p) for p in result.performers],
+        "flags": {
+            "entrusted_more_than_once": result.entrusted_more_than_once,
+            "no_performer": result.no_performer,
+            "truncated": result.truncated,
+        },
+        "chains": [
+            {
+                "accountable": party_json(view, chain.accountable),
+                "performer": party_json(view, chain.performer),
+                "reaches_performer": chain.reaches_performer,
+                "starts_at_accountable": chain.starts_at_accountable,
+                "supervisors": [party_json(view, s) for s in chain.supervisors],
+                "links": [
+                    {
+                        "consignment": ref_json(view, link.consignment),
+                        "tier": link.tier,
+                        "consignor": party_json(view, link.consignor),
+                        "consignee": party_json(view, link.consignee),
+                        "approval": ref_json(view, link.approval),
+                        "approved_by": [party_json(view, p) for p in link.approved_by],
+                        "supervisors": [party_json(view, s) for s in link.supervisors],
+                    }
+                    for link in chain.links
+                ],
+            }
+            for chain in result.chains
+        ],
+    }
+
+
+def exposure_json(view: ChainView, found: Exposure) -> dict:
+    return {
+        "subjects": found.subjects,
+        "known_subjects": found.known_subjects,
+        "per_principal": [{"principal": party_json(view, p), "subjects": n} for p, n in found.per_principal],
+        "sensitive": found.sensitive,
+        "sensitive_categories": [ref_json(view, c) for c in found.sensitive_categories],
+        "assets": [
+            {
+                "asset": ref_json(view, item.asset),
+                "subjects": item.subjects,
+                "per_principal": [{"principal": party_json(view, p), "subjects": n} for p, n in item.per_principal],
+                "unattributed": item.unattributed,
+                "sensitive": item.sensitive,
+                "sensitive_categories": [ref_json(view, c) for c in item.sensitive_categories],
+                "controllers": [party_json(view, c) for c in item.controllers],
+            }
+            for item in found.assets
+        ],
+    }
+
+
+def leak_json(view: ChainView, leak: Leak) -> dict:
+    return {
+        "element": ref_json(view, leak.element),
+        "element_kind": leak.element_kind,
+        "failure_modes": [ref_json(view, m) for m in leak.modes],
+        "operated_by": [party_json(view, p) for p in leak.operators],
+        "accountable": [party_json(view, p) for p in leak.accountable],
+        "harm": leak.harm_kind,
+        "guarded_provision": ref_json(view, leak.flow) if leak.harm_kind == "guarded-provision" else None,
+        "guard_duty": ref_json(view, leak.guard),
+        "path": [
+            {
+                "element": ref_json(view, step.element),
+                "kind": step.kind,
+                "from": party_json(view, step.sender),
+                "to": party_json(view, step.receiver),
+                "effect": step.role,
+            }
+            for step in leak.path
+        ],
+        "reached": [party_json(view, p) for p in leak.reached],
+        "exposure": exposure_json(view, leak.exposure),
+        "controls_not_catching_it": [
+            {"control": ref_json(view, v.control), "why": list(v.reasons)} for v in leak.uncaught_by
+        ],
+    }
+
+
+def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
+    return {
+        "harm": harm.kind,
+        "key": harm.key,
+        "guarded_provision": ref_json(view, harm.flow) if harm.kind == "guarded-provision" else None,
+        "element": ref_json(view, harm.key) if harm.kind != "guarded-provision" else None,
+        "guard_duty": ref_json(view, harm.guard),
+        "duties": [ref_json(view, d) for d in harm.duties],
+        "protected_assets": [ref_json(view, a) for a in harm.exposed_assets],
+        "cut_sets": [
+            {"order": len(cut), "events": [dict(ref_json(view, e), kind=harm.elements[e].kind) for e in cut]}
+            for cut in cuts
+        ],
+    }
+
+
+def blast_json(view: ChainView, found: Blast) -> dict:
+    return {
+        "element": ref_json(view, found.element),
+        "kind": found.kind,
+        "holders": [party_json(view, h) for h in found.holders],
+        "principals": [party_json(view, p) for p in found.principals],
+        "exposure": exposure_json(view, found.exposure),
+        "chains": [
+            [{"consignment": ref_json(view, c), "tier": view.tier(c),
+              "consignor": party_json(view, view.consignments[c].consignor),
+              "consignee": party_json(view, view.consignments[c].consignee)} for c in chain]
+            for chain in found.chains
+        ],
+        "reporting_duties": [
+            {
+                "from": party_json(view, n.sender),
+                "to": party_json(view, n.recipient),
+                "rule": ref_json(view, n.rule) | {"source": _rule_sources(n.rule)},
+                "because": n.because,
+            }
+            for n in found.notifications
+        ],
+    }
+
+
+def _rule_sources(rule: str) -> list[str]:
+    from rdflib import URIRef
+
+    from .model import rules_graph
+    from .namespace import CM
+
+    graph = rules_graph()
+    return sorted(str(c) for s in graph.objects(URIRef(rule), CM.legalBasis) for c in graph.objects(s, CM.citation))
+
+
+def _rule_labels(rule: str) -> dict[str, str]:
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS
+
+    from .model import rules_graph
+
+    return {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
+
+
+def finding_json(view: ChainView, finding: Finding) -> dict:
+    return {
+        "severity": finding.severity,
+        "rule": {"iri": finding.rule, "name": view.model.qname(finding.rule), "label": _rule_labels(finding.rule)},
+        "message": finding.message,
+        "focus": [ref_json(view, iri) for iri in finding.focus],
+        "source": list(finding.source) or _rule_sources(finding.rule),
+    }
+
+
+def describe_json(view: ChainView, summary: Summary) -> dict:
+    def asset_entry(iri: str) -> dict:
+        asset = view.assets[iri]
+        return dict(
+            ref_json(view, iri),
+            subjects=asset.subject_count,
+            per_principal=[{"principal": party_json(view, p), "subjects": n} for p, n in asset.counts],
+            sensitive=asset.sensitive,
+            sensitive_categories=[ref_json(view, c) for c in asset.sensitive_categories],
+            categories=[ref_json(view, c) for c in asset.categories],
+            controllers=[party_json(view, c) for c in asset.controllers],
+            copies=[
+                dict(ref_json(view, c.iri), device=ref_json(view, c.device), held_by=party_json(view, view.holder_of(c)),
+                     portable=view.devices[c.device].portable if c.device in view.devices else None)
+                for c in sorted(view.copies.values(), key=lambda c: c.iri) if c.asset == iri
+            ],
+        )
+
+    def control_entry(iri: str) -> dict:
+        control = view.controls[iri]
+        return dict(
+            ref_json(view, iri),
+            kind=control.kind,
+            operated_by=[party_json(view, p) for p in control.operators],
+            covers=[ref_json(view, c) for c in control.covers],
+            notifies=[party_json(view, p) for p in control.notifies],
+            detection_latency=control.latency,
+            detection_latency_months=duration_months(control.latency),
+            rules_out_leak=control.rules_out_leak,
+            limitation={lang: text for lang, text in control.limitation},
+        )
+
+    return {
+        "triples": summary.triples,
+        "parties_by_capacity": {k: [party_json(view, p) for p in v] for k, v in summary.parties_by_capacity.items()},
+        "consignments_by_tier": {
+            str(tier): [
+                dict(ref_json(view, c), consignor=party_json(view, view.consignments[c].consignor),
+                     consignee=party_json(view, view.consignments[c].consignee),
+                     extends=[ref_json(view, p) for p in view.consignments[c].parents],
+                     extends_inferred=view.consignments[c].parents_inferred,
+                     approval=ref_json(view, view.consignments[c].approval),
+                     duties=[ref_json(view, d) for d in sorted(view.consignments[c].duties)])
+                for c in items
+            ]
+            for tier, items in summary.consignments_by_tier.items()
+        },
+        "duties": [
+            dict(ref_json(view, d), accountable=party_json(view, view.duties[d].accountable),
+                 performers=[party_json(view, p) for p in view.duties[d].performers])
+            for d in summary.duties
+        ],
+        "data_assets": [asset_entry(a) for a in summary.assets],
+        "controls": [control_entry(c) for c in summary.controls],
+        "hand_offs": [
+            dict(ref_json(view, h), kind=view.handoffs[h].kind, sender=party_json(view, view.handoffs[h].sender),
+                 receiver=party_json(view, view.handoffs[h].receiver), cadence=view.handoffs[h].cadence)
+            for h in summary.handoffs
+        ],
+        "incidents": [
+            dict(ref_json(view, i), events=[
+                dict(ref_json(view, e), date=view.events[e].date, kind=view.events[e].kind,
+                     actor=party_json(view, view.events[e].actor))
+                for e in sorted(view.incidents[i].events, key=lambda e: (view.events[e].date or "", e)) if e in view.events
+            ])
+            for i in summary.incidents
+        ],
+    }

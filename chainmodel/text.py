@@ -1,0 +1,196 @@
+"""Human-readable text, rendered from the JSON dictionaries of :mod:`chainmodel.serialise`.
+
+Examples
+--------
+>>> name({"iri": "urn:x", "name": "ex:x", "label": {"en": "the hospital", "ja": "当該医療機関"}}, "ja")
+'当該医療機関'
+"""
+
+from __future__ import annotations
+
+__all__ = ["name", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
+
+HEADINGS = {
+    "en": {"duty": "Duty", "accountable": "accountable", "performer": "performer", "chain": "chain",
+           "flag_twice": "flag: entrusted through more than one chain",
+           "flag_none": "flag: no chain reaches a party that performs it",
+           "supervisors": "supervisors", "tier": "tier", "approval": "approval", "none": "(none)",
+           "spof": "Single point of failure", "modes": "failure modes", "operated": "operated by",
+           "path": "leak path", "reached": "reaches", "exposes": "exposes", "uncaught": "controls that do not catch it",
+           "subjects": "subjects", "unknown": "unknown", "sensitive": "sensitive", "harm": "harm",
+           "cutsets": "Minimal cut sets", "order": "order", "blast": "Blast radius", "chains": "chains",
+           "reporting": "reporting duties", "findings": "Findings", "conforms": "The model conforms.",
+           "principal": "principal", "unattributed": "not attributed to a named principal"},
+    "ja": {"duty": "義務", "accountable": "責任者", "performer": "実施者", "chain": "連鎖",
+           "flag_twice": "注意：複数の連鎖で委託されている", "flag_none": "注意：実施者に届く連鎖がない",
+           "supervisors": "監督者", "tier": "階層", "approval": "承諾", "none": "（なし）",
+           "spof": "単一障害点", "modes": "故障モード", "operated": "運用者", "path": "漏えい経路",
+           "reached": "到達先", "exposes": "露出", "uncaught": "検知できない管理策", "subjects": "本人数",
+           "unknown": "不明", "sensitive": "要配慮", "harm": "被害", "cutsets": "極小カットセット",
+           "order": "次数", "blast": "影響範囲", "chains": "委託連鎖", "reporting": "報告義務",
+           "findings": "検査結果", "conforms": "モデルは適合しています。", "principal": "委託元",
+           "unattributed": "委託元が特定されていない分"},
+}
+
+
+def name(ref: dict | None, lang: str = "en") -> str:
+    """The label of a referenced element in ``lang``, else English, else its prefixed name."""
+    if not ref:
+        return "-"
+    labels = ref.get("label") or {}
+    return labels.get(lang) or labels.get("en") or labels.get("") or ref.get("name") or ref.get("iri", "-")
+
+
+def _count(value, h) -> str:
+    return f"{value:,}" if isinstance(value, int) else h["unknown"]
+
+
+def trace_text(traces: list[dict], lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    lines: list[str] = []
+    for trace in traces:
+        lines.append(f"{h['duty']}: {name(trace['duty'], lang)} <{trace['duty']['iri']}>")
+        lines.append(f"  {h['accountable']}: {name(trace['accountable'], lang)}")
+        lines.append(f"  {h['performer']}: " + (", ".join(name(p, lang) for p in trace["performers"]) or h["none"]))
+        if trace["flags"]["entrusted_more_than_once"]:
+            lines.append(f"  {h['flag_twice']}")
+        if trace["flags"]["no_performer"]:
+            lines.append(f"  {h['flag_none']}")
+        for number, chain in enumerate(trace["chains"], start=1):
+            parts = [name(chain["links"][0]["consignor"], lang)]
+            parts += [f"{name(link['consignee'], lang)} ({h['tier']} {link['tier']})" for link in chain["links"]]
+            lines.append(f"  {h['chain']} {number}: " + " -> ".join(parts))
+            for link in chain["links"]:
+                approval = name(link["approval"], lang) if link["approval"] else h["none"]
+                lines.append(f"      {h['tier']} {link['tier']}: {link['consignment']['name']}  {h['approval']}: {approval}")
+            lines.append(f"      {h['supervisors']}: " + ", ".join(name(s, lang) for s in chain["supervisors"]))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _exposure_lines(exposure: dict, h: dict, lang: str, indent: str) -> list[str]:
+    lines = [f"{indent}{h['exposes']}: {_count(exposure['subjects'] if exposure['subjects'] is not None else exposure['known_subjects'] or None, h)} {h['subjects']}"]
+    for asset in exposure["assets"]:
+        lines.append(f"{indent}  - {name(asset['asset'], lang)}: {_count(asset['subjects'], h)}")
+        for row in asset["per_principal"]:
+            lines.append(f"{indent}      {h['principal']} {name(row['principal'], lang)}: {row['subjects']:,}")
+        if asset["unattributed"]:
+            lines.append(f"{indent}      {h['unattributed']}: {asset['unattributed']:,}")
+    if exposure["sensitive_categories"]:
+        lines.append(f"{indent}{h['sensitive']}: " + "; ".join(name(c, lang) for c in exposure["sensitive_categories"]))
+    elif exposure["sensitive"]:
+        lines.append(f"{indent}{h['sensitive']}: yes")
+    return lines
+
+
+def leaks_text(leaks: list[dict], lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    lines: list[str] = []
+    for number, leak in enumerate(leaks, start=1):
+        lines.append(f"{number}. {h['spof']}: {name(leak['element'], lang)} <{leak['element']['iri']}>")
+        lines.append(f"   {h['harm']}: {leak['harm']}" + (f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""))
+        lines.append(f"   {h['modes']}: " + ", ".join(name(m, lang) for m in leak["failure_modes"]))
+        lines.append(f"   {h['operated']}: " + (", ".join(name(p, lang) for p in leak["operated_by"]) or h["none"]))
+        lines.append(f"   {h['accountable']}: " + (", ".join(name(p, lang) for p in leak["accountable"]) or h["none"]))
+        lines.append(f"   {h['path']}:")
+        for step in leak["path"]:
+            ends = ""
+            if step["from"] or step["to"]:
+                ends = f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"] else f" [{name(step['from'], lang)}]"
+            lines.append(f"     - {name(step['element'], lang)}{ends}: {step['effect']}")
+        lines.append(f"   {h['reached']}: " + ", ".join(name(p, lang) for p in leak["reached"]))
+        lines.extend(_exposure_lines(leak["exposure"], h, lang, "   "))
+        if leak["controls_not_catching_it"]:
+            lines.append(f"   {h['uncaught']}:")
+            for item in leak["controls_not_catching_it"]:
+                lines.append(f"     - {name(item['control'], lang)}: " + "; ".join(item["why"]))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+
+
+def cutsets_text(results: list[dict], lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    lines: list[str] = []
+    for result in results:
+        subject = result["guarded_provision"] or result["element"]
+        lines.append(f"{h['cutsets']}: {result['harm']} {name(subject, lang)}")
+        if result["guard_duty"]:
+            lines.append(f"  {h['duty']}: {name(result['guard_duty'], lang)}")
+        for cut in result["cut_sets"]:
+            events = " AND ".join(f"{name(e, lang)} [{e['kind']}]" for e in cut["events"]) or "(no failure needed)"
+            lines.append(f"  {h['order']} {cut['order']}: {events}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+
+
+def blast_text(results: list[dict], lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    lines: list[str] = []
+    for number, result in enumerate(results, start=1):
+        lines.append(f"{number}. {h['blast']}: {name(result['element'], lang)} ({result['kind']}) <{result['element']['iri']}>")
+        lines.extend(_exposure_lines(result["exposure"], h, lang, "   "))
+        if result["chains"]:
+            lines.append(f"   {h['chains']}:")
+            for chain in result["chains"]:
+                parts = [name(chain[0]["consignor"], lang)] + [f"{name(c['consignee'], lang)} ({h['tier']} {c['tier']})" for c in chain]
+                lines.append("     - " + " -> ".join(parts))
+        if result["reporting_duties"]:
+            lines.append(f"   {h['reporting']}:")
+            for duty in result["reporting_duties"]:
+                sources = "; ".join(duty["rule"]["source"])
+                lines.append(f"     - {name(duty['from'], lang)} -> {name(duty['to'], lang)}: {name(duty['rule'], lang)} [{sources}] ({duty['because']})")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+
+
+def describe_text(summary: dict, lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    lines = [f"triples: {summary['triples']:,}", "", "parties by capacity:"]
+    for capacity, parties in summary["parties_by_capacity"].items():
+        lines.append(f"  {capacity}: " + "; ".join(name(p, lang) for p in parties))
+    lines += ["", "consignments by tier:"]
+    for tier, items in summary["consignments_by_tier"].items():
+        for c in items:
+            approval = f"  {h['approval']}: {name(c['approval'], lang)}" if c["approval"] else ""
+            lines.append(f"  {h['tier']} {tier}: {name(c['consignor'], lang)} -> {name(c['consignee'], lang)}  <{c['iri']}>{approval}")
+    lines += ["", "duties:"]
+    for duty in summary["duties"]:
+        performers = ", ".join(name(p, lang) for p in duty["performers"]) or name(duty["accountable"], lang)
+        lines.append(f"  {name(duty, lang)} <{duty['iri']}>")
+        lines.append(f"      {h['accountable']}: {name(duty['accountable'], lang)}; {h['performer']}: {performers}")
+    lines += ["", "data assets:"]
+    for asset in summary["data_assets"]:
+        lines.append(f"  {name(asset, lang)}: {_count(asset['subjects'], h)} {h['subjects']}" + (f" ({h['sensitive']})" if asset["sensitive"] else ""))
+        for row in asset["per_principal"]:
+            lines.append(f"      {h['principal']} {name(row['principal'], lang)}: {row['subjects']:,}")
+        if asset["sensitive_categories"]:
+            lines.append(f"      {h['sensitive']}: " + "; ".join(name(c, lang) for c in asset["sensitive_categories"]))
+        for copy in asset["copies"]:
+            where = name(copy["device"], lang) if copy["device"] else name(copy["held_by"], lang)
+            lines.append(f"      copy: {where}" + (" (portable)" if copy["portable"] else ""))
+    lines += ["", "controls:"]
+    for control in summary["controls"]:
+        lines.append(f"  {name(control, lang)} ({control['kind']}), {h['operated']}: " + ", ".join(name(p, lang) for p in control["operated_by"]))
+        if control["rules_out_leak"] is False:
+            lines.append("      does not rule a leak out" + (f": {control['limitation'].get(lang) or control['limitation'].get('en', '')}" if control["limitation"] else ""))
+    if summary["incidents"]:
+        lines += ["", "incidents:"]
+        for incident in summary["incidents"]:
+            lines.append(f"  {name(incident, lang)}")
+            for event in incident["events"]:
+                lines.append(f"      {event['date'] or '?'}  {name(event, lang)}")
+    return "\n".join(lines) + "\n"
+
+
+def findings_text(findings: list[dict], lang: str = "en") -> str:
+    h = HEADINGS[lang]
+    if not findings:
+        return h["conforms"] + "\n"
+    lines = []
+    for finding in findings:
+        sources = "; ".join(finding["source"])
+        lines.append(f"{finding['severity'].upper()}: {name(finding['rule'], lang)} [{sources}]")
+        lines.append(f"   {finding['message']}")
+        for focus in finding["focus"]:
+            lines.append(f"   - {focus['iri']}")
+    return "\n".join(lines) + "\n"

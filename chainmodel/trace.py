@@ -1,0 +1,152 @@
+"""Responsibility trace: every chain from a duty's accountable party down to its performer.
+
+A chain is a path of consignments that each entrust the duty, each extending the one
+before it. A duty entrusted through more than one chain is flagged, and so is a duty
+whose chains never reach a party that performs it.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-b-optout"]))
+>>> result = trace_duty(view, "https://example.org/chainmodel/case-b#duty-optout")
+>>> [len(chain.links) for chain in result.chains]
+[3, 2]
+>>> result.entrusted_more_than_once
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .views import ChainView
+
+__all__ = ["Link", "Chain", "DutyTrace", "trace_duty", "trace_all", "MAX_CHAINS"]
+
+MAX_CHAINS = 10_000
+"""Chains enumerated per duty at most; past it the trace says it was cut short."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One consignment in a chain, with the tier it has in that chain."""
+
+    consignment: str
+    consignor: str
+    consignee: str
+    tier: int
+    approval: str | None
+    approved_by: tuple[str, ...]
+    supervisors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chain:
+    accountable: str | None
+    performer: str | None
+    links: tuple[Link, ...]
+    supervisors: tuple[str, ...]
+    reaches_performer: bool
+    starts_at_accountable: bool
+
+
+@dataclass(frozen=True)
+class DutyTrace:
+    duty: str
+    accountable: str | None
+    performers: tuple[str, ...]
+    chains: tuple[Chain, ...]
+    entrusted_more_than_once: bool
+    no_performer: bool
+    truncated: bool = False
+
+
+def _chains_of(view: ChainView, duty: str) -> tuple[list[list[str]], bool]:
+    entrusting = {iri for iri, c in view.consignments.items() if duty in c.duties}
+    children = {
+        iri: [kid for kid in view.children.get(iri, ()) if kid in entrusting] for iri in entrusting
+    }
+    starts = sorted(
+        iri for iri in entrusting if not any(parent in entrusting for parent in view.consignments[iri].parents)
+    )
+    paths: list[list[str]] = []
+    truncated = False
+    stack = [[start] for start in reversed(starts)]
+    while stack:
+        path = stack.pop()
+        kids = [kid for kid in children[path[-1]] if kid not in path]
+        if not kids:
+            paths.append(path)
+            if len(paths) >= MAX_CHAINS:
+                truncated = bool(stack)
+                break
+            continue
+        for kid in reversed(kids):
+            stack.append(path + [kid])
+    return paths, truncated
+
+
+def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> DutyTrace:
+    """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation)."""
+    record = view.duties[duty]
+    accountable = record.accountable
+    paths, truncated = _chains_of(view, duty)
+    if record.performers:
+        performers = record.performers
+    elif paths:  # no stated performer: whoever the chains end at performs it
+        performers = tuple(sorted({view.consignments[path[-1]].consignee for path in paths}))
+    else:
+        performers = (accountable,) if accountable else ()
+    performer_orgs = {view.org(p) for p in performers}
+    chains: list[Chain] = []
+    for path in paths:
+        links: list[Link] = []
+        supervisors: list[str] = []
+        for position, iri in enumerate(path, start=1):
+            consignment = view.consignments[iri]
+            if consignment.consignor not in supervisors:
+                supervisors.append(consignment.consignor)
+            links.append(
+                Link(
+                    consignment=iri,
+                    consignor=consignment.consignor,
+                    consignee=consignment.consignee,
+                    tier=view.tier(iri) or position,
+                    approval=consignment.approval,
+                    approved_by=consignment.approved_by,
+                    supervisors=tuple(supervisors),
+                )
+            )
+        first, last = links[0], links[-1]
+        end = last.consignee
+        chains.append(
+            Chain(
+                accountable=accountable,
+                performer=end if view.org(end) in performer_orgs else None,
+                links=tuple(links),
+                supervisors=tuple(supervisors),
+                reaches_performer=view.org(end) in performer_orgs,
+                starts_at_accountable=view.org(first.consignor) == view.org(accountable),
+            )
+        )
+    if principal is not None:
+        wanted = view.org(principal)
+        chains = [c for c in chains if c.links[0].consignor == principal or view.org(c.links[0].consignor) == wanted]
+    chains.sort(key=lambda c: (-len(c.links), [link.consignment for link in c.links]))
+    performs_itself = accountable is not None and view.org(accountable) in performer_orgs
+    no_performer = not performs_itself and not any(c.reaches_performer for c in chains)
+    return DutyTrace(
+        duty=duty,
+        accountable=accountable,
+        performers=tuple(performers),
+        chains=tuple(chains),
+        entrusted_more_than_once=len(chains) > 1,
+        no_performer=no_performer,
+        truncated=truncated,
+    )
+
+
+def trace_all(view: ChainView, principal: str | None = None) -> list[DutyTrace]:
+    """Trace every duty in the model, sorted by duty IRI."""
+    return [trace_duty(view, duty, principal) for duty in sorted(view.duties)]

@@ -1,0 +1,711 @@
+"""Plain views of a chain model, derived from its RDF graph and never written back.
+
+``chain_view(model)`` reads the graph once and returns a :class:`ChainView` of frozen
+records: parties, consignments (with parents and derived tiers), duties, hand-offs, data
+assets, copies, devices, controls, failure modes and incidents. Every record keeps the IRI
+it came from, so any finding can be cited back to the model.
+
+Standard vocabularies are read as well: ``prov:actedOnBehalfOf``, ``prov:qualifiedDelegation``
+and ``cm:consignsTo`` become consignments; DPV roles (``dpv:DataController``,
+``dpv:DataProcessor``, ``dpv:DataSubProcessor``, ``dpv:Recipient``, ``dpv:Authority``) become
+chainmodel roles.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> view = chain_view(load_model(["examples/case-b-optout"]))
+>>> view.tier("https://example.org/chainmodel/case-b#c-ldi-nttdata-for-jmimo")
+3
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .model import ChainModel, ontology_graph
+from .namespace import CM
+
+__all__ = [
+    "Party",
+    "Consignment",
+    "Duty",
+    "HandOff",
+    "DataAsset",
+    "DataCopy",
+    "Device",
+    "Control",
+    "FailureMode",
+    "Event",
+    "Incident",
+    "ChainView",
+    "chain_view",
+    "duration_months",
+]
+
+PROV = "http://www.w3.org/ns/prov#"
+DPV = "https://w3id.org/dpv#"
+ORG = "http://www.w3.org/ns/org#"
+
+# Foreign classes read as chainmodel classes (the reading direction of the alignment).
+_READ_AS = {
+    DPV + "DataController": CM.Principal,
+    DPV + "DataProcessor": CM.Consignee,
+    DPV + "DataSubProcessor": CM.ReConsignee,
+    DPV + "Recipient": CM.Recipient,
+    DPV + "ThirdParty": CM.Recipient,
+    DPV + "DataProtectionAuthority": CM.Regulator,
+    DPV + "Authority": CM.Regulator,
+    DPV + "DataSubject": CM.DataSubjectGroup,
+    ORG + "Organization": CM.Organisation,
+    PROV + "Organization": CM.Organisation,
+    PROV + "Agent": CM.Agent,
+    PROV + "Person": CM.Agent,
+}
+
+_ROLE_CLASSES = {
+    str(CM.Principal): "principal",
+    str(CM.Consignee): "consignee",
+    str(CM.ReConsignee): "re-consignee",
+    str(CM.Producer): "producer",
+    str(CM.Recipient): "recipient",
+    str(CM.Regulator): "regulator",
+    str(CM.DataSubjectGroup): "data-subjects",
+}
+
+_DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T.*)?$")
+
+
+def duration_months(text: str | None) -> float | None:
+    """Months in an xsd:duration (``P1M`` -> 1.0, ``P1Y6M`` -> 18.0, ``P14D`` -> 0.46...).
+
+    >>> duration_months("P1Y6M")
+    18.0
+    >>> duration_months("monthly") is None
+    True
+    """
+    if not text:
+        return None
+    match = _DURATION.match(text.strip())
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (float(group) if group else 0.0 for group in match.groups())
+    return years * 12 + months + (weeks * 7 + days) / 30.4375
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation, capacity or group of data subjects."""
+
+    iri: str
+    roles: frozenset[str] = frozenset()
+    organisation: str | None = None
+    is_capacity: bool = False
+    declared: bool = True
+
+    @property
+    def org(self) -> str:
+        """The organisation this party belongs to (itself when it is one)."""
+        return self.organisation or self.iri
+
+
+@dataclass(frozen=True)
+class Consignment:
+    """A consignment edge; ``parents`` are stated (``cm:extends``) or inferred from the chain."""
+
+    iri: str
+    consignor: str
+    consignee: str
+    parents: tuple[str, ...] = ()
+    parents_inferred: bool = False
+    duties: frozenset[str] = frozenset()
+    data: frozenset[str] = frozenset()
+    approval: str | None = None
+    approved_by: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    stated_tier: int | None = None
+    implicit: bool = False
+
+
+@dataclass(frozen=True)
+class Duty:
+    iri: str
+    accountable: str | None
+    performers: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+    protects: tuple[str, ...] = ()
+    legal_basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HandOff:
+    iri: str
+    kind: str
+    sender: str | None
+    receiver: str | None
+    carries: tuple[str, ...] = ()
+    serves: tuple[str, ...] = ()
+    guarded_by: tuple[str, ...] = ()
+    lead_time: str | None = None
+    cadence: str | None = None
+    acknowledged_by: tuple[str, ...] = ()
+    failure_modes: tuple[str, ...] = ()
+    classes: frozenset[str] = frozenset()
+
+    @property
+    def is_data(self) -> bool:
+        return self.kind == "data-provision"
+
+
+@dataclass(frozen=True)
+class DataAsset:
+    iri: str
+    subject_count: int | None = None
+    counts: tuple[tuple[str, int], ...] = ()
+    categories: tuple[str, ...] = ()
+    sensitive_categories: tuple[str, ...] = ()
+    sensitive: bool = False
+    anonymised: bool = False
+    controllers: tuple[str, ...] = ()
+    subset_of: tuple[str, ...] = ()
+    derived_from: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataCopy:
+    iri: str
+    asset: str | None
+    device: str | None
+    holder: str | None
+    start: str | None = None
+    failure_modes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Device:
+    iri: str
+    portable: bool | None
+    holder: str | None
+
+
+@dataclass(frozen=True)
+class Control:
+    iri: str
+    kind: str  # "preventive", "detective" or "control"
+    operators: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
+    notifies: tuple[str, ...] = ()
+    latency: str | None = None
+    rules_out_leak: bool | None = None
+    limitation: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FailureMode:
+    iri: str
+    applies_to: tuple[str, ...]
+    effect: str
+
+
+@dataclass(frozen=True)
+class Event:
+    iri: str
+    kind: str
+    date: str | None
+    actor: str | None
+    concerns: tuple[str, ...] = ()
+    notified_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incident:
+    iri: str
+    concerns: tuple[str, ...]
+    failed_with: tuple[str, ...]
+    events: tuple[str, ...]
+
+
+def _implicit_iri(kind: str, *parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+    return f"urn:chainmodel:implicit:{kind}:{digest}"
+
+
+@dataclass
+class ChainView:
+    """Everything the analyses need, as plain records keyed by IRI (all dicts sorted)."""
+
+    model: ChainModel
+    parties: dict[str, Party] = field(default_factory=dict)
+    consignments: dict[str, Consignment] = field(default_factory=dict)
+    duties: dict[str, Duty] = field(default_factory=dict)
+    handoffs: dict[str, HandOff] = field(default_factory=dict)
+    assets: dict[str, DataAsset] = field(default_factory=dict)
+    copies: dict[str, DataCopy] = field(default_factory=dict)
+    devices: dict[str, Device] = field(default_factory=dict)
+    controls: dict[str, Control] = field(default_factory=dict)
+    failure_modes: dict[str, FailureMode] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
+    unresolved: tuple[tuple[str, str, str], ...] = ()
+    ambiguous_parents: tuple[str, ...] = ()
+
+    # -- derived structure -------------------------------------------------------------
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Consignment IRI -> the consignments that extend it."""
+        kids: dict[str, list[str]] = defaultdict(list)
+        for consignment in self.consignments.values():
+            for parent in consignment.parents:
+                kids[parent].append(consignment.iri)
+        return {key: tuple(sorted(value)) for key, value in kids.items()}
+
+    @cached_property
+    def cycles(self) -> tuple[tuple[str, ...], ...]:
+        """Cycles among consignment parents, each as a sorted tuple of IRIs."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        for consignment in self.consignments.values():
+            for parent in consignment.parents:
+                if parent in self.consignments:
+                    graph.add_edge(parent, consignment.iri)
+        found = []
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1 or any(graph.has_edge(node, node) for node in component):
+                found.append(tuple(sorted(component)))
+        return tuple(sorted(found))
+
+    @cached_property
+    def _tiers(self) -> dict[str, int | None]:
+        tiers: dict[str, int | None] = {}
+        in_cycle = {iri for cycle in self.cycles for iri in cycle}
+
+        def tier_of(iri: str, seen: frozenset) -> int | None:
+            if iri in tiers:
+                return tiers[iri]
+            if iri in in_cycle or iri in seen:
+                return None
+            parents = [p for p in self.consignments[iri].parents if p in self.consignments]
+            if not parents:
+                value: int | None = 1
+            else:
+                above = [tier_of(p, seen | {iri}) for p in parents]
+                known = [t for t in above if t is not None]
+                value = 1 + min(known) if known else None
+            tiers[iri] = value
+            return value
+
+        for iri in sorted(self.consignments):
+            # iterative deepening keeps recursion shallow for long chains
+            tier_of(iri, frozenset())
+        return tiers
+
+    def tier(self, consignment: str) -> int | None:
+        """The derived tier: 1 consignment, 2 re-consignment, ...; None inside a cycle."""
+        return self._tiers.get(consignment)
+
+    def org(self, party: str | None) -> str | None:
+        """The organisation a party belongs to (itself for an organisation)."""
+        if party is None:
+            return None
+        found = self.parties.get(party)
+        return found.org if found else party
+
+    def roles(self, party: str) -> tuple[str, ...]:
+        """Declared roles plus those derived from consignments, sorted."""
+        roles = set(self.parties[party].roles) if party in self.parties else set()
+        for consignment in self.consignments.values():
+            tier = self.tier(consignment.iri) or 1
+            if consignment.consignor == party and tier == 1:
+                roles.add("principal")
+            if consignment.consignee == party:
+                roles.add("consignee" if tier == 1 else "re-consignee")
+        return tuple(sorted(roles))
+
+    def has_type(self, iri: str, cls) -> bool:
+        return str(cls) in self.types.get(iri, frozenset())
+
+    def holder_of(self, copy: DataCopy) -> str | None:
+        """Who holds a copy: its own holder, else its device's holder."""
+        if copy.holder:
+            return copy.holder
+        if copy.device and copy.device in self.devices:
+            return self.devices[copy.device].holder
+        return None
+
+    def sensitive_categories(self, asset_iri: str) -> tuple[str, ...]:
+        asset = self.assets.get(asset_iri)
+        return asset.sensitive_categories if asset else ()
+
+
+# -- reading the graph -------------------------------------------------------------------
+
+
+def _class_closure(model: ChainModel) -> dict[str, frozenset[str]]:
+    """Superclasses of every class, from the ontology and the model (reflexive)."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for graph in (ontology_graph(), model.graph):
+        for sub, sup in graph.subject_objects(RDFS.subClassOf):
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+                parents[str(sub)].add(str(sup))
+    for foreign, ours in _READ_AS.items():
+        parents[foreign].add(str(ours))
+    closure: dict[str, frozenset[str]] = {}
+
+    def up(cls: str) -> frozenset[str]:
+        if cls in closure:
+            return closure[cls]
+        closure[cls] = frozenset({cls})  # guard against cycles in subClassOf
+        found = {cls}
+        for sup in parents.get(cls, ()):
+            found |= up(sup)
+        closure[cls] = frozenset(found)
+        return closure[cls]
+
+    for cls in list(parents):
+        up(cls)
+    return closure
+
+
+def _iri(node) -> str | None:
+    return str(node) if isinstance(node, URIRef) else f"_:{node}" if isinstance(node, BNode) else None
+
+
+def chain_view(model: ChainModel) -> ChainView:
+    """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
+    graph = model.graph
+    closure = _class_closure(model)
+
+    def objects(subject: str, predicate) -> list:
+        node = URIRef(subject) if not subject.startswith("_:") else BNode(subject[2:])
+        return sorted(graph.objects(node, predicate), key=str)
+
+    def refs(subject: str, predicate) -> tuple[str, ...]:
+        return tuple(sorted({_iri(o) for o in objects(subject, predicate) if _iri(o)}))
+
+    def ref(subject: str, predicate) -> str | None:
+        values = refs(subject, predicate)
+        return values[0] if values else None
+
+    def literal(subject: str, predicate) -> str | None:
+        values = sorted(str(o) for o in objects(subject, predicate) if isinstance(o, Literal))
+        return values[0] if values else None
+
+    def boolean(subject: str, predicate) -> bool | None:
+        value = literal(subject, predicate)
+        if value is None:
+            return None
+        return value.strip().lower() in ("true", "1")
+
+    def integer(subject: str, predicate) -> int | None:
+        value = literal(subject, predicate)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    types: dict[str, set[str]] = defaultdict(set)
+    for subject, cls in graph.subject_objects(RDF.type):
+        key = _iri(subject)
+        if key is None or not isinstance(cls, URIRef):
+            continue
+        types[key] |= closure.get(str(cls), frozenset({str(cls)}))
+
+    def instances(cls) -> list[str]:
+        return sorted(iri for iri, classes in types.items() if str(cls) in classes)
+
+    # -- consignments, including those read from PROV and the shortcut property ----------
+    raw: dict[str, dict] = {}
+    for iri in instances(CM.Consignment):
+        raw[iri] = {"consignor": ref(iri, CM.consignor), "consignee": ref(iri, CM.consignee), "implicit": False}
+    for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
+        key = _iri(delegation)
+        if key and key not in raw:
+            raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": False}
+            types[key].add(str(CM.Consignment))
+    linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
+    shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(CM.consignsTo)]
+    shortcut_pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
+    for consignor, consignee in sorted(set(shortcut_pairs)):
+        if (consignor, consignee) not in linked:
+            key = _implicit_iri("consignment", consignor, consignee)
+            raw[key] = {"consignor": consignor, "consignee": consignee, "implicit": True}
+            linked.add((consignor, consignee))
+
+    consignments: dict[str, Consignment] = {}
+    for iri in sorted(raw):
+        entry = raw[iri]
+        implicit = entry["implicit"]
+        consignments[iri] = Consignment(
+            iri=iri,
+            consignor=entry["consignor"],
+            consignee=entry["consignee"],
+            parents=() if implicit else refs(iri, CM.extends),
+            duties=frozenset(() if implicit else refs(iri, CM.entrusts)),
+            data=frozenset(() if implicit else refs(iri, CM.entrustsData)),
+            approval=None if implicit else ref(iri, CM.approval),
+            approved_by=() if implicit else refs(iri, CM.approvedBy),
+            start=None if implicit else literal(iri, CM.startDate),
+            end=None if implicit else literal(iri, CM.endDate),
+            stated_tier=None if implicit else integer(iri, CM.tier),
+            implicit=implicit,
+        )
+    consignments, ambiguous = _infer_parents(consignments)
+
+    # -- parties -------------------------------------------------------------------------
+    party_iris = set(instances(CM.Agent))
+    referenced_parties: set[str] = set()
+    for consignment in consignments.values():
+        referenced_parties |= {consignment.consignor, consignment.consignee} - {None}
+    party_predicates = (CM.sender, CM.receiver, CM.accountable, CM.performedBy, CM.operatedBy,
+                        CM.notifies, CM.heldBy, CM.controller, CM.principal, CM.approvedBy,
+                        CM.actor, CM.notifiedTo, CM.capacityOf)
+    for predicate in party_predicates:
+        for value in graph.objects(None, predicate):
+            if _iri(value):
+                referenced_parties.add(str(value))
+    parties: dict[str, Party] = {}
+    for iri in sorted(party_iris | referenced_parties):
+        classes = types.get(iri, set())
+        parties[iri] = Party(
+            iri=iri,
+            roles=frozenset(role for cls, role in _ROLE_CLASSES.items() if cls in classes),
+            organisation=ref(iri, CM.capacityOf),
+            is_capacity=str(CM.Capacity) in classes,
+            declared=iri in party_iris,
+        )
+
+    duties = {
+        iri: Duty(
+            iri=iri,
+            accountable=ref(iri, CM.accountable),
+            performers=refs(iri, CM.performedBy),
+            needs=refs(iri, CM.needs),
+            protects=refs(iri, CM.protects),
+            legal_basis=refs(iri, CM.legalBasis),
+        )
+        for iri in instances(CM.Duty)
+    }
+
+    def handoff_kind(classes: set[str]) -> str:
+        if str(CM.DataProvision) in classes:
+            return "data-provision"
+        if str(CM.Report) in classes:
+            return "report"
+        if str(CM.Instruction) in classes:
+            return "instruction"
+        return "hand-off"
+
+    handoffs = {}
+    for iri in instances(CM.HandOff):
+        handoffs[iri] = HandOff(
+            iri=iri,
+            kind=handoff_kind(types[iri]),
+            sender=ref(iri, CM.sender),
+            receiver=ref(iri, CM.receiver),
+            carries=refs(iri, CM.carries),
+            serves=refs(iri, CM.serves),
+            guarded_by=refs(iri, CM.guardedBy),
+            lead_time=literal(iri, CM.leadTime),
+            cadence=literal(iri, CM.cadence),
+            acknowledged_by=refs(iri, CM.acknowledgedBy),
+            failure_modes=refs(iri, CM.failureMode),
+            classes=frozenset(types[iri]),
+        )
+
+    category_sensitive = {iri for iri in instances(CM.DataCategory) if boolean(iri, CM.sensitive)}
+    assets = {}
+    for iri in instances(CM.DataAsset):
+        categories = refs(iri, CM.category)
+        sensitive_categories = tuple(c for c in categories if c in category_sensitive)
+        counts = []
+        for node in objects(iri, CM.countFor):
+            key = _iri(node)
+            principal, count = ref(key, CM.principal), integer(key, CM.count)
+            if principal and count is not None:
+                counts.append((principal, count))
+        assets[iri] = DataAsset(
+            iri=iri,
+            subject_count=integer(iri, CM.subjectCount),
+            counts=tuple(sorted(counts)),
+            categories=categories,
+            sensitive_categories=sensitive_categories,
+            sensitive=bool(boolean(iri, CM.sensitive)) or bool(sensitive_categories),
+            anonymised=bool(boolean(iri, CM.anonymised)),
+            controllers=refs(iri, CM.controller),
+            subset_of=refs(iri, CM.subsetOf),
+            derived_from=refs(iri, CM.derivedFrom),
+            subjects=refs(iri, CM.subjects),
+        )
+
+    devices = {
+        iri: Device(iri=iri, portable=boolean(iri, CM.portable), holder=ref(iri, CM.heldBy))
+        for iri in instances(CM.Device)
+    }
+    copies = {
+        iri: DataCopy(
+            iri=iri,
+            asset=ref(iri, CM.copyOf),
+            device=ref(iri, CM.storedOn),
+            holder=ref(iri, CM.heldBy),
+            start=literal(iri, CM.startDate),
+            failure_modes=refs(iri, CM.failureMode),
+        )
+        for iri in instances(CM.DataCopy)
+    }
+
+    controls = {}
+    for iri in instances(CM.Control):
+        classes = types[iri]
+        kind = ("preventive" if str(CM.PreventiveControl) in classes
+                else "detective" if str(CM.DetectiveControl) in classes else "control")
+        limitation = tuple(sorted(
+            (o.language or "", str(o)) for o in objects(iri, CM.limitation) if isinstance(o, Literal)
+        ))
+        controls[iri] = Control(
+            iri=iri,
+            kind=kind,
+            operators=refs(iri, CM.operatedBy),
+            covers=refs(iri, CM.covers),
+            notifies=refs(iri, CM.notifies) or refs(iri, CM.operatedBy),
+            latency=literal(iri, CM.detectionLatency),
+            rules_out_leak=boolean(iri, CM.rulesOutLeak),
+            limitation=limitation,
+        )
+
+    failure_modes = {}
+    for graph_source in (ontology_graph(), graph):
+        for node in graph_source.subjects(RDF.type, CM.FailureMode):
+            key = str(node)
+            applies = tuple(sorted(str(o) for o in graph_source.objects(node, CM.appliesTo)))
+            effects = sorted(str(o) for o in graph_source.objects(node, CM.effect))
+            if key in failure_modes:  # the model may add applicability to a shipped mode
+                previous = failure_modes[key]
+                applies = tuple(sorted(set(previous.applies_to) | set(applies)))
+                effects = effects or [previous.effect]
+            failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(CM.Breaks))
+
+    def event_kind(classes: set[str]) -> str:
+        for cls, name in ((CM.ExposureBegan, "exposure-began"), (CM.Detected, "detected"), (CM.Reported, "reported")):
+            if str(cls) in classes:
+                return name
+        return "event"
+
+    events = {
+        iri: Event(
+            iri=iri,
+            kind=event_kind(types[iri]),
+            date=literal(iri, CM.date),
+            actor=ref(iri, CM.actor),
+            concerns=refs(iri, CM.concerns),
+            notified_to=refs(iri, CM.notifiedTo),
+        )
+        for iri in instances(CM.Event)
+    }
+    incidents = {
+        iri: Incident(iri=iri, concerns=refs(iri, CM.concerns), failed_with=refs(iri, CM.failedWith),
+                      events=refs(iri, CM.hasEvent))
+        for iri in instances(CM.Incident)
+    }
+
+    view = ChainView(
+        model=model,
+        parties=parties,
+        consignments=consignments,
+        duties=duties,
+        handoffs=handoffs,
+        assets=assets,
+        copies=copies,
+        devices=devices,
+        controls=controls,
+        failure_modes=dict(sorted(failure_modes.items())),
+        events=events,
+        incidents=incidents,
+        types={key: frozenset(value) for key, value in types.items()},
+        ambiguous_parents=ambiguous,
+    )
+    view.unresolved = _unresolved_references(view)
+    return view
+
+
+def _infer_parents(consignments: dict[str, Consignment]) -> tuple[dict[str, Consignment], tuple[str, ...]]:
+    """Fill in the parents of re-consignments that do not state ``cm:extends``.
+
+    A consignment whose consignor is the consignee of other consignments extends the one
+    that shares a duty or data asset with it; when several qualify, all are kept as
+    parents and the consignment is reported as ambiguous.
+    """
+    into: dict[str, list[Consignment]] = defaultdict(list)
+    for consignment in consignments.values():
+        into[consignment.consignee].append(consignment)
+    result: dict[str, Consignment] = {}
+    ambiguous: list[str] = []
+    for iri, consignment in consignments.items():
+        if consignment.parents:
+            result[iri] = consignment
+            continue
+        candidates = [c for c in into.get(consignment.consignor, []) if c.iri != iri]
+        entrusted = consignment.duties | consignment.data
+        if entrusted:
+            sharing = [c for c in candidates if (c.duties | c.data) & entrusted]
+            candidates = sharing or [c for c in candidates if not (c.duties | c.data)]
+        if not candidates:
+            result[iri] = consignment
+            continue
+        if len(candidates) > 1:
+            ambiguous.append(iri)
+        parents = tuple(sorted(c.iri for c in candidates))
+        result[iri] = Consignment(**{**consignment.__dict__, "parents": parents, "parents_inferred": True})
+    return result, tuple(sorted(ambiguous))
+
+
+def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
+    """(subject, property, object) triples whose object is used but never declared."""
+    declared = set(view.types)
+    missing: list[tuple[str, str, str]] = []
+
+    def check(subject: str, prop, values: Iterable[str | None]) -> None:
+        for value in values:
+            if value and value not in declared and not value.startswith("urn:chainmodel:implicit:"):
+                missing.append((subject, str(prop), value))
+
+    for c in view.consignments.values():
+        if c.implicit:
+            continue
+        check(c.iri, CM.consignor, [c.consignor])
+        check(c.iri, CM.consignee, [c.consignee])
+        check(c.iri, CM.extends, c.parents if not c.parents_inferred else ())
+        check(c.iri, CM.entrusts, c.duties)
+        check(c.iri, CM.entrustsData, c.data)
+    for d in view.duties.values():
+        check(d.iri, CM.accountable, [d.accountable])
+        check(d.iri, CM.performedBy, d.performers)
+        check(d.iri, CM.needs, d.needs)
+        check(d.iri, CM.protects, d.protects)
+    for h in view.handoffs.values():
+        check(h.iri, CM.sender, [h.sender])
+        check(h.iri, CM.receiver, [h.receiver])
+        check(h.iri, CM.carries, h.carries)
+        check(h.iri, CM.serves, h.serves)
+        check(h.iri, CM.guardedBy, h.guarded_by)
+    for copy in view.copies.values():
+        check(copy.iri, CM.copyOf, [copy.asset])
+        check(copy.iri, CM.storedOn, [copy.device])
+        check(copy.iri, CM.heldBy, [copy.holder])
+    for control in view.controls.values():
+        check(control.iri, CM.operatedBy, control.operators)
+        check(control.iri, CM.covers, control.covers)
+    for party in view.parties.values():
+        check(party.iri, CM.capacityOf, [party.organisation])
+    return tuple(sorted(set(missing)))

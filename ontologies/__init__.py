@@ -1,0 +1,1 @@
+"""The chainmodel ontology, shapes and rules, installed as ``chainmodel.ontologies``."""
