@@ -61,11 +61,12 @@ def _element_kind(view: ChainView, iri: str) -> str:
 
 def _members(view: ChainView, party: str) -> set[str]:
     """A party and, for an organisation, every capacity it acts in."""
-    return {party} | {p.iri for p in view.parties.values() if p.organisation == party}
+    return {party} | set(view.index.capacities_of.get(party, ()))
 
 
 def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[str]]:
     """(assets exposed, parties holding them) for a compromised element."""
+    index = view.index
     if kind == "asset":
         holders = {view.holder_of(c) for c in view.copies.values() if c.asset == iri}
         return {iri}, {h for h in holders if h}
@@ -74,14 +75,14 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
         holder = view.holder_of(copy)
         return ({copy.asset} if copy.asset else set()), ({holder} if holder else set())
     if kind == "device":
-        assets = {c.asset for c in view.copies.values() if c.device == iri and c.asset}
+        assets = {view.copies[c].asset for c in index.copies_on.get(iri, ()) if view.copies[c].asset}
         holder = view.devices[iri].holder
         return assets, ({holder} if holder else set())
     members = _members(view, iri)
-    assets = {c.asset for c in view.copies.values() if c.asset and view.holder_of(c) in members}
-    assets |= {a for h in view.handoffs.values() if h.is_data and h.receiver in members for a in h.carries}
-    assets |= {a for c in view.consignments.values() if c.consignee in members for a in c.data}
-    assets |= {a.iri for a in view.assets.values() if set(a.controllers) & members}
+    assets = {view.copies[c].asset for m in members for c in index.copies_held_by.get(m, ()) if view.copies[c].asset}
+    assets |= {a for m in members for h in index.data_received_by.get(m, ()) for a in view.handoffs[h].carries}
+    assets |= {a for m in members for c in index.consignments_into.get(m, ()) for a in view.consignments[c].data}
+    assets |= {a for m in members for a in index.assets_controlled_by.get(m, ())}
     personal = {a for a in assets if a in view.assets and not view.assets[a].anonymised}
     return personal, members
 
@@ -101,8 +102,9 @@ def blast_radius(view: ChainView, element: str) -> Blast:
     kind = _element_kind(view, element)
     assets, holders = _held_assets(view, element, kind)
     found = exposure(view, assets)
-    relevant = [c for c in view.consignments.values()
-                if c.consignee in holders or (kind == "asset" and element in c.data)]
+    relevant = [view.consignments[c] for h in holders for c in view.index.consignments_into.get(h, ())]
+    if kind == "asset":
+        relevant += [view.consignments[c] for c in view.index.consignments_with_data.get(element, ())]
     chains = sorted({tuple(_chains_up(view, c.iri)) for c in relevant})
     principals = sorted({p for item in found.assets for p in item.controllers}
                         | {p for p, count in found.per_principal if count > 0})
@@ -119,7 +121,7 @@ def blast_radius(view: ChainView, element: str) -> Blast:
             consignment = view.consignments[iri]
             add(consignment.consignee, consignment.consignor, "consignee-notifies-consignor",
                 "a consignee tells the party that consigned to it, which stays accountable")
-    regulators = sorted(p.iri for p in view.parties.values() if "regulator" in p.roles)
+    regulators = view.regulators
     counts = dict(found.per_principal)
     for principal in principals:
         own = [item for item in found.assets

@@ -154,21 +154,16 @@ def elements(view: ChainView) -> dict[str, Element]:
 
 def _lineage(view: ChainView, assets: set[str]) -> set[str]:
     """Assets that carry what ``assets`` carry: themselves, supersets and derived assets."""
-    result = set(assets)
-    changed = True
-    while changed:
-        changed = False
-        for asset in view.assets.values():
-            if asset.iri in result:
-                continue
-            if set(asset.derived_from) & result:
-                result.add(asset.iri)
-                changed = True
-        for iri in list(result):
-            for parent in view.assets.get(iri, None).subset_of if iri in view.assets else ():
-                if parent not in result:
-                    result.add(parent)
-                    changed = True
+    result: set[str] = set()
+    frontier = list(assets)
+    while frontier:
+        iri = frontier.pop()
+        if iri in result:
+            continue
+        result.add(iri)
+        frontier.extend(view.index.derived_assets.get(iri, ()))
+        if iri in view.assets:
+            frontier.extend(view.assets[iri].subset_of)
     return result
 
 
@@ -180,8 +175,9 @@ def _downstream(view: ChainView, start_party: str, assets: set[str]) -> tuple[li
     frontier = [start_party]
     while frontier:
         party = frontier.pop(0)
-        for h in sorted(view.handoffs.values(), key=lambda item: item.iri):
-            if h.is_data and h.sender == party and set(h.carries) & lineage and h.iri not in flows:
+        for iri in view.index.data_sent_by.get(party, ()):
+            h = view.handoffs[iri]
+            if set(h.carries) & lineage and h.iri not in flows:
                 flows.append(h.iri)
                 if h.receiver and h.receiver not in parties:
                     parties.append(h.receiver)
@@ -191,7 +187,7 @@ def _downstream(view: ChainView, start_party: str, assets: set[str]) -> tuple[li
 
 def _duty_info_paths(view: ChainView, duty_iri: str) -> tuple[list[str], list[str]]:
     """Hand-offs that serve a duty, and the parties its information starts from."""
-    serving = sorted(h.iri for h in view.handoffs.values() if duty_iri in h.serves and h.sender and h.receiver)
+    serving = [h for h in view.index.serving.get(duty_iri, ()) if view.handoffs[h].sender and view.handoffs[h].receiver]
     receivers = {view.handoffs[h].receiver for h in serving}
     origins = sorted({view.handoffs[h].sender for h in serving} - receivers)
     if not origins:
@@ -228,9 +224,8 @@ def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act
         copy = view.copies[element.iri]
         if copy.device:
             targets.add(copy.device)
-    for control in sorted(view.controls.values(), key=lambda c: c.iri):
-        if not set(control.covers) & targets:
-            continue
+    covering = sorted({k for target in targets for k in view.index.controls_covering.get(target, ())})
+    for control in (view.controls[k] for k in covering):
         reasons: list[str] = []
         if harm_kind in EXPOSURE_KINDS:
             if control.kind != "preventive":
@@ -357,7 +352,8 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
     accountable = set()
     for asset in assets:
         accountable |= set(view.assets[asset].controllers) | {p for p, _ in view.assets[asset].counts}
-    duties = {d for c in view.consignments.values() if c.data & set(assets) for d in c.duties}
+    duties = {d for asset in assets for c in view.index.consignments_with_data.get(asset, ())
+              for d in view.consignments[c].duties}
     return Harm(
         key=element.iri,
         kind=kind,
@@ -387,8 +383,8 @@ def harms(view: ChainView) -> list[Harm]:
                     found.append(harm)
     for device in sorted(view.devices.values(), key=lambda d: d.iri):
         element = all_elements[device.iri]
-        held = sorted({c.asset for c in view.copies.values() if c.device == device.iri and c.asset in view.assets
-                       and not view.assets[c.asset].anonymised})
+        on_device = (view.copies[c] for c in view.index.copies_on.get(device.iri, ()))
+        held = sorted({c.asset for c in on_device if c.asset in view.assets and not view.assets[c.asset].anonymised})
         if element.modes and held:
             found.append(_exposure_harm(view, all_elements, element, "device-exposure", tuple(held), FINDER))
     for copy in sorted(view.copies.values(), key=lambda c: c.iri):

@@ -9,7 +9,7 @@ run on them unchanged, at any size:
   The draw is Zipf-like (a continuous power law sampled by inverse CDF), so a few
   consignees serve many principals: concentration risk. With the default exponent 0.6 the
   busiest consignee serves about ``M ** -0.4`` of the principals (``M`` the pool size):
-  about 11 % for ``N = 200``, about 2 % for ``N = 100000``.
+  about a fifth for ``N = 200``, about 4 % for ``N = 20000``.
 * A share of the tier-1 consignments (``reconsign_share``, default 0.4) is re-consigned
   (tier 2) to a pool of ``N // 10 + 3`` re-consignees, and a smaller share of all chains
   (``rereconsign_share``, default 0.15, counted against the tier-1 consignments like the
@@ -43,7 +43,7 @@ run on them unchanged, at any size:
 * One regulator (``cm:Regulator``). Every party, duty, asset, hand-off, consignment, copy,
   device and control has an English and a Japanese ``rdfs:label``.
 
-Size. A principal contributes about 68 triples with the default knobs (pools included);
+Size. A principal contributes about 69 triples with the default knobs (pools included);
 a consignment resource itself has 8 to 11 triples, and there are about 1.55 consignments
 per principal. :func:`estimate_triples` gives the expected count for any knobs and
 :func:`principals_for_triples` inverts it:
@@ -51,14 +51,15 @@ per principal. :func:`estimate_triples` gives the expected count for any knobs a
 =============  ===================
 triples        principals (about)
 =============  ===================
-10**5          1 470
-10**6          14 700
-10**7          147 000
+10**5          1 454
+10**6          14 544
+10**7          145 446
 =============  ===================
 
 Determinism and memory. All randomness comes from :class:`random.Random` instances seeded
 from ``seed`` and the index of the element they decide (a principal, a pool party), using
-only ``Random.random()``; no global random state, clock or uuid is used. The same arguments
+only ``Random.random()`` (string seeds are hashed with SHA-512, so the streams do not depend
+on ``PYTHONHASHSEED``); no global random state, clock or uuid is used. The same arguments
 give byte-identical output, the order is fixed (regulator, categories, pools, then the
 principals in order), and nothing is accumulated: memory does not grow with ``N``.
 
@@ -182,8 +183,6 @@ _COVERS = _c("covers")
 _NOTIFIES = _c("notifies")
 _DETECTION_LATENCY = _c("detectionLatency")
 
-_APPI_23 = f"<{_RULE}appi-23>"
-_APPI_25 = f"<{_RULE}appi-25>"
 _APPI_27 = f"<{_RULE}appi-27>"
 
 _TRUE = f'"true"^^<{_XSD}boolean>'
@@ -388,7 +387,9 @@ def _head(seed: int, principals: int, k: dict) -> Iterator[list[str]]:
         f"{_REGULATOR_IRI} {_TYPE} {_ORGANISATION} .\n",
         f"{_REGULATOR_IRI} {_TYPE} {_REGULATOR} .\n",
     ]
-    _labelled(out, _REGULATOR_IRI, "Personal Information Protection Commission", "個人情報保護委員会")
+    _labelled(
+        out, _REGULATOR_IRI, "Personal Information Protection Commission", "個人情報保護委員会"
+    )
     for local, en, ja, sensitive in _CATEGORIES:
         cat = _iri(f"category-{local}")
         out.append(f"{cat} {_TYPE} {_DATA_CATEGORY} .\n")
@@ -417,225 +418,274 @@ def _party(pool: tuple[str, str, str], index: int) -> tuple[str, str, str, str, 
     return _iri(f"{segment}-{index}"), en.format(index), ja.format(index), segment, index
 
 
-def _principal(seed: int, i: int, sizes: tuple[int, int, int], k: dict, power: float) -> list[str]:
-    """Every triple that belongs to principal ``i``'s chain."""
-    rng = random.Random(f"chainmodel/{seed}/principal/{i}")
-    r = rng.random
-    m1, m2, m3 = sizes
-    base = f"{BASE}principal-{i}"
-    p = f"<{base}>"
-    if r() < 0.5:
-        pen, pja = f"Health Insurance Association {i}", f"第{i}健康保険組合"
-    else:
-        pen, pja = f"Hospital {i}", f"第{i}病院"
+class _Principal:
+    """What the emitters of one principal share: its names, its chain and its random stream.
 
-    # the chain: parties per tier (index 0 is the principal)
-    t1 = _zipf(r(), m1, power)
-    depth_draw = r()
-    depth = 3 if depth_draw < k["rereconsign_share"] else 2 if depth_draw < k["reconsign_share"] else 1
-    chain = [(p, pen, pja, "", -1), _party(_CONSIGNEE_POOL, t1)]
-    if depth >= 2:
-        t2 = _zipf(r(), m2, power)
-        chain.append(_party(_SUBCONTRACTOR_POOL, t2))
-        if depth == 3:
-            t3 = _zipf(r(), m2, power)
-            if t3 == t2:
-                t3 = (t3 + 1) % m2
-            chain.append(_party(_SUBCONTRACTOR_POOL, t3))
-    first = chain[1]
-    deepest = chain[-1]
+    The emitters are kept small on purpose: allocation tracing (tracemalloc) looks up the
+    line of every allocation from the start of its function, so one long function would
+    make the memory test slow.
+    """
 
-    data = f"<{base}-data>"
-    report_duty = f"<{base}-duty-opt-out-reporting>"
-    has_exclusion = r() < k["exclusion_share"]
-    exclusion_duty = f"<{base}-duty-exclusion>"
+    __slots__ = (
+        "r", "k", "power", "sizes", "base", "p", "en", "ja", "chain", "depth", "data",
+        "report_duty", "exclusion_duty", "has_exclusion", "subjects", "sensitive", "reports",
+    )
 
-    out = [f"{p} {_TYPE} {_ORGANISATION} .\n", f"{p} {_TYPE} {_PRINCIPAL} .\n"]
-    _labelled(out, p, pen, pja)
-    add = out.append
+    def __init__(self, seed: int, i: int, sizes: tuple[int, int, int], k: dict, power: float):
+        rng = random.Random(f"chainmodel/{seed}/principal/{i}")
+        r = self.r = rng.random
+        self.k, self.power, self.sizes = k, power, sizes
+        base = self.base = f"{BASE}principal-{i}"
+        p = self.p = f"<{base}>"
+        if r() < 0.5:
+            self.en, self.ja = f"Health Insurance Association {i}", f"第{i}健康保険組合"
+        else:
+            self.en, self.ja = f"Hospital {i}", f"第{i}病院"
+        # the chain: parties per tier (index 0 is the principal)
+        m1, m2, _ = sizes
+        t1 = _zipf(r(), m1, power)
+        draw = r()
+        depth = self.depth = (
+            3 if draw < k["rereconsign_share"] else 2 if draw < k["reconsign_share"] else 1
+        )
+        chain = self.chain = [(p, self.en, self.ja, "", -1), _party(_CONSIGNEE_POOL, t1)]
+        if depth >= 2:
+            t2 = _zipf(r(), m2, power)
+            chain.append(_party(_SUBCONTRACTOR_POOL, t2))
+            if depth == 3:
+                t3 = _zipf(r(), m2, power)
+                if t3 == t2:
+                    t3 = (t3 + 1) % m2
+                chain.append(_party(_SUBCONTRACTOR_POOL, t3))
+        self.data = f"<{base}-data>"
+        self.report_duty = f"<{base}-duty-opt-out-reporting>"
+        self.exclusion_duty = f"<{base}-duty-exclusion>"
+        self.has_exclusion = r() < k["exclusion_share"]
+        self.subjects = int(round(math.exp(_LOG_MIN + (_LOG_MAX - _LOG_MIN) * r())))
+        self.sensitive = False
+        self.reports: list[str] = []
 
-    # data asset
-    n_subjects = int(round(math.exp(_LOG_MIN + (_LOG_MAX - _LOG_MIN) * r())))
-    subjects = _int(n_subjects)
+
+def _emit_asset(out: list, c: _Principal, i: int) -> None:
+    p, data, r, add = c.p, c.data, c.r, out.append
+    add(f"{p} {_TYPE} {_ORGANISATION} .\n")
+    add(f"{p} {_TYPE} {_PRINCIPAL} .\n")
+    _labelled(out, p, c.en, c.ja)
+    subjects = _int(c.subjects)
     count_node = f"_:p{i}n"
     add(f"{data} {_TYPE} {_DATA_ASSET} .\n")
-    _labelled(out, data, f"personal data held by {pen}", f"{pja}の個人データ")
+    _labelled(out, data, f"personal data held by {c.en}", f"{c.ja}の個人データ")
     add(f"{data} {_CONTROLLER} {p} .\n")
     add(f"{data} {_SUBJECT_COUNT_P} {subjects} .\n")
     add(f"{data} {_COUNT_FOR} {count_node} .\n")
     add(f"{count_node} {_TYPE} {_SUBJECT_COUNT} .\n")
     add(f"{count_node} {_PRINCIPAL_P} {p} .\n")
     add(f"{count_node} {_COUNT} {subjects} .\n")
-    # 2 to 4 plain categories from a rotating window, plus one sensitive category
+    # 2 to 4 plain categories from a rotating window, maybe one sensitive category
     n_plain = 2 + int(r() * 3)
     start = int(r() * len(_PLAIN_CATEGORIES))
-    for c in range(n_plain):
-        add(f"{data} {_CATEGORY} {_PLAIN_CATEGORIES[(start + c) % len(_PLAIN_CATEGORIES)]} .\n")
-    sensitive = r() < k["sensitive_share"]
-    if sensitive:
-        add(f"{data} {_CATEGORY} {_SENSITIVE_CATEGORIES[int(r() * len(_SENSITIVE_CATEGORIES))]} .\n")
+    for n in range(n_plain):
+        category = _PLAIN_CATEGORIES[(start + n) % len(_PLAIN_CATEGORIES)]
+        add(f"{data} {_CATEGORY} {category} .\n")
+    c.sensitive = r() < c.k["sensitive_share"]
+    if c.sensitive:
+        category = _SENSITIVE_CATEGORIES[int(r() * len(_SENSITIVE_CATEGORIES))]
+        add(f"{data} {_CATEGORY} {category} .\n")
 
-    # duties
-    add(f"{report_duty} {_TYPE} {_DUTY} .\n")
+
+def _emit_reporting_duty(out: list, c: _Principal) -> None:
+    duty, add = c.report_duty, out.append
+    add(f"{duty} {_TYPE} {_DUTY} .\n")
     _labelled(
         out,
-        report_duty,
-        f"accepting and reporting opt-out requests for {pen}",
-        f"{pja}の提供停止の求めの受付・報告業務",
+        duty,
+        f"accepting and reporting opt-out requests for {c.en}",
+        f"{c.ja}の提供停止の求めの受付・報告業務",
     )
-    add(f"{report_duty} {_ACCOUNTABLE} {p} .\n")
-    add(f"{report_duty} {_PERFORMED_BY} {deepest[0]} .\n")
-    add(f"{report_duty} {_LEGAL_BASIS} {_APPI_27} .\n")
-    if has_exclusion:
-        optout = f"<{base}-opted-out-data>"
-        optout_count = f"_:p{i}o"
-        opted_out = _int(1 + int(r() * max(1, n_subjects // 200)))
-        add(f"{exclusion_duty} {_TYPE} {_DUTY} .\n")
-        _labelled(
-            out,
-            exclusion_duty,
-            f"excluding opted-out subjects before provision, for {pen}",
-            f"{pja}の提供停止の求めのあったデータの提供前の除外",
-        )
-        add(f"{exclusion_duty} {_ACCOUNTABLE} {p} .\n")
-        add(f"{exclusion_duty} {_PERFORMED_BY} {first[0]} .\n")
-        add(f"{exclusion_duty} {_LEGAL_BASIS} {_APPI_27} .\n")
-        add(f"{exclusion_duty} {_NEEDS} {report_duty} .\n")
-        add(f"{exclusion_duty} {_PROTECTS} {optout} .\n")
-        add(f"{optout} {_TYPE} {_DATA_ASSET} .\n")
-        _labelled(
-            out,
-            optout,
-            f"data of the subjects who opted out, held by {pen}",
-            f"{pja}の提供停止の求めのあった本人のデータ",
-        )
-        add(f"{optout} {_SUBSET_OF} {data} .\n")
-        add(f"{optout} {_CONTROLLER} {p} .\n")
-        add(f"{optout} {_SUBJECT_COUNT_P} {opted_out} .\n")
-        add(f"{optout} {_COUNT_FOR} {optout_count} .\n")
-        add(f"{optout_count} {_TYPE} {_SUBJECT_COUNT} .\n")
-        add(f"{optout_count} {_PRINCIPAL_P} {p} .\n")
-        add(f"{optout_count} {_COUNT} {opted_out} .\n")
-        if sensitive:
-            add(f"{optout} {_SENSITIVE} {_TRUE} .\n")
+    add(f"{duty} {_ACCOUNTABLE} {c.p} .\n")
+    add(f"{duty} {_PERFORMED_BY} {c.chain[-1][0]} .\n")
+    add(f"{duty} {_LEGAL_BASIS} {_APPI_27} .\n")
 
-    # consignments, tier by tier
-    parent = ""
-    for tier in range(1, depth + 1):
-        consignor, consignee = chain[tier - 1], chain[tier]
-        c = f"<{base}-consignment-{tier}>"
-        add(f"{c} {_TYPE} {_CONSIGNMENT} .\n")
-        if tier == 1:
-            _labelled(
-                out,
-                c,
-                f"{pen} consigns opt-out handling to {consignee[1]}",
-                f"{pja}から{consignee[2]}への委託",
-            )
+
+def _emit_exclusion_duty(out: list, c: _Principal, i: int) -> None:
+    duty, p, add = c.exclusion_duty, c.p, out.append
+    optout = f"<{c.base}-opted-out-data>"
+    add(f"{duty} {_TYPE} {_DUTY} .\n")
+    _labelled(
+        out,
+        duty,
+        f"excluding opted-out subjects before provision, for {c.en}",
+        f"{c.ja}の提供停止の求めのあったデータの提供前の除外",
+    )
+    add(f"{duty} {_ACCOUNTABLE} {p} .\n")
+    add(f"{duty} {_PERFORMED_BY} {c.chain[1][0]} .\n")
+    add(f"{duty} {_LEGAL_BASIS} {_APPI_27} .\n")
+    add(f"{duty} {_NEEDS} {c.report_duty} .\n")
+    add(f"{duty} {_PROTECTS} {optout} .\n")
+    _emit_optout_asset(out, c, i, optout)
+
+
+def _emit_optout_asset(out: list, c: _Principal, i: int, optout: str) -> None:
+    p, add = c.p, out.append
+    count_node = f"_:p{i}o"
+    opted_out = _int(1 + int(c.r() * max(1, c.subjects // 200)))
+    add(f"{optout} {_TYPE} {_DATA_ASSET} .\n")
+    _labelled(
+        out,
+        optout,
+        f"data of the subjects who opted out, held by {c.en}",
+        f"{c.ja}の提供停止の求めのあった本人のデータ",
+    )
+    add(f"{optout} {_SUBSET_OF} {c.data} .\n")
+    add(f"{optout} {_CONTROLLER} {p} .\n")
+    add(f"{optout} {_SUBJECT_COUNT_P} {opted_out} .\n")
+    add(f"{optout} {_COUNT_FOR} {count_node} .\n")
+    add(f"{count_node} {_TYPE} {_SUBJECT_COUNT} .\n")
+    add(f"{count_node} {_PRINCIPAL_P} {p} .\n")
+    add(f"{count_node} {_COUNT} {opted_out} .\n")
+    if c.sensitive:
+        add(f"{optout} {_SENSITIVE} {_TRUE} .\n")
+
+
+def _emit_consignment(out: list, c: _Principal, tier: int) -> None:
+    consignor, consignee = c.chain[tier - 1], c.chain[tier]
+    node, add = f"<{c.base}-consignment-{tier}>", out.append
+    add(f"{node} {_TYPE} {_CONSIGNMENT} .\n")
+    if tier == 1:
+        en = f"{c.en} consigns opt-out handling to {consignee[1]}"
+        ja = f"{c.ja}から{consignee[2]}への委託"
+    else:
+        verb, word = ("re-consigns", "再委託") if tier == 2 else ("re-re-consigns", "再々委託")
+        en = f"{consignor[1]} {verb} {c.en}'s opt-out handling to {consignee[1]}"
+        ja = f"{consignor[2]}から{consignee[2]}への{word}（{c.ja}）"
+    _labelled(out, node, en, ja)
+    add(f"{node} {_CONSIGNOR} {consignor[0]} .\n")
+    add(f"{node} {_CONSIGNEE} {consignee[0]} .\n")
+    if tier > 1:
+        add(f"{node} {_EXTENDS} <{c.base}-consignment-{tier - 1}> .\n")
+    add(f"{node} {_ENTRUSTS} {c.report_duty} .\n")
+    if tier == 1 and c.has_exclusion:
+        add(f"{node} {_ENTRUSTS} {c.exclusion_duty} .\n")
+    add(f"{node} {_ENTRUSTS_DATA} {c.data} .\n")
+    if tier > 1:
+        if c.r() < c.k["unapproved_share"]:
+            add(f"{node} {_APPROVAL} {_NOT_RECORDED} .\n")
         else:
-            verb, word = ("re-consigns", "再委託") if tier == 2 else ("re-re-consigns", "再々委託")
-            _labelled(
-                out,
-                c,
-                f"{consignor[1]} {verb} {pen}'s opt-out handling to {consignee[1]}",
-                f"{consignor[2]}から{consignee[2]}への{word}（{pja}）",
-            )
-        add(f"{c} {_CONSIGNOR} {consignor[0]} .\n")
-        add(f"{c} {_CONSIGNEE} {consignee[0]} .\n")
-        if parent:
-            add(f"{c} {_EXTENDS} {parent} .\n")
-        add(f"{c} {_ENTRUSTS} {report_duty} .\n")
-        if tier == 1 and has_exclusion:
-            add(f"{c} {_ENTRUSTS} {exclusion_duty} .\n")
-        add(f"{c} {_ENTRUSTS_DATA} {data} .\n")
-        if parent:
-            if r() < k["unapproved_share"]:
-                add(f"{c} {_APPROVAL} {_NOT_RECORDED} .\n")
-            else:
-                # approved by the consignor of the consignment it extends
-                add(f"{c} {_APPROVAL} {_APPROVED} .\n")
-                add(f"{c} {_APPROVED_BY} {chain[tier - 2][0]} .\n")
-        parent = c
+            # approved by the consignor of the consignment it extends
+            add(f"{node} {_APPROVAL} {_APPROVED} .\n")
+            add(f"{node} {_APPROVED_BY} {c.chain[tier - 2][0]} .\n")
 
-    # hand-offs: requests down to the performer, monthly reports back up to tier 1
-    intake = f"<{base}-report-requests>"
-    add(f"{intake} {_TYPE} {_REPORT} .\n")
+
+def _emit_intake(out: list, c: _Principal) -> None:
+    """Opt-out requests passed from the principal down to the performer."""
+    node, deepest, add = f"<{c.base}-report-requests>", c.chain[-1], out.append
+    add(f"{node} {_TYPE} {_REPORT} .\n")
     _labelled(
         out,
-        intake,
-        f"opt-out requests passed on by {pen} to {deepest[1]}",
-        f"{pja}から{deepest[2]}への提供停止の求めの連絡",
+        node,
+        f"opt-out requests passed on by {c.en} to {deepest[1]}",
+        f"{c.ja}から{deepest[2]}への提供停止の求めの連絡",
     )
-    add(f"{intake} {_SENDER} {p} .\n")
-    add(f"{intake} {_RECEIVER} {deepest[0]} .\n")
-    add(f"{intake} {_SERVES} {report_duty} .\n")
-    reports = []
-    for tier in range(depth, 1, -1):
-        sender, receiver = chain[tier], chain[tier - 1]
-        h = f"<{base}-report-{tier}-{tier - 1}>"
-        reports.append(h)
-        add(f"{h} {_TYPE} {_REPORT} .\n")
-        _labelled(
-            out,
-            h,
-            f"monthly opt-out report from {sender[1]} to {receiver[1]} for {pen}",
-            f"{sender[2]}から{receiver[2]}への月次の提供停止の求めの報告（{pja}）",
-        )
-        add(f"{h} {_SENDER} {sender[0]} .\n")
-        add(f"{h} {_RECEIVER} {receiver[0]} .\n")
-        add(f"{h} {_SERVES} {report_duty} .\n")
-        add(f"{h} {_CADENCE} {_P1M} .\n")
-    if has_exclusion:
-        rec = _zipf(r(), m3, power)
-        _, rec_en, rec_ja = _recipient_name(rec)
-        provision = f"<{base}-provision>"
-        add(f"{provision} {_TYPE} {_DATA_PROVISION} .\n")
-        _labelled(
-            out,
-            provision,
-            f"{pen}'s data provided by {first[1]} to {rec_en}",
-            f"{first[2]}から{rec_ja}への{pja}のデータの提供",
-        )
-        add(f"{provision} {_SENDER} {first[0]} .\n")
-        add(f"{provision} {_RECEIVER} {_iri(f'recipient-{rec}')} .\n")
-        add(f"{provision} {_CARRIES} {data} .\n")
-        add(f"{provision} {_GUARDED_BY} {exclusion_duty} .\n")
-        add(f"{provision} {_LEAD_TIME} {_LEAD_TIMES[int(r() * len(_LEAD_TIMES))]} .\n")
+    add(f"{node} {_SENDER} {c.p} .\n")
+    add(f"{node} {_RECEIVER} {deepest[0]} .\n")
+    add(f"{node} {_SERVES} {c.report_duty} .\n")
 
-    # reconciliation of the monthly reports
-    if reports and r() < k["detective_share"]:
-        operator = first if r() < 0.6 else chain[0]
-        control = f"<{base}-reconciliation>"
-        add(f"{control} {_TYPE} {_DETECTIVE} .\n")
-        _labelled(
-            out,
-            control,
-            f"reconciliation of {pen}'s opt-out reports by {operator[1]}",
-            f"{operator[2]}による{pja}の提供停止の求めの報告の照合",
-        )
-        add(f"{control} {_OPERATED_BY} {operator[0]} .\n")
-        for h in reports:
-            add(f"{control} {_COVERS} {h} .\n")
-        add(f"{control} {_NOTIFIES} {operator[0]} .\n")
-        add(f"{control} {_DETECTION_LATENCY} {_P1M if r() < 0.5 else _P6M} .\n")
 
+def _emit_report(out: list, c: _Principal, tier: int) -> None:
+    """The monthly report from the consignee at ``tier`` to the one above it."""
+    sender, receiver = c.chain[tier], c.chain[tier - 1]
+    node, add = f"<{c.base}-report-{tier}-{tier - 1}>", out.append
+    c.reports.append(node)
+    add(f"{node} {_TYPE} {_REPORT} .\n")
+    _labelled(
+        out,
+        node,
+        f"monthly opt-out report from {sender[1]} to {receiver[1]} for {c.en}",
+        f"{sender[2]}から{receiver[2]}への月次の提供停止の求めの報告（{c.ja}）",
+    )
+    add(f"{node} {_SENDER} {sender[0]} .\n")
+    add(f"{node} {_RECEIVER} {receiver[0]} .\n")
+    add(f"{node} {_SERVES} {c.report_duty} .\n")
+    add(f"{node} {_CADENCE} {_P1M} .\n")
+
+
+def _emit_provision(out: list, c: _Principal) -> None:
+    """The provision the exclusion duty guards, from tier 1 to a producer or recipient."""
+    r, first, add = c.r, c.chain[1], out.append
+    rec = _zipf(r(), c.sizes[2], c.power)
+    _, rec_en, rec_ja = _recipient_name(rec)
+    node = f"<{c.base}-provision>"
+    add(f"{node} {_TYPE} {_DATA_PROVISION} .\n")
+    _labelled(
+        out,
+        node,
+        f"{c.en}'s data provided by {first[1]} to {rec_en}",
+        f"{first[2]}から{rec_ja}への{c.ja}のデータの提供",
+    )
+    add(f"{node} {_SENDER} {first[0]} .\n")
+    add(f"{node} {_RECEIVER} {_iri(f'recipient-{rec}')} .\n")
+    add(f"{node} {_CARRIES} {c.data} .\n")
+    add(f"{node} {_GUARDED_BY} {c.exclusion_duty} .\n")
+    add(f"{node} {_LEAD_TIME} {_LEAD_TIMES[int(r() * len(_LEAD_TIMES))]} .\n")
+
+
+def _emit_reconciliation(out: list, c: _Principal) -> None:
+    """A detective control over the monthly reports, run by tier 1 or the principal."""
+    r, add = c.r, out.append
+    operator = c.chain[1] if r() < 0.6 else c.chain[0]
+    node = f"<{c.base}-reconciliation>"
+    add(f"{node} {_TYPE} {_DETECTIVE} .\n")
+    _labelled(
+        out,
+        node,
+        f"reconciliation of {c.en}'s opt-out reports by {operator[1]}",
+        f"{operator[2]}による{c.ja}の提供停止の求めの報告の照合",
+    )
+    add(f"{node} {_OPERATED_BY} {operator[0]} .\n")
+    for report in c.reports:
+        add(f"{node} {_COVERS} {report} .\n")
+    add(f"{node} {_NOTIFIES} {operator[0]} .\n")
+    add(f"{node} {_DETECTION_LATENCY} {_P1M if r() < 0.5 else _P6M} .\n")
+
+
+def _emit_copy(out: list, c: _Principal, tier: int, kind: str) -> None:
+    party, add = c.chain[tier], out.append
+    den, dja = _DEVICE_KINDS[kind]
+    node = f"<{c.base}-copy-{tier}>"
+    add(f"{node} {_TYPE} {_DATA_COPY} .\n")
+    _labelled(
+        out,
+        node,
+        f"copy of {c.en}'s data on the {den.format(party[1])}",
+        f"{dja.format(party[2])}上の{c.ja}のデータの複製",
+    )
+    add(f"{node} {_COPY_OF} {c.data} .\n")
+    add(f"{node} {_STORED_ON} {_iri(f'{party[3]}-{party[4]}-device')} .\n")
+
+
+def _principal(seed: int, i: int, sizes: tuple[int, int, int], k: dict, power: float) -> list[str]:
+    """Every triple that belongs to principal ``i``'s chain."""
+    c = _Principal(seed, i, sizes, k, power)
+    out: list[str] = []
+    _emit_asset(out, c, i)
+    _emit_reporting_duty(out, c)
+    if c.has_exclusion:
+        _emit_exclusion_duty(out, c, i)
+    for tier in range(1, c.depth + 1):
+        _emit_consignment(out, c, tier)
+    _emit_intake(out, c)
+    for tier in range(c.depth, 1, -1):
+        _emit_report(out, c, tier)
+    if c.has_exclusion:
+        _emit_provision(out, c)
+    if c.reports and c.r() < k["detective_share"]:
+        _emit_reconciliation(out, c)
     # copies on the devices of the parties in the chain
-    for tier in range(1, depth + 1):
-        party = chain[tier]
+    for tier in range(1, c.depth + 1):
+        party = c.chain[tier]
         spec = _device(seed, party[3], party[4], k["device_share"], k["portable_share"])
-        if spec is None or r() >= k["copy_share"]:
-            continue
-        den, dja = _DEVICE_KINDS[spec[0]]
-        copy = f"<{base}-copy-{tier}>"
-        add(f"{copy} {_TYPE} {_DATA_COPY} .\n")
-        _labelled(
-            out,
-            copy,
-            f"copy of {pen}'s data on the {den.format(party[1])}",
-            f"{dja.format(party[2])}上の{pja}のデータの複製",
-        )
-        add(f"{copy} {_COPY_OF} {data} .\n")
-        add(f"{copy} {_STORED_ON} {_iri(f'{party[3]}-{party[4]}-device')} .\n")
+        if spec is not None and c.r() < k["copy_share"]:
+            _emit_copy(out, c, tier, spec[0])
     return out
 
 
@@ -761,8 +811,9 @@ def write_model(path: str | os.PathLike, principals: int, seed: int = 0, **knobs
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "model.nt"
-    >>> write_model(target, 5, seed=3) == sum(1 for _ in generate_triples(5, seed=3))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_model(pathlib.Path(folder) / "model.nt", 5, seed=3)
+    >>> written == sum(1 for _ in generate_triples(5, seed=3))
     True
     """
     target = Path(path)
@@ -802,7 +853,7 @@ def estimate_triples(principals: int, **knobs: float) -> int:
 
     The expectation is computed from the same shares the generator draws with; actual counts
     are within a few per cent for ``N`` of a few hundred or more. With the default knobs a
-    principal contributes about 68 triples, pools included.
+    principal contributes about 69 triples, pools included.
 
     Parameters
     ----------
@@ -835,11 +886,12 @@ def estimate_triples(principals: int, **knobs: float) -> int:
         4  # organisation, principal, two labels
         + 9 + 3 + k["sensitive_share"]  # asset, count node, three plain categories on average
         + 6  # reporting duty
-        + 7 * (1 + extra_tiers)  # consignment core: type, labels, consignor, consignee, entrusts, data
+        + 7 * (1 + extra_tiers)  # consignment: type, labels, consignor, consignee, duty, data
         + extra_tiers * (1 + 1 + (1 - k["unapproved_share"]))  # extends, approval, approvedBy
         + 6  # request intake report
         + 7 * extra_tiers  # monthly reports up the chain
-        + k["exclusion_share"] * (8 + 10 + k["sensitive_share"] + 1 + 8)  # duty, subset, entrust, provision
+        # exclusion duty, opted-out subset, one more cm:entrusts, guarded provision
+        + k["exclusion_share"] * (8 + 10 + k["sensitive_share"] + 1 + 8)
         + k["detective_share"] * (6 * re2 + extra_tiers)  # reconciliations and what they cover
         + 5 * k["copy_share"] * k["device_share"] * (1 + extra_tiers)  # copies on devices
     )

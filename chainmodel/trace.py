@@ -118,15 +118,15 @@ def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> Duty
                     supervisors=tuple(supervisors),
                 )
             )
-        first, last = links[0], links[-1]
-        end = last.consignee
+        first = links[0]
+        performing = [link.consignee for link in links if view.org(link.consignee) in performer_orgs]
         chains.append(
             Chain(
                 accountable=accountable,
-                performer=end if view.org(end) in performer_orgs else None,
+                performer=performing[-1] if performing else None,
                 links=tuple(links),
                 supervisors=tuple(supervisors),
-                reaches_performer=view.org(end) in performer_orgs,
+                reaches_performer=bool(performing),
                 starts_at_accountable=view.org(first.consignor) == view.org(accountable),
             )
         )

@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 import functools
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -66,7 +67,6 @@ Check = Callable[[ChainView], list[Finding]]
 _APPROVED = str(CM.Approved)
 _NOT_APPROVED = str(CM.NotApproved)
 _APPROVAL_NOT_RECORDED = str(CM.ApprovalNotRecorded)
-_IMPLICIT = "urn:chainmodel:implicit:"
 
 
 # -- rules as declared in ontologies/rules.ttl -----------------------------------------------
@@ -229,49 +229,58 @@ def _same_org_note(view: ChainView, party: str | None, other: str | None) -> str
 # -- data helpers -------------------------------------------------------------------------------
 
 
-def _ancestors(view: ChainView, asset: str) -> set[str]:
-    """The asset and every asset it is (transitively) a subset of."""
-    found, todo = {asset}, [asset]
-    while todo:
-        record = view.assets.get(todo.pop())
-        for parent in record.subset_of if record else ():
-            if parent not in found:
-                found.add(parent)
-                todo.append(parent)
-    return found
+class _Assets:
+    """Which assets are parts of which (``cm:subsetOf``, transitively), computed once per check."""
 
+    def __init__(self, view: ChainView) -> None:
+        self.view = view
+        self._up: dict[str, frozenset[str]] = {}
+        down: dict[str, set[str]] = defaultdict(set)
+        for asset in view.assets:
+            for above in self.ancestors(asset):
+                down[above].add(asset)
+        self._down = {asset: frozenset(below) for asset, below in down.items()}
 
-def _related(view: ChainView, asset: str) -> set[str]:
-    """The asset, the assets it is a subset of, and the assets that are subsets of it."""
-    related = _ancestors(view, asset)
-    related |= {other for other in view.assets if asset in _ancestors(view, other)}
-    return related
+    def ancestors(self, asset: str) -> frozenset[str]:
+        """The asset and every asset it is (transitively) a subset of."""
+        if asset not in self._up:
+            found, todo = {asset}, [asset]
+            while todo:
+                record = self.view.assets.get(todo.pop())
+                for parent in record.subset_of if record else ():
+                    if parent not in found:
+                        found.add(parent)
+                        todo.append(parent)
+            self._up[asset] = frozenset(found)
+        return self._up[asset]
 
+    def related(self, asset: str) -> frozenset[str]:
+        """The asset, the assets it is a subset of, and the assets that are subsets of it."""
+        return self.ancestors(asset) | self._down.get(asset, frozenset())
 
-def _controls(view: ChainView, party: str, asset: str) -> bool:
-    """The party controls the asset, or an asset it is part of."""
-    return any(party in view.assets[a].controllers for a in _ancestors(view, asset) if a in view.assets)
+    def controllers(self, asset: str) -> set[str]:
+        """Controllers of the asset or of an asset it is part of."""
+        return {p for a in self.ancestors(asset) if a in self.view.assets for p in self.view.assets[a].controllers}
 
+    def consigned(self, party: str, asset: str) -> list[Consignment]:
+        """Consignments to the party that entrust the asset or a related one."""
+        related = self.related(asset)
+        return [c for c in self.view.consignments.values() if c.consignee == party and c.data & related]
 
-def _receives(view: ChainView, party: str, asset: str) -> list[str]:
-    """Data provisions to the party that carry the asset or a related one."""
-    related = _related(view, asset)
-    return [h.iri for h in view.handoffs.values() if h.is_data and h.receiver == party and related & set(h.carries)]
+    def received(self, party: str, asset: str) -> list[str]:
+        """Data provisions to the party that carry the asset or a related one."""
+        related = self.related(asset)
+        return [h.iri for h in self.view.handoffs.values()
+                if h.is_data and h.receiver == party and related & set(h.carries)]
 
-
-def _consigned(view: ChainView, party: str, asset: str) -> list[Consignment]:
-    """Consignments to the party that entrust the asset or a related one."""
-    related = _related(view, asset)
-    return [c for c in view.consignments.values() if c.consignee == party and c.data & related]
-
-
-def _basis_parties(view: ChainView, asset: str) -> set[str]:
-    """Every party with a basis for the asset: controllers, consignees, provision receivers."""
-    related = _related(view, asset)
-    parties = {p for a in _ancestors(view, asset) if a in view.assets for p in view.assets[a].controllers}
-    parties |= {c.consignee for c in view.consignments.values() if c.data & related and c.consignee}
-    parties |= {h.receiver for h in view.handoffs.values() if h.is_data and related & set(h.carries) and h.receiver}
-    return parties
+    def basis_parties(self, asset: str) -> set[str]:
+        """Every party with a basis for the asset: controllers, consignees, provision receivers."""
+        related = self.related(asset)
+        parties = self.controllers(asset)
+        parties |= {c.consignee for c in self.view.consignments.values() if c.data & related and c.consignee}
+        parties |= {h.receiver for h in self.view.handoffs.values()
+                    if h.is_data and related & set(h.carries) and h.receiver}
+        return parties
 
 
 def _copy_end(view: ChainView, copy: DataCopy) -> str | None:
@@ -435,11 +444,12 @@ def data_without_basis(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]
     provision is itself a basis, so provisions are not checked here. Copies whose holder is
     unknown are skipped. Focus: the copy, the holder, then the asset.
     """
+    assets = _Assets(view)
     for copy in view.copies.values():
         holder = view.holder_of(copy)
         if not holder or not copy.asset:
             continue
-        bases = _basis_parties(view, copy.asset)
+        bases = assets.basis_parties(copy.asset)
         if holder in bases:
             continue
         siblings = sorted(p for p in bases if view.org(p) == view.org(holder))
@@ -464,12 +474,13 @@ def data_past_end(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
     those consignments. The copy's own ``cm:endDate`` is compared as an ISO date string; a
     copy with none is still held. Focus: the copy, then the consignment.
     """
+    assets = _Assets(view)
     for copy in view.copies.values():
         holder = view.holder_of(copy)
         if not holder or not copy.asset:
             continue
-        consigned = _consigned(view, holder, copy.asset)
-        if not consigned or _controls(view, holder, copy.asset) or _receives(view, holder, copy.asset):
+        consigned = assets.consigned(holder, copy.asset)
+        if not consigned or holder in assets.controllers(copy.asset) or assets.received(holder, copy.asset):
             continue
         copy_end = _copy_end(view, copy)
         if any(c.end is None or (copy_end is not None and copy_end <= c.end) for c in consigned):

@@ -46,6 +46,7 @@ __all__ = [
     "Event",
     "Incident",
     "ChainView",
+    "ViewIndex",
     "chain_view",
     "duration_months",
 ]
@@ -311,6 +312,11 @@ class ChainView:
             tier_of(iri, frozenset())
         return tiers
 
+    @cached_property
+    def index(self) -> "ViewIndex":
+        """Look-up tables that keep every analysis local to its own small subgraph."""
+        return ViewIndex.build(self)
+
     def tier(self, consignment: str) -> int | None:
         """The derived tier: 1 consignment, 2 re-consignment, ...; None inside a cycle."""
         return self._tiers.get(consignment)
@@ -322,16 +328,25 @@ class ChainView:
         found = self.parties.get(party)
         return found.org if found else party
 
-    def roles(self, party: str) -> tuple[str, ...]:
-        """Declared roles plus those derived from consignments, sorted."""
-        roles = set(self.parties[party].roles) if party in self.parties else set()
+    @cached_property
+    def _derived_roles(self) -> dict[str, frozenset[str]]:
+        roles: dict[str, set[str]] = defaultdict(set)
         for consignment in self.consignments.values():
             tier = self.tier(consignment.iri) or 1
-            if consignment.consignor == party and tier == 1:
-                roles.add("principal")
-            if consignment.consignee == party:
-                roles.add("consignee" if tier == 1 else "re-consignee")
-        return tuple(sorted(roles))
+            if tier == 1:
+                roles[consignment.consignor].add("principal")
+            roles[consignment.consignee].add("consignee" if tier == 1 else "re-consignee")
+        return {party: frozenset(found) for party, found in roles.items()}
+
+    def roles(self, party: str) -> tuple[str, ...]:
+        """Declared roles plus those derived from consignments, sorted."""
+        declared = self.parties[party].roles if party in self.parties else frozenset()
+        return tuple(sorted(declared | self._derived_roles.get(party, frozenset())))
+
+    @cached_property
+    def regulators(self) -> tuple[str, ...]:
+        """Parties declared as regulators, sorted."""
+        return tuple(sorted(p.iri for p in self.parties.values() if "regulator" in p.roles))
 
     def has_type(self, iri: str, cls) -> bool:
         return str(cls) in self.types.get(iri, frozenset())
@@ -347,6 +362,57 @@ class ChainView:
     def sensitive_categories(self, asset_iri: str) -> tuple[str, ...]:
         asset = self.assets.get(asset_iri)
         return asset.sensitive_categories if asset else ()
+
+
+@dataclass(frozen=True)
+class ViewIndex:
+    """Reverse look-ups over a view, each list sorted by IRI."""
+
+    serving: dict[str, tuple[str, ...]]
+    data_sent_by: dict[str, tuple[str, ...]]
+    data_received_by: dict[str, tuple[str, ...]]
+    controls_covering: dict[str, tuple[str, ...]]
+    copies_on: dict[str, tuple[str, ...]]
+    copies_held_by: dict[str, tuple[str, ...]]
+    derived_assets: dict[str, tuple[str, ...]]
+    consignments_into: dict[str, tuple[str, ...]]
+    consignments_with_data: dict[str, tuple[str, ...]]
+    assets_controlled_by: dict[str, tuple[str, ...]]
+    capacities_of: dict[str, tuple[str, ...]]
+
+    @staticmethod
+    def build(view: "ChainView") -> "ViewIndex":
+        tables: dict[str, dict[str, list[str]]] = {name: defaultdict(list) for name in ViewIndex.__dataclass_fields__}
+        for h in view.handoffs.values():
+            for duty in h.serves:
+                tables["serving"][duty].append(h.iri)
+            if h.is_data:
+                if h.sender:
+                    tables["data_sent_by"][h.sender].append(h.iri)
+                if h.receiver:
+                    tables["data_received_by"][h.receiver].append(h.iri)
+        for k in view.controls.values():
+            for covered in k.covers:
+                tables["controls_covering"][covered].append(k.iri)
+        for c in view.copies.values():
+            if c.device:
+                tables["copies_on"][c.device].append(c.iri)
+            holder = view.holder_of(c)
+            if holder:
+                tables["copies_held_by"][holder].append(c.iri)
+        for a in view.assets.values():
+            for source in a.derived_from:
+                tables["derived_assets"][source].append(a.iri)
+            for controller in a.controllers:
+                tables["assets_controlled_by"][controller].append(a.iri)
+        for c in view.consignments.values():
+            tables["consignments_into"][c.consignee].append(c.iri)
+            for asset in c.data:
+                tables["consignments_with_data"][asset].append(c.iri)
+        for p in view.parties.values():
+            if p.organisation:
+                tables["capacities_of"][p.organisation].append(p.iri)
+        return ViewIndex(**{name: {k: tuple(sorted(set(v))) for k, v in table.items()} for name, table in tables.items()})
 
 
 # -- reading the graph -------------------------------------------------------------------

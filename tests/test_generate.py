@@ -201,7 +201,9 @@ def test_reports_stay_within_their_principals_chain(graph):
     chain_parties: dict[str, set[str]] = defaultdict(set)
     for c in graph.of_type("Consignment"):
         principal = _root_principal(graph, c)
-        chain_parties[principal] |= {principal, graph.one(c, "consignor"), graph.one(c, "consignee")}
+        chain_parties[principal] |= {
+            principal, graph.one(c, "consignor"), graph.one(c, "consignee")
+        }
     reports = graph.of_type("Report")
     assert reports
     for report in reports:
@@ -335,4 +337,4 @@ def test_memory_stays_flat_while_streaming_a_million_triples():
     finally:
         tracemalloc.stop()
     assert count > 0.95 * 10**6
-    assert peak < 50 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+    assert peak < 16 * 2**20, f"peak {peak / 2**20:.1f} MiB"  # about 1 MiB in practice
