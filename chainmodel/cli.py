@@ -222,6 +222,27 @@ def blast(model, element, rank, top, output_format, lang):
     _emit([blast_json(view, r) for r in results], output_format, blast_text, lang)
 
 
+@cli.command(epilog=EPILOG)
+@click.option("--principals", type=click.IntRange(1), required=True, help="Principals in the model (about 69 triples each).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .nt (streamed) or .ttl.")
+def generate(principals, seed, output):
+    """Write a deterministic synthetic chain model with the structure of real ones.
+
+    Principals consign to a shared, skewed pool of consignees; a share re-consigns, a
+    smaller share re-re-consigns; opt-out style duties with monthly reports, guarded
+    provisions, data assets with subject counts (some sensitive, some on portable
+    devices), controls, and some approvals missing.
+    """
+    from .generate import write_model
+
+    if output.exists():
+        raise click.UsageError(f"{output} exists; chainmodel never overwrites a file, choose another name")
+    count = write_model(output, principals, seed=seed)
+    click.echo(f"wrote {count:,} triples to {output}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="chainmodel")

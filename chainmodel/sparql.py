@@ -230,8 +230,9 @@ def _refuse(message: str) -> QueryRefused:
     return QueryRefused(f"query refused: {message}")
 
 
-def _nesting(text: str) -> tuple[int, int]:
-    """Return the deepest bracket nesting outside strings, IRIs and comments, and its offset.
+def _nesting(text: str, limit: int) -> tuple[int, int]:
+    """Return the deepest bracket nesting outside strings, IRIs and comments, and the offset
+    of the first bracket that went past ``limit`` (0 when none did).
 
     A cheap guard run before the parser (which recurses once per level): it reads the text
     the way the SPARQL grammar does as far as brackets go, so brackets in strings, IRIs and
@@ -266,8 +267,9 @@ def _nesting(text: str) -> tuple[int, int]:
                 continue
         if char in "{([":
             depth += 1
-            if depth > deepest:
-                deepest, where = depth, index
+            if depth > limit and deepest <= limit:
+                where = index
+            deepest = max(deepest, depth)
         elif char in "})]":
             depth = max(depth - 1, 0)
         index += 1
@@ -316,11 +318,17 @@ def _variables_in_order(root: Any) -> dict[Variable, int]:
     return order
 
 
-def _update_operations(text: str) -> list[str] | None:
-    """Return the operations of ``text`` read as SPARQL Update, or None if it is not one."""
+def _update_operations(text: str) -> list[str] | ParseBaseException | None:
+    """Return the operations of ``text`` read as SPARQL Update.
+
+    When it does not parse as an update either, return the parser's error (or None when
+    there is none to report).
+    """
     try:
         update = sparql_parser.parseUpdate(text)
-    except (ParseBaseException, RecursionError, ValueError, TypeError):
+    except ParseBaseException as error:
+        return error
+    except (RecursionError, ValueError, TypeError):
         return None
     names = []
     for operation in _get(update, "request") or []:
@@ -333,7 +341,23 @@ def _update_operations(text: str) -> list[str] | None:
     return names
 
 
-def _syntax_refusal(text: str, error: ParseBaseException) -> QueryRefused:
+_UPDATE_KEYWORD = re.compile(r"(?i)(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b")
+
+
+def _skip_blank(text: str, offset: int) -> int:
+    """Skip white space and comments from ``offset``."""
+    while offset < len(text):
+        if text[offset].isspace():
+            offset += 1
+        elif text[offset] == "#":
+            newline = text.find("\n", offset)
+            offset = len(text) if newline < 0 else newline + 1
+        else:
+            break
+    return offset
+
+
+def _syntax_refusal(text: str, error: ParseBaseException, as_update: bool = False) -> QueryRefused:
     message = str(getattr(error, "msg", "") or error)
     if len(message) > 200:
         message = message[:200] + "..."
@@ -342,10 +366,12 @@ def _syntax_refusal(text: str, error: ParseBaseException) -> QueryRefused:
         token = text[error.loc :].split(None, 1)
         if token:
             found = f" near {token[0][:40]!r}"
-    return _refuse(
-        f"SPARQL syntax error at line {error.lineno}, column {error.col}{found}: {message}. "
-        "Correct the query; chainmodel runs SELECT, ASK, CONSTRUCT and DESCRIBE queries."
-    )
+    if as_update:
+        advice = ("It reads as SPARQL Update, which chainmodel never runs in any case; write a "
+                  "SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+    else:
+        advice = "Correct the query; chainmodel runs SELECT, ASK, CONSTRUCT and DESCRIBE queries."
+    return _refuse(f"SPARQL syntax error at line {error.lineno}, column {error.col}{found}: {message}. {advice}")
 
 
 def _parse(text: str):
@@ -355,7 +381,10 @@ def _parse(text: str):
         raise _nesting_refusal() from None
     except ParseBaseException as error:
         operations = _update_operations(text)
-        if operations is not None:
+        if isinstance(operations, ParseBaseException):
+            if (operations.loc or 0) > (error.loc or 0) or _UPDATE_KEYWORD.match(text, _skip_blank(text, error.loc or 0)):
+                raise _syntax_refusal(text, operations, as_update=True) from None
+        elif operations is not None:
             if not operations:
                 raise _refuse("the text holds no query (only comments or prefixes); write a SELECT, "
                               "ASK, CONSTRUCT or DESCRIBE query.") from None
@@ -377,7 +406,7 @@ def _nesting_refusal() -> QueryRefused:
     )
 
 
-def _refuse_forbidden(root: Any, where: str) -> int:
+def _refuse_forbidden(root: Any) -> int:
     """Raise QueryRefused for SERVICE or FROM anywhere under ``root``; return its depth."""
     services: list[str] = []
     datasets: list[str] = []
@@ -399,7 +428,7 @@ def _refuse_forbidden(root: Any, where: str) -> int:
     if services:
         listed = ", ".join(f"SERVICE {term}" for term in services)
         raise _refuse(
-            f"{listed} (found in the {where}): chainmodel never sends a query to another endpoint "
+            f"{listed}: chainmodel never sends a query to another endpoint "
             "or fetches anything. Remove the SERVICE clause and query only the loaded model; query "
             "the other endpoint with its own tools."
         )
@@ -437,15 +466,16 @@ def _prepare(text: str) -> _Prepared:
         expanded = sparql_parser.expandUnicodeEscapes(text)
     except (ValueError, OverflowError) as error:
         raise _refuse(f"the query holds an invalid \\u escape: {error}") from None
-    deepest, offset = _nesting(expanded)
+    deepest, offset = _nesting(expanded, MAX_NESTING)
     if deepest > MAX_NESTING:
         line, column = _line_column(expanded, offset)
         raise _refuse(
-            f"the query nests brackets {deepest} levels deep (line {line}, column {column}); at most "
+            f"the query nests brackets {deepest} levels deep (level {MAX_NESTING + 1} at line {line}, "
+            f"column {column}); at most "
             f"{MAX_NESTING} are accepted. Flatten it or split it into smaller queries."
         )
     tree = _parse(text)
-    _refuse_forbidden(tree, "query")
+    _refuse_forbidden(tree)
     main = tree[-1]  # translation rewrites parts of the tree in place: read it first
     select_star = not _get(main, "projection")
     first_seen = _variables_in_order(tree)
@@ -458,7 +488,7 @@ def _prepare(text: str) -> _Prepared:
         message = str(error)
         hint = " Declare it with PREFIX or write the full IRI." if "prefix" in message.lower() else ""
         raise _refuse(f"the query cannot be prepared: {message}.{hint}") from None
-    if _refuse_forbidden(query.algebra, "query algebra") > MAX_ALGEBRA_DEPTH:
+    if _refuse_forbidden(query.algebra) > MAX_ALGEBRA_DEPTH:
         raise _nesting_refusal()
     form = _FORM_NAMES.get(query.algebra.name)
     if form is None:  # pragma: no cover - the grammar has no other query form
