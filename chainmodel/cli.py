@@ -243,6 +243,111 @@ def generate(principals, seed, output):
     click.echo(f"wrote {count:,} triples to {output}", err=True)
 
 
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--query", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file with one read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+@click.option("--name", help="A named query shipped with chainmodel (see --list).")
+@click.option("--list", "list_names", is_flag=True, help="List the named queries and exit.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "tsv", "turtle", "ntriples"]),
+              default="table", show_default=True, help="table for people; json/csv/tsv are the W3C result formats.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the query is stopped (exit 3).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Return at most this many rows.")
+def query(model, query_file, name, list_names, output_format, timeout, limit):
+    """Answer a read-only SPARQL query over MODEL.
+
+    Updates, SERVICE, FROM and FROM NAMED are refused: nothing is fetched, nothing is
+    read but the model. Named queries: chains-per-duty, deep-tiers,
+    unapproved-reconsignments, sensitive-data-per-party, shared-consignees.
+    """
+    from .sparql import format_result, load_named_query, named_queries, run_query
+
+    if list_names:
+        for key, named in sorted(named_queries().items()):
+            click.echo(f"{key}: {named.title}")
+        return
+    if bool(query_file) == bool(name):
+        raise click.UsageError("give either --query FILE or --name NAME (see --list)")
+    text = query_file.read_text(encoding="utf-8") if query_file else load_named_query(name).text
+    chain_model = load_model(list(model))
+    result = run_query(chain_model.graph, text, timeout=timeout, limit=limit)
+    click.echo(format_result(result, output_format, chain_model.namespaces), nl=False)
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--scenario", "scenarios", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A SPARQL Update file (INSERT DATA, DELETE DATA, DELETE/INSERT WHERE). Repeatable.")
+@click.option("--order", type=click.IntRange(1, 3), default=2, show_default=True, help="Cut-set order to compare.")
+@format_option
+@lang_option
+def whatif(model, scenarios, order, output_format, lang):
+    """Apply each scenario to its own in-memory copy of MODEL and show what changes.
+
+    Single points of failure removed and added, cut-set orders, leak paths closed or
+    opened, blast radius, validation findings and responsibility chains, side by side.
+    The model files are never modified.
+    """
+    from .whatif import compare, load_scenario, to_json, to_text
+
+    chain_model = load_model(list(model))
+    report = compare(chain_model, [load_scenario(path) for path in scenarios], order=order)
+    if output_format == "json":
+        click.echo(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_text(report, chain_model, lang), nl=False)
+
+
+def _new_file(path: Path) -> Path:
+    if path.exists():
+        raise click.UsageError(f"{path} exists; chainmodel never overwrites a file, choose another name")
+    return path
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
+@click.option("--duty", help="Highlight this duty's responsibility chains.")
+@click.option("--principal", help="Keep only this principal's chains.")
+@click.option("--failure", help="Highlight the leak path of this element's failure and the parties it reaches.")
+@lang_option
+def diagram(model, output, duty, principal, failure, lang):
+    """Draw MODEL as one self-contained interactive HTML file (works offline)."""
+    from .diagram import diagram_html
+
+    chain_model, view = _load(model)
+    everything = set(view.handoffs) | set(view.duties) | set(view.copies) | set(view.devices) | set(view.controls)
+    html = diagram_html(
+        view, lang=lang,
+        duty=chain_model.resolve(duty, among=view.duties, what="duty") if duty else None,
+        principal=chain_model.resolve(principal, among=view.parties, what="party") if principal else None,
+        failure=chain_model.resolve(failure, among=everything, what="element") if failure else None,
+    )
+    _new_file(output).write_text(html, encoding="utf-8")
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.html (diagram embedded) or FILE.md (diagram written beside it and linked).")
+@lang_option
+def report(model, output, lang):
+    """Write the audit report: model summary, chains, single points of failure, blast ranking, findings."""
+    from .report import report_html, report_markdown
+
+    _, view = _load(model)
+    output = _new_file(output)
+    if output.suffix.lower() == ".md":
+        from .diagram import diagram_html
+
+        picture = _new_file(output.with_suffix(".diagram.html"))
+        picture.write_text(diagram_html(view, lang=lang), encoding="utf-8")
+        output.write_text(report_markdown(view, lang=lang, diagram_href=picture.name), encoding="utf-8")
+    else:
+        output.write_text(report_html(view, lang=lang), encoding="utf-8")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="chainmodel")

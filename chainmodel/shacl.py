@@ -160,6 +160,25 @@ def _findings(report: Graph, model: Graph) -> list[Finding]:
     return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.focus, f.message))
 
 
+@lru_cache(maxsize=None)
+def _ontology_with_reading() -> Graph:
+    """The ontology plus the reading of foreign classes (DPV, PROV, ORG) as chainmodel classes.
+
+    The same table drives :mod:`chainmodel.views`, so a party typed only
+    ``dpv:DataProcessor`` is a party for the shapes exactly as it is for the analyses.
+    """
+    from rdflib.namespace import RDFS
+
+    from .views import READ_AS
+
+    combined = Graph()
+    for triple in _parsed("chainmodel.ttl"):
+        combined.add(triple)
+    for foreign, ours in READ_AS.items():
+        combined.add((URIRef(foreign), RDFS.subClassOf, URIRef(ours)))
+    return combined
+
+
 def shacl_findings(graph: Graph) -> list[Finding]:
     """Validate ``graph`` against the chainmodel shapes and return one finding per result.
 
@@ -184,7 +203,7 @@ def shacl_findings(graph: Graph) -> list[Finding]:
     _conforms, report, _text = validate(
         graph,
         shacl_graph=_parsed("shapes.ttl"),
-        ont_graph=_parsed("chainmodel.ttl"),
+        ont_graph=_ontology_with_reading(),
         inference="none",
         abort_on_first=False,
         allow_infos=False,

@@ -55,8 +55,9 @@ PROV = "http://www.w3.org/ns/prov#"
 DPV = "https://w3id.org/dpv#"
 ORG = "http://www.w3.org/ns/org#"
 
-# Foreign classes read as chainmodel classes (the reading direction of the alignment).
-_READ_AS = {
+# Foreign classes read as chainmodel classes (the reading direction of the alignment);
+# the SHACL validation reads them the same way.
+READ_AS = {
     DPV + "DataController": CM.Principal,
     DPV + "DataProcessor": CM.Consignee,
     DPV + "DataSubProcessor": CM.ReConsignee,
@@ -133,7 +134,7 @@ class Consignment:
     start: str | None = None
     end: str | None = None
     stated_tier: int | None = None
-    implicit: bool = False
+    implicit: bool = False  # read from PROV-O or cm:consignsTo, with no chainmodel detail
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,7 @@ def _class_closure(model: ChainModel) -> dict[str, frozenset[str]]:
         for sub, sup in graph.subject_objects(RDFS.subClassOf):
             if isinstance(sub, URIRef) and isinstance(sup, URIRef):
                 parents[str(sub)].add(str(sup))
-    for foreign, ours in _READ_AS.items():
+    for foreign, ours in READ_AS.items():
         parents[foreign].add(str(ours))
     closure: dict[str, frozenset[str]] = {}
 
@@ -498,7 +499,7 @@ def chain_view(model: ChainModel) -> ChainView:
     for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
         key = _iri(delegation)
         if key and key not in raw:
-            raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": False}
+            raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
             types[key].add(str(CM.Consignment))
     linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
     shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(CM.consignsTo)]
@@ -589,6 +590,8 @@ def chain_view(model: ChainModel) -> ChainView:
             failure_modes=refs(iri, CM.failureMode),
             classes=frozenset(types[iri]),
         )
+
+    consignments = _entrust_implicitly(consignments, duties)
 
     category_sensitive = {iri for iri in instances(CM.DataCategory) if boolean(iri, CM.sensitive)}
     assets = {}
@@ -734,6 +737,39 @@ def _infer_parents(consignments: dict[str, Consignment]) -> tuple[dict[str, Cons
         parents = tuple(sorted(c.iri for c in candidates))
         result[iri] = Consignment(**{**consignment.__dict__, "parents": parents, "parents_inferred": True})
     return result, tuple(sorted(ambiguous))
+
+
+def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, Duty]) -> dict[str, Consignment]:
+    """Give a consignment read from ``prov:actedOnBehalfOf`` or ``cm:consignsTo`` its duties.
+
+    Such a statement says nothing about what is entrusted, so it is read as a general
+    delegation: at tier 1, every duty the consignor is accountable for; below, whatever
+    the consignment it extends entrusts.
+    """
+    accountable_for: dict[str, set[str]] = defaultdict(set)
+    for duty in duties.values():
+        if duty.accountable:
+            accountable_for[duty.accountable].add(duty.iri)
+    result = dict(consignments)
+    settled: dict[str, frozenset[str]] = {}
+
+    def entrusted(iri: str, seen: frozenset) -> frozenset[str]:
+        consignment = result[iri]
+        if not consignment.implicit:
+            return consignment.duties
+        if iri in settled:
+            return settled[iri]
+        found = set(accountable_for.get(consignment.consignor, ()))
+        for parent in consignment.parents:
+            if parent in result and parent not in seen:
+                found |= entrusted(parent, seen | {iri})
+        settled[iri] = frozenset(found)
+        return settled[iri]
+
+    for iri in sorted(result):
+        if result[iri].implicit:
+            result[iri] = Consignment(**{**result[iri].__dict__, "duties": entrusted(iri, frozenset())})
+    return result
 
 
 def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
