@@ -72,7 +72,6 @@ def cli() -> None:
       chainmodel trace examples/case-b-optout --duty "accepting and reporting opt-out requests"
       chainmodel leaks examples/case-a-laptop
     """
-    forbid_network()
 
 
 @cli.command(epilog=EPILOG)
@@ -349,7 +348,8 @@ def report(model, output, lang):
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: no network for the rest of the process, then the CLI."""
+    forbid_network()
     cli(prog_name="chainmodel")
 
 

@@ -284,11 +284,8 @@ class _Assets:
 
 
 def _copy_end(view: ChainView, copy: DataCopy) -> str | None:
-    """The copy's own ``cm:endDate`` (the view does not carry it), or None while it is held."""
-    graph = view.model.graph
-    node = BNode(copy.iri[2:]) if copy.iri.startswith("_:") else URIRef(copy.iri)
-    ends = sorted(str(value) for value in graph.objects(node, CM.endDate) if isinstance(value, Literal))
-    return ends[-1] if ends else None
+    """The copy's own ``cm:endDate``, or None while it is held."""
+    return copy.end
 
 
 # -- the checks ---------------------------------------------------------------------------------
@@ -524,23 +521,30 @@ def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, .
 
 @rule("handoff-without-acknowledgement")
 def handoff_without_acknowledgement(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
-    """A report or instruction serving a duty has no acknowledgement and no detective control.
+    """A report or instruction serving a duty has no acknowledgement and no independent detective control.
 
     A hand-off that is itself the acknowledgement of another is not checked (else every
     acknowledgement would need one in turn). Focus: the hand-off, then the duties it serves.
     """
     acknowledgements = {ack for handoff in view.handoffs.values() for ack in handoff.acknowledged_by}
-    covered = {
-        element for control in view.controls.values() if control.kind == "detective" for element in control.covers
-    }
+
+    def independently_checked(handoff) -> bool:
+        """A detective control run by another organisation than the sender sees an omission."""
+        sender = view.org(handoff.sender)
+        return any(
+            control.kind == "detective" and {view.org(p) for p in control.operators} - {sender}
+            for control in (view.controls[k] for k in view.index.controls_covering.get(handoff.iri, ()))
+        )
+
     for handoff in view.handoffs.values():
         if (handoff.kind not in ("report", "instruction") or not handoff.serves or handoff.acknowledged_by
-                or handoff.iri in covered or handoff.iri in acknowledgements):
+                or handoff.iri in acknowledgements or independently_checked(handoff)):
             continue
         yield (handoff.iri, *handoff.serves), (
             f"The {handoff.kind} {_name(view, handoff.iri)} from {_name(view, handoff.sender)} to "
             f"{_name(view, handoff.receiver)} serves {_names(view, handoff.serves)}, but nothing acknowledges it "
-            "(no cm:acknowledgedBy) and no detective control covers it, so an omission would go unseen."
+            "(no cm:acknowledgedBy) and no detective control run by another organisation covers it, so an omission "
+            "would go unseen."
         )
 
 

@@ -189,6 +189,7 @@ class DataCopy:
     device: str | None
     holder: str | None
     start: str | None = None
+    end: str | None = None
     failure_modes: tuple[str, ...] = ()
 
 
@@ -453,10 +454,22 @@ def chain_view(model: ChainModel) -> ChainView:
     """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
     graph = model.graph
     closure = _class_closure(model)
+    tables: dict[str, dict[str, list]] = {}
+
+    def table(predicate) -> dict[str, list]:
+        """subject key -> objects of one predicate, from one scan of the store."""
+        key = str(predicate)
+        if key not in tables:
+            found: dict[str, list] = defaultdict(list)
+            for subject, value in graph.subject_objects(predicate):
+                subject_key = _iri(subject)
+                if subject_key is not None:
+                    found[subject_key].append(value)
+            tables[key] = found
+        return tables[key]
 
     def objects(subject: str, predicate) -> list:
-        node = URIRef(subject) if not subject.startswith("_:") else BNode(subject[2:])
-        return sorted(graph.objects(node, predicate), key=str)
+        return sorted(table(predicate).get(subject, ()), key=str)
 
     def refs(subject: str, predicate) -> tuple[str, ...]:
         return tuple(sorted({_iri(o) for o in objects(subject, predicate) if _iri(o)}))
@@ -539,9 +552,8 @@ def chain_view(model: ChainModel) -> ChainView:
                         CM.notifies, CM.heldBy, CM.controller, CM.principal, CM.approvedBy,
                         CM.actor, CM.notifiedTo, CM.capacityOf)
     for predicate in party_predicates:
-        for value in graph.objects(None, predicate):
-            if _iri(value):
-                referenced_parties.add(str(value))
+        for values in table(predicate).values():
+            referenced_parties.update(key for key in map(_iri, values) if key)
     parties: dict[str, Party] = {}
     for iri in sorted(party_iris | referenced_parties):
         classes = types.get(iri, set())
@@ -629,6 +641,7 @@ def chain_view(model: ChainModel) -> ChainView:
             device=ref(iri, CM.storedOn),
             holder=ref(iri, CM.heldBy),
             start=literal(iri, CM.startDate),
+            end=literal(iri, CM.endDate),
             failure_modes=refs(iri, CM.failureMode),
         )
         for iri in instances(CM.DataCopy)
@@ -653,17 +666,23 @@ def chain_view(model: ChainModel) -> ChainView:
             limitation=limitation,
         )
 
-    failure_modes = {}
-    for graph_source in (ontology_graph(), graph):
-        for node in graph_source.subjects(RDF.type, CM.FailureMode):
-            key = str(node)
-            applies = tuple(sorted(str(o) for o in graph_source.objects(node, CM.appliesTo)))
-            effects = sorted(str(o) for o in graph_source.objects(node, CM.effect))
-            if key in failure_modes:  # the model may add applicability to a shipped mode
-                previous = failure_modes[key]
-                applies = tuple(sorted(set(previous.applies_to) | set(applies)))
-                effects = effects or [previous.effect]
-            failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(CM.Breaks))
+    shipped = ontology_graph()
+    declared_modes = [  # the ontology's modes first, then the model's own (which may extend them)
+        (str(node), sorted(str(o) for o in shipped.objects(node, CM.appliesTo)),
+         sorted(str(o) for o in shipped.objects(node, CM.effect)))
+        for node in sorted(shipped.subjects(RDF.type, CM.FailureMode))
+    ] + [
+        (key, sorted(_iri(o) for o in objects(key, CM.appliesTo)), sorted(_iri(o) for o in objects(key, CM.effect)))
+        for key in instances(CM.FailureMode)
+    ]
+    failure_modes: dict[str, FailureMode] = {}
+    for key, applies_list, effects in declared_modes:
+        applies = tuple(applies_list)
+        if key in failure_modes:
+            previous = failure_modes[key]
+            applies = tuple(sorted(set(previous.applies_to) | set(applies)))
+            effects = effects or [previous.effect]
+        failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(CM.Breaks))
 
     def event_kind(classes: set[str]) -> str:
         for cls, name in ((CM.ExposureBegan, "exposure-began"), (CM.Detected, "detected"), (CM.Reported, "reported")):

@@ -1,0 +1,5 @@
+"""``python -m chainmodel`` runs the command line tool."""
+
+from .cli import main
+
+main()
