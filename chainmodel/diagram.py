@@ -60,6 +60,19 @@ __all__ = ["diagram_html", "diagram_data", "write_diagram", "Names", "json_for_h
 ROLE_ORDER = ("principal", "producer", "regulator", "data-subjects", "recipient", "consignee", "re-consignee")
 """When a party holds several roles, the first of these decides its shape and colour."""
 
+ROLE_NAMES = {
+    "ja": {"principal": "委託元", "consignee": "委託先", "re-consignee": "再委託先", "producer": "作成事業者",
+           "recipient": "提供先", "regulator": "監督当局", "data-subjects": "本人"},
+}
+"""Role names per language; English uses the role names themselves."""
+
+
+def role_names(roles: Iterable[str], lang: str) -> str:
+    """Roles as a comma-separated list in ``lang`` (``-`` when there are none)."""
+    names = ROLE_NAMES.get(lang, {})
+    return ", ".join(names.get(role, role) for role in roles) or "-"
+
+
 NODE_STYLE = {
     # kind: (shape, background, border, font colour)
     "principal": ("box", "#1f4e79", "#0d2a45", "#ffffff"),
@@ -104,7 +117,7 @@ PSEUDO_PARTIES = {
         "en": "an unintended recipient", "ja": "意図しない受領者"},
 }
 
-ROW_MAX = 40          # nodes per row before a level wraps onto another row
+ROW_MAX = 50          # nodes per row before a level wraps onto another row
 X_GAP = 210           # px between nodes in a row
 ROW_GAP = 110         # px between wrapped rows of one level
 LEVEL_GAP = 230       # px between levels
@@ -617,7 +630,7 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None,
         kind = primary or ("organisation" if capacities.get(iri) else "party")
         node_kind[iri] = kind
         lines = head(iri, text.get(kind, kind))
-        lines.append(f"{text['roles']}: {', '.join(roles[iri]) or '-'}")
+        lines.append(f"{text['roles']}: {role_names(roles[iri], lang)}")
         if party.organisation:
             lines.append(f"{text['organisation-of']}: {name(party.organisation)}")
         if capacities.get(iri):

@@ -84,10 +84,15 @@ class ChainModel:
         merged.update(self.prefixes)
         return merged
 
-    def qname(self, iri: str) -> str:
-        """Shorten an IRI with the known prefixes (``cm:Consignment``), or return it whole."""
+    def qname(self, iri: str, standard: bool = False) -> str:
+        """Shorten an IRI with the known prefixes (``cm:Consignment``), or return it whole.
+
+        ``standard=True`` uses only the standard prefixes, so the result does not depend on
+        the prefixes a model file happened to declare (the JSON outputs use it, and stay the
+        same whichever backend holds the model).
+        """
         best = ""
-        for prefix, namespace in self.namespaces.items():
+        for prefix, namespace in (STANDARD_PREFIXES if standard else self.namespaces).items():
             if iri.startswith(namespace) and len(namespace) > len(best):
                 local = iri[len(namespace):]
                 if local and all(ch.isalnum() or ch in "-_." for ch in local):

@@ -50,7 +50,7 @@ def ref_json(view: ChainView, iri: str | None) -> dict | None:
     if iri is None:
         return None
     labels = _PSEUDO.get(iri) or view.model.labels(iri)
-    return {"iri": iri, "name": view.model.qname(iri), "label": {k: labels[k] for k in sorted(labels)}}
+    return {"iri": iri, "name": view.model.qname(iri, standard=True), "label": {k: labels[k] for k in sorted(labels)}}
 
 
 def party_json(view: ChainView, iri: str | None) -> dict | None:
@@ -216,7 +216,7 @@ def _rule_labels(rule: str) -> dict[str, str]:
 def finding_json(view: ChainView, finding: Finding) -> dict:
     return {
         "severity": finding.severity,
-        "rule": {"iri": finding.rule, "name": view.model.qname(finding.rule), "label": _rule_labels(finding.rule)},
+        "rule": {"iri": finding.rule, "name": view.model.qname(finding.rule, standard=True), "label": _rule_labels(finding.rule)},
         "message": finding.message,
         "focus": [ref_json(view, iri) for iri in finding.focus],
         "source": list(finding.source) or _rule_sources(finding.rule),

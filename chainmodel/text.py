@@ -62,7 +62,7 @@ def trace_text(traces: list[dict], lang: str = "en") -> str:
             lines.append(f"  {h['chain']} {number}: " + " -> ".join(parts))
             for link in chain["links"]:
                 approval = name(link["approval"], lang) if link["approval"] else h["none"]
-                lines.append(f"      {h['tier']} {link['tier']}: {link['consignment']['name']}  {h['approval']}: {approval}")
+                lines.append(f"      {h['tier']} {link['tier']}: {name(link['consignment'], lang)}  {h['approval']}: {approval}")
             lines.append(f"      {h['supervisors']}: " + ", ".join(name(s, lang) for s in chain["supervisors"]))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
