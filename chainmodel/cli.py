@@ -7,8 +7,10 @@ JSON. Exit codes: 0 success (for ``validate``: conforms); 1 ``validate`` found e
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +19,7 @@ import click
 from . import __version__
 from .errors import ChainModelError
 from .model import ChainModel, load_model
-from .safety import forbid_network
+from .safety import allow_endpoint, forbid_network
 from .views import ChainView, chain_view
 
 __all__ = ["main", "cli"]
@@ -31,7 +33,33 @@ N-Triples (.nt), N-Quads (.nq), JSON-LD (.jsonld, .json), RDF/XML (.rdf, .owl,
 .xml). chainmodel never fetches anything and never modifies an input file.
 """
 
-model_argument = click.argument("model", nargs=-1, required=True, type=click.Path(path_type=Path))
+@dataclass(frozen=True)
+class ModelSource:
+    """Where the model comes from: files and folders, an Oxigraph store, or an endpoint."""
+
+    paths: tuple[Path, ...]
+    store: str | None = None
+    endpoint: str | None = None
+
+
+def model_argument(function):
+    """MODEL files, or --store oxigraph:DIR, or --endpoint URL (exactly one of the three)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, model, store, endpoint, **kwargs):
+        given = sum(bool(x) for x in (model, store, endpoint))
+        if given != 1:
+            raise click.UsageError("give the model as files or folders, or --store oxigraph:DIR, or --endpoint URL "
+                                   "(exactly one)")
+        return function(*args, model=ModelSource(tuple(model), store, endpoint), **kwargs)
+
+    wrapper = click.option("--endpoint", metavar="URL",
+                           help="Read the model from this SPARQL 1.1 endpoint (read-only).")(wrapper)
+    wrapper = click.option("--store", metavar="oxigraph:DIR",
+                           help="Read the model from an Oxigraph store made by 'chainmodel load'.")(wrapper)
+    return click.argument("model", nargs=-1, type=click.Path(path_type=Path))(wrapper)
+
+
 format_option = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for machines.")
 lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
@@ -45,8 +73,20 @@ def _emit(data, output_format: str, render: Callable[[object, str], str], lang: 
         click.echo(render(data, lang), nl=False)
 
 
-def _load(paths) -> tuple[ChainModel, ChainView]:
-    model = load_model(list(paths))
+def _model(source: ModelSource) -> ChainModel:
+    from .store import EndpointGraph, open_store, read_prefixes
+
+    if source.store:
+        graph = open_store(source.store)
+        return ChainModel(graph=graph, sources=(source.store,), prefixes=read_prefixes(source.store))
+    if source.endpoint:
+        allow_endpoint(source.endpoint)
+        return ChainModel(graph=EndpointGraph(source.endpoint), sources=(source.endpoint,))
+    return load_model(list(source.paths))
+
+
+def _load(source: ModelSource) -> tuple[ChainModel, ChainView]:
+    model = _model(source)
     return model, chain_view(model)
 
 
@@ -243,6 +283,31 @@ def generate(principals, seed, output):
 
 
 @cli.command(epilog=EPILOG)
+@click.argument("model", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--store", metavar="oxigraph:DIR", required=True, help="The store to (re)build.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+def load(model, store, quiet):
+    """Load MODEL into an on-disk Oxigraph store, then use --store with every command.
+
+    The store is built beside DIR and swapped in only when every file has loaded, so an
+    interrupted or failed load leaves DIR as it was. The store holds exactly MODEL: loading
+    again replaces it.
+    """
+    from .store import STORE_PREFIX, load_store, write_prefixes
+    from .loading import model_files
+    from .model import _prefixes_in
+
+    if not store.startswith(STORE_PREFIX):
+        raise click.UsageError(f"--store takes {STORE_PREFIX}DIR, not {store!r}")
+    progress = None if quiet or not sys.stderr.isatty() else (lambda text: click.echo(text, err=True))
+    folder = Path(store[len(STORE_PREFIX):])
+    count = load_store(list(model), folder, progress=progress)
+    write_prefixes(store, _prefixes_in(model_files(list(model))))
+    if not quiet:
+        click.echo(f"{count:,} triples in {store}", err=True)
+
+
+@cli.command(epilog=EPILOG)
 @model_argument
 @click.option("--query", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A file with one read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
@@ -268,7 +333,7 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
     if bool(query_file) == bool(name):
         raise click.UsageError("give either --query FILE or --name NAME (see --list)")
     text = query_file.read_text(encoding="utf-8") if query_file else load_named_query(name).text
-    chain_model = load_model(list(model))
+    chain_model = _model(model)
     result = run_query(chain_model.graph, text, timeout=timeout, limit=limit)
     click.echo(format_result(result, output_format, chain_model.namespaces), nl=False)
 
@@ -290,12 +355,22 @@ def whatif(model, scenarios, order, output_format, lang):
     """
     from .whatif import compare, load_scenario, to_json, to_text
 
-    chain_model = load_model(list(model))
+    chain_model = _in_memory(_model(model))
     report = compare(chain_model, [load_scenario(path) for path in scenarios], order=order)
     if output_format == "json":
         click.echo(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2))
     else:
         click.echo(to_text(report, chain_model, lang), nl=False)
+
+
+def _in_memory(chain_model: ChainModel) -> ChainModel:
+    """A what-if needs a copy to edit: bring a store or endpoint model into memory."""
+    from .store import as_rdflib
+
+    graph = as_rdflib(chain_model.graph)
+    if graph is None:
+        raise click.UsageError("the model is too large to copy into memory for a what-if; use a smaller extract")
+    return ChainModel(graph=graph, sources=chain_model.sources, prefixes=chain_model.prefixes)
 
 
 def _new_file(path: Path) -> Path:

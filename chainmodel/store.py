@@ -33,7 +33,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from .errors import InputError, ParseError, RefusedInput
 from .loading import CHAINMODEL_ONTOLOGY, FORMATS, _refuse_remote_contexts, _refuse_xml_declarations, model_files
 
-__all__ = ["OxigraphGraph", "EndpointGraph", "open_store", "load_store", "as_rdflib", "STORE_PREFIX"]
+__all__ = ["OxigraphGraph", "EndpointGraph", "open_store", "load_store", "as_rdflib", "read_prefixes",
+           "write_prefixes", "STORE_PREFIX"]
+
+SHACL_LIMIT = 2_000_000
+"""Past this many triples, a store is not copied into memory for pySHACL."""
+
+PREFIX_FILE = "chainmodel-prefixes.json"
+"""Beside the store's own files: the prefixes the model files declared, for display and names."""
 
 STORE_PREFIX = "oxigraph:"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -256,6 +263,21 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
         raise
 
 
+def _prefix_path(spec: str) -> Path:
+    folder = Path(spec[len(STORE_PREFIX):])
+    return folder.with_name(folder.name + "." + PREFIX_FILE)
+
+
+def write_prefixes(spec: str, prefixes: dict[str, str]) -> None:
+    """Keep the model files' prefixes beside the store (the store itself has no place for them)."""
+    _prefix_path(spec).write_text(json.dumps(dict(sorted(prefixes.items())), indent=1), encoding="utf-8")
+
+
+def read_prefixes(spec: str) -> dict[str, str]:
+    path = _prefix_path(spec)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def _refuse_unlisted_imports(store: ox.Store) -> None:
     owl = "http://www.w3.org/2002/07/owl#"
     declared = {q.subject.value for q in store.quads_for_pattern(
@@ -267,7 +289,7 @@ def _refuse_unlisted_imports(store: ox.Store) -> None:
                                "import. Add the imported ontology's file to the inputs, or remove the statement.")
 
 
-def as_rdflib(graph, limit: int = 2_000_000) -> Graph | None:
+def as_rdflib(graph, limit: int = SHACL_LIMIT) -> Graph | None:
     """An rdflib ``Graph`` with the same triples (for SHACL and in-memory queries), or None past ``limit``."""
     if isinstance(graph, Graph):
         return graph
