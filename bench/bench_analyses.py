@@ -1,12 +1,18 @@
-"""Benchmark: time and peak memory of the analyses on generated chain models of growing size.
+"""Benchmark: every analysis on generated chain models of growing size, per backend.
 
-Usage: python bench/bench_analyses.py [--sizes 50,200,800,3200] [--repeat 3] [--seed 0]
+Usage:
+    python bench/bench_analyses.py [--triples 1e5,1e6,1e7] [--backends memory,oxigraph]
+                                   [--repeat 3] [--seed 0] [--memory-limit 2e6]
 
-For each size (number of principals) a model is generated with a fixed seed, written to a
-temporary N-Triples file, and each stage runs in a fresh child process (so peak memory is
-that stage's own): load + view, leaks, cutsets --order 2, blast --rank, and the parse floor
-(pyoxigraph parsing the same file and nothing else). Prints medians over --repeat runs and
-the ratio to the floor, and the growth of each stage against the growth of the model.
+For each size a model is generated with a fixed seed (chainmodel.generate) and written as
+N-Triples. Each stage then runs in a fresh child process, so its peak memory (max RSS) is
+its own: the parse floor (pyoxigraph parsing the file, nothing else), load, validate,
+trace (all duties), leaks, cutsets --order 2 and blast --rank. For the memory backend each
+analysis stage loads the file first; for the oxigraph backend the store is loaded once and
+each stage opens it. Times are the analysis alone (loading excluded, except in "load");
+memory is the whole process. Prints medians over --repeat runs, the ratio of each time to
+the parse floor, and a JSON line with everything. The in-memory backend is skipped above
+--memory-limit triples (rdflib needs about 1.2 KB a triple).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -22,27 +29,49 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-STAGES = ("floor", "load", "leaks", "cutsets", "blast-rank")
+ANALYSES = ("validate", "trace", "leaks", "cutsets", "blast-rank")
 
 
-def _stage(path: str, stage: str, queue) -> None:
+def _open(backend: str, path: str, store: str | None):
+    from chainmodel.model import ChainModel, load_model
+    from chainmodel.store import open_store
+
+    if backend == "memory":
+        return load_model([path])
+    return ChainModel(graph=open_store(f"oxigraph:{store}"), sources=(store,))
+
+
+def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) -> None:
     import resource
 
-    import pyoxigraph
-
     started = time.perf_counter()
+    count = 0
     if stage == "floor":
+        import pyoxigraph
+
         count = sum(1 for _ in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    elif stage == "load":
+        if backend == "memory":
+            from chainmodel.views import chain_view
+
+            count = len(chain_view(_open(backend, path, store)).consignments)
+        else:
+            from chainmodel.store import load_store
+
+            count = load_store([path], store)
     else:
-        from chainmodel.model import load_model
         from chainmodel.views import chain_view
 
-        if stage != "load":
-            view = chain_view(load_model([path]))
-            started = time.perf_counter()  # the analysis alone, after loading
-        if stage == "load":
-            view = chain_view(load_model([path]))
-            count = len(view.consignments)
+        view = chain_view(_open(backend, path, store))
+        started = time.perf_counter()
+        if stage == "validate":
+            from chainmodel.validate import validate
+
+            count = len(validate(view))
+        elif stage == "trace":
+            from chainmodel.trace import trace_all
+
+            count = sum(len(t.chains) for t in trace_all(view))
         elif stage == "leaks":
             from chainmodel.leaks import single_points_of_failure
 
@@ -52,19 +81,18 @@ def _stage(path: str, stage: str, queue) -> None:
             from chainmodel.failures import harms
 
             count = sum(len(minimal_cut_sets(h, 2)) for h in harms(view))
-        else:
+        elif stage == "blast-rank":
             from chainmodel.blast import blast_rank
 
             count = len(blast_rank(view))
-    elapsed = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kib / 1024, count))
+    seconds = time.perf_counter() - started
+    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, count))
 
 
-def measure(path: str, stage: str) -> tuple[float, float, int]:
+def measure(stage: str, backend: str, path: str, store: str | None) -> tuple[float, float, int]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_stage, args=(path, stage, queue))
+    process = context.Process(target=_run_stage, args=(stage, backend, path, store, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -73,35 +101,48 @@ def measure(path: str, stage: str) -> tuple[float, float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="50,200,800,3200", help="principals per model, comma-separated")
+    parser.add_argument("--triples", default="1e5,1e6", help="approximate model sizes, comma-separated")
+    parser.add_argument("--backends", default="memory,oxigraph")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--memory-limit", type=float, default=2e6)
+    parser.add_argument("--workdir", default=None, help="where to write models and stores (default: a temporary folder)")
     args = parser.parse_args()
-    from chainmodel.generate import write_model
+    from chainmodel.generate import principals_for_triples, write_model
 
+    workdir = args.workdir or tempfile.mkdtemp(prefix="chainmodel-bench-")
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for principals in (int(s) for s in args.sizes.split(",")):
-            path = os.path.join(folder, f"model-{principals}.nt")
+    try:
+        for wanted in (int(float(s)) for s in args.triples.split(",")):
+            principals = principals_for_triples(wanted)
+            path = os.path.join(workdir, f"model-{wanted}.nt")
             triples = write_model(path, principals, seed=args.seed)
-            row = {"principals": principals, "triples": triples}
-            for stage in STAGES:
-                runs = [measure(path, stage) for _ in range(args.repeat)]
-                row[stage] = {"seconds": statistics.median(r[0] for r in runs),
-                              "peak_mib": statistics.median(r[1] for r in runs), "count": runs[0][2]}
-            rows.append(row)
-            print(f"{principals:>7} principals {triples:>10,} triples: " + "  ".join(
-                f"{s} {row[s]['seconds']:.3f}s/{row[s]['peak_mib']:.0f}MiB" for s in STAGES), flush=True)
-    print()
-    print("stage        " + "  ".join(f"{r['triples']:>12,}" for r in rows) + "   (seconds; ratio to parse floor)")
-    for stage in STAGES[1:]:
-        cells = [f"{r[stage]['seconds']:>7.3f} ({r[stage]['seconds'] / max(r['floor']['seconds'], 1e-9):>4.0f}x)" for r in rows]
-        print(f"{stage:<12} " + "  ".join(f"{c:>12}" for c in cells))
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        growth = last["triples"] / first["triples"]
-        print(f"\nmodel grew {growth:.1f}x; time grew: " + ", ".join(
-            f"{s} {last[s]['seconds'] / max(first[s]['seconds'], 1e-9):.1f}x" for s in STAGES[1:]))
+            floor = [measure("floor", "memory", path, None) for _ in range(args.repeat)]
+            floor_seconds = statistics.median(r[0] for r in floor)
+            print(f"\n{triples:,} triples ({principals:,} principals), file {os.path.getsize(path) / 1e6:.0f} MB, "
+                  f"parse floor {floor_seconds:.2f} s", flush=True)
+            for backend in args.backends.split(","):
+                if backend == "memory" and triples > args.memory_limit:
+                    print(f"  {backend}: skipped above {args.memory_limit:,.0f} triples", flush=True)
+                    continue
+                store = os.path.join(workdir, f"store-{wanted}") if backend == "oxigraph" else None
+                for stage in ("load",) + ANALYSES:
+                    runs = []
+                    for _ in range(args.repeat if stage != "load" or backend == "memory" else 1):
+                        if stage == "load" and store and os.path.exists(store):
+                            shutil.rmtree(store)
+                        runs.append(measure(stage, backend, path, store))
+                    seconds = statistics.median(r[0] for r in runs)
+                    peak = statistics.median(r[1] for r in runs)
+                    row = {"triples": triples, "backend": backend, "stage": stage, "seconds": round(seconds, 3),
+                           "peak_mib": round(peak), "floor_seconds": round(floor_seconds, 3),
+                           "ratio_to_floor": round(seconds / floor_seconds, 2), "result_count": runs[0][2]}
+                    rows.append(row)
+                    print(f"  {backend:<8} {stage:<10} {seconds:>9.2f} s  {row['ratio_to_floor']:>7.1f}x floor  "
+                          f"peak {peak:>7.0f} MiB  ({runs[0][2]:,} results)", flush=True)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(rows))
 
 

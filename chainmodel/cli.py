@@ -333,9 +333,18 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
     if bool(query_file) == bool(name):
         raise click.UsageError("give either --query FILE or --name NAME (see --list)")
     text = query_file.read_text(encoding="utf-8") if query_file else load_named_query(name).text
+    from .store import as_rdflib
+
     chain_model = _model(model)
-    result = run_query(chain_model.graph, text, timeout=timeout, limit=limit)
+    graph = as_rdflib(chain_model.graph)
+    if graph is None:
+        raise click.UsageError(
+            "the store is too large to copy into memory for a hardened query; serve it read-only "
+            "(oxigraph serve-read-only --location DIR) and use the server's own time limits")
+    result = run_query(graph, text, timeout=timeout, limit=limit)
     click.echo(format_result(result, output_format, chain_model.namespaces), nl=False)
+    if result.truncated and output_format != "table":
+        click.echo(f"chainmodel: the result was cut at {limit:,} rows (--limit)", err=True)
 
 
 @cli.command(epilog=EPILOG)

@@ -145,11 +145,15 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
         )
 
 
-def _to_rdflib(term, file_tag: str):
+def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
-        return BNode(f"{file_tag}b{term.value}")
+        # pyoxigraph gives anonymous nodes ([ ]) random ids: number them in order of appearance
+        name = blank_names.get(term.value)
+        if name is None:
+            name = blank_names[term.value] = BNode(f"{file_tag}b{len(blank_names)}")
+        return name
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
@@ -163,8 +167,8 @@ def _to_rdflib(term, file_tag: str):
 def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
     """Parse one model file into rdflib triples, refusing what would reach outside it.
 
-    Blank nodes are renamed ``{file_tag}b{label}`` so files never share one by accident and
-    the names stay the same from run to run.
+    Blank nodes are renamed ``{file_tag}b{n}``, numbered in order of appearance, so files
+    never share one by accident and the names stay the same from run to run.
     """
     rdf_format = FORMATS.get(path.suffix.lower())
     if rdf_format is None:
@@ -178,13 +182,14 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
     if rdf_format == ox.RdfFormat.JSON_LD:
         _refuse_remote_contexts(path, data)
     triples = []
+    blank_names: dict[str, BNode] = {}
     try:
         for quad in ox.parse(data, rdf_format):
             triples.append(
                 (
-                    _to_rdflib(quad.subject, file_tag),
-                    _to_rdflib(quad.predicate, file_tag),
-                    _to_rdflib(quad.object, file_tag),
+                    _to_rdflib(quad.subject, file_tag, blank_names),
+                    _to_rdflib(quad.predicate, file_tag, blank_names),
+                    _to_rdflib(quad.object, file_tag, blank_names),
                 )
             )
     except SyntaxError as error:

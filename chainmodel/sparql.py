@@ -41,12 +41,14 @@ So that the same query on the same model prints byte-identical output every time
   open, so this changes no answer);
 * ``SELECT *`` lists its variables in the order they first appear in the query;
 * CONSTRUCT and DESCRIBE triples are sorted the same way;
-* blank nodes the query creates (in a CONSTRUCT template, or with ``BNODE()``) are
-  relabelled ``q1``, ``q2``, ... in order of appearance; blank nodes of the model keep
-  their labels.
+* blank nodes are relabelled: a blank node of the model gets ``b`` and a digest of the
+  triples around it (parsers label blank nodes at random, so the label read from the
+  file changes from run to run); a blank node the query creates (in a CONSTRUCT template,
+  or with ``BNODE()``) gets ``q1``, ``q2``, ... in order of appearance.
 
-What still varies is what the SPARQL standard leaves open inside a group:
-``GROUP_CONCAT`` order and ``SAMPLE``.
+What still varies is what the SPARQL standard leaves open inside a group (``GROUP_CONCAT``
+order and ``SAMPLE``), and, under ORDER BY, the order of rows that differ only in blank nodes
+(rdflib sorts those by the labels the parser drew).
 
 Examples
 --------
@@ -77,6 +79,7 @@ __all__ = [
     "load_named_query",
 ]
 
+import hashlib
 import json
 import multiprocessing
 import re
@@ -86,13 +89,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from itertools import islice
+from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from pyparsing import ParseBaseException
+from pyparsing import ParseBaseException, ParseResults
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import XSD
 from rdflib.plugins.sparql import algebra as sparql_algebra
 from rdflib.plugins.sparql import parser as sparql_parser
+from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
@@ -107,9 +111,10 @@ OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "turtle", "ntriples")
 MAX_NESTING = 16
 """Deepest nesting of ``{``, ``(`` and ``[`` a query may have.
 
-rdflib's parser recurses about 40 Python frames per bracket level in an expression, so with
-Python's default recursion limit it fails between 20 and 40 levels; 16 leaves room for the
-caller's own stack. Hand-written queries rarely pass 8.
+rdflib's parser recurses through dozens of Python frames per bracket level: with Python's
+default recursion limit it fails at about 20 nested function calls or 40 nested groups.
+16 leaves room for the caller's own stack; hand-written queries rarely pass 8. Deeper text
+is refused before it is parsed.
 """
 
 MAX_ALGEBRA_DEPTH = 120
@@ -119,13 +124,13 @@ evaluation recurses once per level."""
 MAX_QUERY_LENGTH = 100_000
 """Longest query text accepted, in characters."""
 
-_FORM_NAMES = {
+_FORM_NAMES = MappingProxyType({
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
-}
-_UPDATE_NAMES = {
+})
+_UPDATE_NAMES = MappingProxyType({
     "Load": "LOAD",
     "Clear": "CLEAR",
     "Drop": "DROP",
@@ -136,7 +141,7 @@ _UPDATE_NAMES = {
     "InsertData": "INSERT DATA",
     "DeleteData": "DELETE DATA",
     "DeleteWhere": "DELETE WHERE",
-}
+})
 _BLOCKED_AUDIT_EVENTS = frozenset(
     {
         "socket.connect",
@@ -165,26 +170,28 @@ _DEFAULT_PREFIXES = (
     ("odrl", "http://www.w3.org/ns/odrl/2/"),
     ("dct", "http://purl.org/dc/terms/"),
 )
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC_DATATYPES = frozenset(
-    str(XSD[name])
+    _XSD + name
     for name in (
         "integer", "decimal", "double", "float", "int", "long", "short", "byte",
         "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
         "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
     )
 )
-_XSD_STRING = str(XSD.string)
+_XSD_STRING = _XSD + "string"
+_XSD_BOOLEAN = _XSD + "boolean"
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _SHORT_STRING_QUOTES = ("'", '"')
 _LONG_STRING_QUOTES = ("'''", '"""')
 _PN_PREFIX = re.compile(r"^(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?$")
 _PN_LOCAL = re.compile(r"^(?:[\w](?:[\w.\-]*[\w\-])?)?$")
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
-_TURTLE_NUMBER = {
-    str(XSD.integer): re.compile(r"^[+-]?\d+$"),
-    str(XSD.decimal): re.compile(r"^[+-]?\d*\.\d+$"),
-    str(XSD.double): re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+$"),
-}
+_TURTLE_NUMBER = MappingProxyType({
+    _XSD + "integer": re.compile(r"^[+-]?\d+$"),
+    _XSD + "decimal": re.compile(r"^[+-]?\d*\.\d+$"),
+    _XSD + "double": re.compile(r"^[+-]?(?:\d+\.\d*|\.\d+|\d+)[eE][+-]?\d+$"),
+})
 
 
 def default_prefixes() -> dict[str, str]:
@@ -299,7 +306,7 @@ def _nodes(root: Any) -> Iterator[tuple[CompValue, int]]:
             yield node, depth
             children = [value for key, value in node.items() if key != "_vars"]
             stack.extend((child, depth + 1) for child in reversed(children))
-        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        elif isinstance(node, (list, tuple, ParseResults)):
             stack.extend((child, depth) for child in reversed(list(node)))
 
 
@@ -313,7 +320,7 @@ def _variables_in_order(root: Any) -> dict[Variable, int]:
             order.setdefault(node, len(order))
         elif isinstance(node, CompValue):
             stack.extend(reversed([value for key, value in node.items() if key != "_vars"]))
-        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        elif isinstance(node, (list, tuple, ParseResults)):
             stack.extend(reversed(list(node)))
     return order
 
@@ -382,7 +389,8 @@ def _parse(text: str):
     except ParseBaseException as error:
         operations = _update_operations(text)
         if isinstance(operations, ParseBaseException):
-            if (operations.loc or 0) > (error.loc or 0) or _UPDATE_KEYWORD.match(text, _skip_blank(text, error.loc or 0)):
+            went_further = (operations.loc or 0) > (error.loc or 0)
+            if went_further or _UPDATE_KEYWORD.match(text, _skip_blank(text, error.loc or 0)):
                 raise _syntax_refusal(text, operations, as_update=True) from None
         elif operations is not None:
             if not operations:
@@ -471,8 +479,8 @@ def _prepare(text: str) -> _Prepared:
         line, column = _line_column(expanded, offset)
         raise _refuse(
             f"the query nests brackets {deepest} levels deep (level {MAX_NESTING + 1} at line {line}, "
-            f"column {column}); at most "
-            f"{MAX_NESTING} are accepted. Flatten it or split it into smaller queries."
+            f"column {column}); at most {MAX_NESTING} are accepted. Flatten it or split it into "
+            "smaller queries."
         )
     tree = _parse(text)
     _refuse_forbidden(tree)
@@ -598,30 +606,92 @@ def _term_key(term: Any, fresh: Mapping[BNode, str] | None = None) -> tuple:
     return (5, type(term).__name__, str(term))
 
 
+def _bnode_digest(graph: Graph, node: BNode) -> str:
+    """A label for a blank node of the model, computed from the triples around it.
+
+    Parsers label blank nodes at random, so a label read from the model would change from
+    run to run; what the model says about the node does not.
+    """
+    lines = [
+        "> " + _nt_term(p) + " " + ("_:" if isinstance(o, BNode) else _nt_term(o))
+        for p, o in graph.predicate_objects(node)
+    ]
+    lines += [
+        "< " + ("_:" if isinstance(s, BNode) else _nt_term(s)) + " " + _nt_term(p)
+        for s, p in graph.subject_predicates(node)
+    ]
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()[:16]
+
+
+def _fresh_signatures(items: list[tuple], created: Mapping[BNode, str], rounds: int = 4) -> dict[BNode, str]:
+    """Tell apart the blank nodes a query created by the rows or triples they stand in.
+
+    Each round a node's signature becomes a digest of its previous signature and of every
+    row it appears in (its column, and the other terms, created blank nodes written as
+    their signatures), so nodes that differ anywhere nearby get different signatures and
+    sort apart without depending on their random labels.
+    """
+    places: dict[BNode, list[tuple[int, int]]] = {node: [] for node in created}
+    for row, item in enumerate(items):
+        for column, term in enumerate(item):
+            if term in places:
+                places[term].append((row, column))
+    signatures = {node: "" for node in created}
+    for done in range(rounds):
+        def shown(term: Any) -> str:
+            return "~" + signatures[term] if term in signatures else _nt_term(term)
+
+        updated = {}
+        for node, where in places.items():
+            lines = sorted(
+                f"{column}|" + "|".join(shown(t) for j, t in enumerate(items[row]) if j != column)
+                for row, column in where
+            )
+            text = signatures[node] + "\n" + "\n".join(lines)
+            updated[node] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        settled = done > 0 and len(set(updated.values())) == len(set(signatures.values()))
+        signatures = updated
+        if settled:
+            break
+    return signatures
+
+
 def _canonical(items: list[tuple], graph: Graph, ordered: bool) -> list[tuple]:
-    """Sort rows or triples (unless ``ordered``) and relabel blank nodes the query created."""
+    """Relabel blank nodes and sort rows or triples (unless ``ordered``) the same every run.
+
+    Blank nodes of the model get ``b`` + a digest of their triples; blank nodes the query
+    created get ``q1``, ``q2``, ... in order of appearance after sorting.
+    """
+    in_model: dict[BNode, str] = {}
     created: dict[BNode, str] = {}
     for item in items:
         for term in item:
-            if isinstance(term, BNode) and term not in created:
-                if (term, None, None) not in graph and (None, None, term) not in graph:
+            if isinstance(term, BNode) and term not in in_model and term not in created:
+                if (term, None, None) in graph or (None, None, term) in graph:
+                    in_model[term] = _bnode_digest(graph, term)
+                else:
                     created[term] = ""
+    renamed: dict[BNode, BNode] = {}
+    sharing: dict[str, list[BNode]] = {}
+    for node, digest in in_model.items():
+        sharing.setdefault(digest, []).append(node)
+    for digest, nodes in sharing.items():
+        for index, node in enumerate(sorted(nodes, key=str), start=1):
+            renamed[node] = BNode(f"b{digest}" if len(nodes) == 1 else f"b{digest}x{index}")
+    if renamed:
+        items = [tuple(renamed.get(t, t) if isinstance(t, BNode) else t for t in item) for item in items]
+    if created:
+        created = _fresh_signatures(items, created)
     if not ordered:
         items = sorted(items, key=lambda item: tuple(_term_key(t, created) for t in item))
     if not created:
         return items
-    renamed: dict[BNode, BNode] = {}
-    number = 0
+    fresh: dict[BNode, BNode] = {}
     for item in items:
         for term in item:
-            if term in created and term not in renamed:
-                while True:
-                    number += 1
-                    label = BNode(f"q{number}")
-                    if (label, None, None) not in graph and (None, None, label) not in graph:
-                        break
-                renamed[term] = label
-    items = [tuple(renamed.get(t, t) if isinstance(t, BNode) else t for t in item) for item in items]
+            if term in created and term not in fresh:
+                fresh[term] = BNode(f"q{len(fresh) + 1}")
+    items = [tuple(fresh.get(t, t) if isinstance(t, BNode) else t for t in item) for item in items]
     if not ordered:
         items = sorted(items, key=lambda item: tuple(_term_key(t) for t in item))
     return items
@@ -655,8 +725,6 @@ def _decode(value: Any) -> Any:
 
 
 def _evaluate(graph: Graph, prepared: _Prepared, limit: int | None) -> dict:
-    from rdflib.plugins.sparql.evaluate import evalQuery
-
     answer = evalQuery(graph, prepared.query, {})
     if prepared.form == "ASK":
         return {"form": "ASK", "boolean": bool(answer.get("askAnswer"))}
@@ -694,7 +762,8 @@ class _NetworkBlocked(RuntimeError):
     """Raised by the child's audit hook when anything tries to reach the network."""
 
 
-def _child(sender, graph: Graph, prepared: _Prepared, limit: int | None) -> None:  # pragma: no cover - runs in the fork
+def _child(sender, graph: Graph, prepared: _Prepared, limit: int | None) -> None:  # pragma: no cover
+    """Evaluate in the forked child and send the JSON answer (coverage cannot see a fork)."""
     attempts: list[str] = []
 
     def deny_network(event: str, args: tuple) -> None:
@@ -716,7 +785,10 @@ def _child(sender, graph: Graph, prepared: _Prepared, limit: int | None) -> None
         payload = {"error": "failed", "message": f"{type(error).__name__}: {error}"}
     if attempts:
         payload = {"error": "network", "message": attempts[0]}
-    data = json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    try:
+        data = json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError) as error:
+        data = json.dumps({"error": "failed", "message": f"the answer cannot be sent: {error}"}).encode("ascii")
     sender.send_bytes(data)
     sender.close()
 
@@ -833,21 +905,36 @@ def run_query(graph: Graph, text: str, *, timeout: float = 30.0, limit: int | No
 # ---------------------------------------------------------------------------- formatting
 
 
+_ECHAR = MappingProxyType({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unsafe(char: str) -> bool:
+    """True for a character that must not reach a terminal raw."""
+    return char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def _escape_unsafe(text: str) -> str:
+    """Write unsafe characters of serialised Turtle or JSON as ``\\uXXXX``.
+
+    Both formats give that escape the same meaning inside strings and IRIs, the only places
+    such characters can stand; tabs and line breaks are left for the layout.
+    """
+    return "".join(f"\\u{ord(c):04X}" if c not in "\n\r\t" and _unsafe(c) else c for c in text)
+
+
 def _escape_string(value: str) -> str:
-    """Escape a string for a quoted N-Triples / Turtle literal."""
+    """Escape a string for a quoted N-Triples / Turtle literal.
+
+    Besides what the grammar requires, every control character (C0 and C1), line and
+    paragraph separator and bidirectional control is written as ``\\uXXXX``: a literal in a
+    model must not be able to move the cursor, recolour or reorder an auditor's terminal.
+    """
     out = []
     for char in value:
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
+        if char in _ECHAR:
+            out.append(_ECHAR[char])
+        elif _unsafe(char):
             out.append(f"\\u{ord(char):04X}")
         else:
             out.append(char)
@@ -855,9 +942,7 @@ def _escape_string(value: str) -> str:
 
 
 def _nt_iri(iri: str) -> str:
-    escaped = "".join(
-        f"\\u{ord(c):04X}" if c in '<>"{}|^`\\' or ord(c) <= 0x20 else c for c in iri
-    )
+    escaped = "".join(f"\\u{ord(c):04X}" if c in '<>"{}|^`\\ ' or _unsafe(c) else c for c in iri)
     return f"<{escaped}>"
 
 
@@ -903,7 +988,7 @@ def _table_term(term: Any, prefixes: Sequence[tuple[str, str]]) -> str:
         datatype = str(term.datatype)
         lexical = str(term)
         pattern = _TURTLE_NUMBER.get(datatype)
-        if (pattern and pattern.match(lexical)) or (datatype == str(XSD.boolean) and lexical in ("true", "false")):
+        if (pattern and pattern.match(lexical)) or (datatype == _XSD_BOOLEAN and lexical in ("true", "false")):
             return lexical
         if datatype != _XSD_STRING:
             shown = _prefixed(datatype, prefixes) or _nt_iri(datatype)
@@ -967,7 +1052,8 @@ def _turtle(triples: Sequence[tuple], prefixes: Sequence[tuple[str, str]]) -> st
         graph.bind(prefix, namespace, override=True, replace=True)
     for triple in triples:
         graph.add(triple)
-    return graph.serialize(format="turtle")
+    # rdflib writes control and bidi characters raw; they only stand inside strings and IRIs
+    return _escape_unsafe(graph.serialize(format="turtle").rstrip() + "\n")
 
 
 def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
@@ -988,13 +1074,16 @@ def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str] | N
         * ``"json"``: SPARQL 1.1 Query Results JSON (SELECT and ASK).
         * ``"csv"``: SPARQL 1.1 Query Results CSV (SELECT): header of variable names, CRLF line
           ends, IRIs and literals' lexical forms bare, blank nodes as ``_:label``, fields
-          quoted when they hold a quote, comma or line break.
+          quoted when they hold a quote, comma or line break. CSV has no escapes, so values
+          are written raw: look at untrusted models with ``table`` or ``tsv``.
         * ``"tsv"``: SPARQL 1.1 Query Results TSV (SELECT): header of ``?name``, LF line
           ends, every term in N-Triples syntax (tabs and line breaks escaped).
         * ``"turtle"``, ``"ntriples"``: the triples of CONSTRUCT and DESCRIBE; N-Triples
           lines are in the result's (sorted) order.
 
-        CSV, TSV, JSON, Turtle and N-Triples carry no truncation note; check
+        Every format but CSV writes control characters, line separators and bidirectional
+        controls inside values as ``\\uXXXX``, so a model cannot drive the terminal that shows
+        the result. CSV, TSV, JSON, Turtle and N-Triples carry no truncation note; check
         ``result.truncated``.
     prefixes : mapping of str to str, optional
         Prefix to namespace IRI, used by ``"table"`` and ``"turtle"``;
@@ -1051,7 +1140,7 @@ def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str] | N
                 for row in result.rows
             ]
             document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-            return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+            return _escape_unsafe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
         if fmt == "csv":
             lines = [",".join(_csv_field(name) for name in result.variables)]
             lines += [",".join(_csv_field(_csv_term(t)) for t in row) for row in result.rows]
@@ -1104,7 +1193,7 @@ class NamedQuery:
 
 
 _HEADER_LINE = re.compile(r"^#\s*([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$")
-_HEADER_KEYS = {"title": "title", "title-ja": "title_ja", "description": "description"}
+_HEADER_KEYS = MappingProxyType({"title": "title", "title-ja": "title_ja", "description": "description"})
 
 
 def _read_named(name: str, text: str) -> NamedQuery:

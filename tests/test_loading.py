@@ -109,3 +109,11 @@ def test_no_command_modifies_the_model_files():
         for case in ("examples/case-a-laptop", "examples/case-b-optout"):
             CliRunner().invoke(cli, [command[0], case, *command[1:]])
     assert [hashlib.sha256(open(f, "rb").read()).hexdigest() for f in files] == before
+
+
+def test_blank_nodes_get_the_same_names_every_run(tmp_path):
+    path = write(tmp_path, "b.ttl", "<urn:a> <urn:p> [ <urn:q> [ <urn:r> 1 ] ] .\n")
+    first = sorted(map(str, load_graph([path]).all_nodes()))
+    second = sorted(map(str, load_graph([path]).all_nodes()))
+    assert first == second
+    assert "f0b0" in first and "f0b1" in first
