@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Callable
 
 import click
+from rdflib import Graph
 
 from . import __version__
 from .errors import ChainModelError
 from .model import ChainModel, load_model
+from .progress import Progress
 from .safety import allow_endpoint, forbid_network
 from .views import ChainView, chain_view
 
@@ -85,9 +87,23 @@ def _model(source: ModelSource) -> ChainModel:
     return load_model(list(source.paths))
 
 
+def _progress() -> Progress:
+    context = click.get_current_context(silent=True)
+    quiet = bool(context and context.find_root().params.get("quiet"))
+    return Progress(enabled=False if quiet else None)
+
+
 def _load(source: ModelSource) -> tuple[ChainModel, ChainView]:
+    progress = _progress()
+    what = source.store or source.endpoint or f"{len(source.paths)} path(s)"
+    progress.stage(f"reading the model from {what}")
     model = _model(source)
-    return model, chain_view(model)
+    progress.done(f"{len(model.graph):,} triples" if isinstance(model.graph, Graph) else "opened")
+    progress.stage("deriving the chain view (parties, consignments, tiers, hand-offs)")
+    view = chain_view(model)
+    progress.done(f"{len(view.parties):,} parties, {len(view.consignments):,} consignments, "
+                  f"{len(view.handoffs):,} hand-offs")
+    return model, view
 
 
 class ChainModelGroup(click.Group):
@@ -103,7 +119,8 @@ class ChainModelGroup(click.Group):
 
 @click.group(cls=ChainModelGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chainmodel")
-def cli() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (it is shown only on a terminal anyway).")
+def cli(quiet: bool) -> None:
     """Model outsourcing chains of personal data as RDF and find what fails in them.
 
     \b
@@ -299,9 +316,11 @@ def load(model, store, quiet):
 
     if not store.startswith(STORE_PREFIX):
         raise click.UsageError(f"--store takes {STORE_PREFIX}DIR, not {store!r}")
-    progress = None if quiet or not sys.stderr.isatty() else (lambda text: click.echo(text, err=True))
+    progress = Progress(enabled=False if quiet else None)
     folder = Path(store[len(STORE_PREFIX):])
-    count = load_store(list(model), folder, progress=progress)
+    progress.stage(f"loading into {store}")
+    count = load_store(list(model), folder, progress=progress.stage)
+    progress.done(f"{count:,} triples")
     write_prefixes(store, _prefixes_in(model_files(list(model))))
     if not quiet:
         click.echo(f"{count:,} triples in {store}", err=True)

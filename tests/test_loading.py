@@ -117,3 +117,11 @@ def test_blank_nodes_get_the_same_names_every_run(tmp_path):
     second = sorted(map(str, load_graph([path]).all_nodes()))
     assert first == second
     assert "f0b0" in first and "f0b1" in first
+
+
+def test_progress_is_silent_in_pipes_and_under_quiet():
+    result = CliRunner().invoke(cli, ["--quiet", "describe", "examples/case-a-laptop"])
+    assert result.exit_code == 0
+    assert "chainmodel:" not in result.output
+    piped = CliRunner().invoke(cli, ["describe", "examples/case-a-laptop"])
+    assert "deriving the chain view" not in piped.output
