@@ -39,6 +39,7 @@ from rdflib.term import Node
 from .findings import Finding
 from .namespace import CHAINMODEL_NS, RULE
 from .resources import ontology_path
+from .shapes import Result, evaluate
 
 __all__ = ["shacl_findings", "SHACL_RULE", "SEVERITY_OF"]
 
@@ -79,17 +80,6 @@ def _term(node: Node) -> str:
     return "[]"
 
 
-def _path_text(report: Graph, path: Node | None) -> str:
-    if path is None:
-        return ""
-    if isinstance(path, URIRef):
-        return _term(path)
-    inverse = report.value(path, SH.inversePath)
-    if isinstance(inverse, URIRef):
-        return "^" + _term(inverse)
-    return "(a property path)"
-
-
 def _owner(graph: Graph, node: Node) -> tuple[URIRef | None, str]:
     """Find the named element an unnamed node hangs from, and the way down to the node.
 
@@ -101,6 +91,8 @@ def _owner(graph: Graph, node: Node) -> tuple[URIRef | None, str]:
     current = node
     seen = {node}
     for _ in range(_OWNER_DEPTH):
+        if not hasattr(graph, "subject_predicates"):
+            break  # an endpoint cannot be asked about a blank node
         links = sorted(
             ((s, p) for s, p in graph.subject_predicates(current) if s not in seen),
             key=lambda sp: (isinstance(sp[0], BNode), str(sp[0]), str(sp[1])),
@@ -117,32 +109,34 @@ def _owner(graph: Graph, node: Node) -> tuple[URIRef | None, str]:
     return None, end
 
 
-def _fallback_message(report: Graph, result: Node, path_text: str) -> str:
-    component = report.value(result, SH.sourceConstraintComponent)
-    name = str(component).rsplit("#", 1)[-1] if component is not None else "a"
-    name = name.removesuffix("ConstraintComponent")
-    shape = report.value(result, SH.sourceShape)
-    where = f" of shape {_term(shape)}" if isinstance(shape, URIRef) else ""
+def _fallback_message(result: Result, path_text: str) -> str:
     subject = f"the value of {path_text}" if path_text else "the element"
-    return f"{subject} breaks the {name} constraint{where}."
+    return f"{subject} breaks a shape of ontologies/shapes.ttl that gives no message."
 
 
-def _english(report: Graph, result: Node) -> str | None:
-    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage)
-                      if isinstance(m, Literal) and m.language and m.language.lower().startswith("en"))
-    return messages[0] if messages else None
-
-
-def _findings(report: Graph, model: Graph) -> list[Finding]:
-    """Turn a pySHACL results graph into sorted findings; ``model`` names blank nodes."""
-    found: set[Finding] = set()
+def _results_of(report: Graph) -> list[Result]:
+    """The results of a pySHACL report graph, in the evaluator's terms."""
+    results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        severity = SEVERITY_OF.get(report.value(result, SH.resultSeverity), "error")
-        focus_node = report.value(result, SH.focusNode)
-        value = report.value(result, SH.value)
+        results.append(Result(
+            severity=report.value(result, SH.resultSeverity),
+            focus=report.value(result, SH.focusNode),
+            path=report.value(result, SH.resultPath),
+            value=report.value(result, SH.value),
+            messages=tuple(report.objects(result, SH.resultMessage)),
+        ))
+    return results
+
+
+def _findings(results: list[Result], model) -> list[Finding]:
+    """Turn validation results into sorted findings; ``model`` names blank nodes."""
+    found: set[Finding] = set()
+    for result in results:
+        severity = SEVERITY_OF.get(result.severity, "error")
+        focus_node, value = result.focus, result.value
         if value == focus_node:  # node-level constraints (sh:xone) report the focus node as value
             value = None
-        path_text = _path_text(report, report.value(result, SH.resultPath))
+        path_text = _term(result.path) if isinstance(result.path, URIRef) else ("(a property path)" if result.path else "")
 
         if isinstance(focus_node, URIRef):
             focus_iri: str | None = str(focus_node)
@@ -154,7 +148,9 @@ def _findings(report: Graph, model: Graph) -> list[Finding]:
         if value is not None and not isinstance(value, BNode):
             triple += " " + _term(value)
 
-        message = _english(report, result) or _fallback_message(report, result, path_text)
+        english = sorted(str(m) for m in result.messages
+                         if isinstance(m, Literal) and m.language and m.language.lower().startswith("en"))
+        message = english[0] if english else _fallback_message(result, path_text)
         focus = tuple(str(n) for n in (focus_iri, value if isinstance(value, URIRef) else None) if n is not None)
         found.add(Finding(SHACL_RULE, severity, f"{triple}: {message}", focus))
     return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.focus, f.message))
@@ -179,13 +175,18 @@ def _ontology_with_reading() -> Graph:
     return combined
 
 
-def shacl_findings(graph: Graph) -> list[Finding]:
+def shacl_findings(graph, engine: str = "native") -> list[Finding]:
     """Validate ``graph`` against the chainmodel shapes and return one finding per result.
 
     Parameters
     ----------
     graph
-        The model. It is not modified: pySHACL validates a copy with the ontology mixed in.
+        The model (an rdflib ``Graph``, or a store or endpoint for the native engine). It is
+        not modified.
+    engine
+        ``"native"`` (default): :mod:`chainmodel.shapes`, linear in the model and usable on
+        every backend. ``"pyshacl"``: the reference implementation, on a copy of the model
+        with the ontology mixed in (rdflib graphs only). Both give the same findings.
 
     Returns
     -------
@@ -200,6 +201,12 @@ def shacl_findings(graph: Graph) -> list[Finding]:
     >>> shacl_findings(Graph())
     []
     """
+    if engine == "native":
+        return _findings(evaluate(graph, _parsed("shapes.ttl")), graph)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}: use 'native' or 'pyshacl'")
+    if not isinstance(graph, Graph):
+        raise TypeError("pySHACL needs an rdflib Graph; use the native engine for a store")
     _conforms, report, _text = validate(
         graph,
         shacl_graph=_parsed("shapes.ttl"),
@@ -214,4 +221,4 @@ def shacl_findings(graph: Graph) -> list[Finding]:
         do_owl_imports=False,
         inplace=False,
     )
-    return _findings(report, graph)
+    return _findings(_results_of(report), graph)

@@ -603,18 +603,9 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
     """
     findings: list[Finding] = []
     if shacl:
-        from .shacl import shacl_findings  # imported here: the SHACL engine is slow to load
-        from .store import SHACL_LIMIT, as_rdflib
+        from .shacl import shacl_findings
 
-        graph = as_rdflib(view.model.graph, SHACL_LIMIT)
-        if graph is None:
-            findings.append(Finding(
-                str(RULE["shacl-shape"]), "info",
-                f"The SHACL shapes were not run: the store holds more than {SHACL_LIMIT:,} triples, too many to "
-                "copy into memory for pySHACL. The chain rules below were run in full; run the shapes on an "
-                "extract, or with --no-shacl to silence this.", ()))
-        else:
-            findings.extend(shacl_findings(graph))
+        findings.extend(shacl_findings(view.model.graph))
     for check in RULES:
         findings.extend(check(view))
     return sorted(findings, key=_order)

@@ -49,6 +49,7 @@ __all__ = [
     "ViewIndex",
     "chain_view",
     "duration_months",
+    "superclass_closure",
 ]
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -420,10 +421,11 @@ class ViewIndex:
 # -- reading the graph -------------------------------------------------------------------
 
 
-def _class_closure(model: ChainModel) -> dict[str, frozenset[str]]:
-    """Superclasses of every class, from the ontology and the model (reflexive)."""
+def superclass_closure(model_graph) -> dict[str, frozenset[str]]:
+    """Superclasses of every class, from the ontology, the reading of foreign classes and the
+    model itself (reflexive). The analyses and the SHACL evaluator share it."""
     parents: dict[str, set[str]] = defaultdict(set)
-    for graph in (ontology_graph(), model.graph):
+    for graph in (ontology_graph(), model_graph):
         for sub, sup in graph.subject_objects(RDFS.subClassOf):
             if isinstance(sub, URIRef) and isinstance(sup, URIRef):
                 parents[str(sub)].add(str(sup))
@@ -453,7 +455,7 @@ def _iri(node) -> str | None:
 def chain_view(model: ChainModel) -> ChainView:
     """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
     graph = model.graph
-    closure = _class_closure(model)
+    closure = superclass_closure(model.graph)
     tables: dict[str, dict[str, list]] = {}
 
     def table(predicate) -> dict[str, list]:

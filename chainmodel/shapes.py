@@ -1,0 +1,250 @@
+"""A fast evaluator for the SHACL Core subset ``ontologies/shapes.ttl`` uses.
+
+pySHACL is the reference; it copies the model and walks it node by node, which takes
+minutes past a million triples and cannot read a store. This evaluator reads the same
+shapes file and scans each property of the model once, so it is linear in the model and
+works on every backend. ``tests/test_shapes.py`` checks that it reports exactly what
+pySHACL reports on the examples, on broken inputs and on generated models.
+
+Supported: node shapes with ``sh:targetClass`` (following ``rdfs:subClassOf``) or
+``sh:targetObjectsOf``; ``sh:property`` with a single-IRI ``sh:path``; ``sh:minCount``,
+``sh:maxCount``, ``sh:class``, ``sh:datatype``, ``sh:in``, ``sh:nodeKind``,
+``sh:minInclusive``, ``sh:or`` (of value constraints) and node-level ``sh:xone`` (of
+property shapes). A shape using anything else raises ``NotImplementedError`` at load time,
+so the shapes file can never silently outgrow this evaluator.
+
+Examples
+--------
+>>> from rdflib import Graph
+>>> model = Graph().parse(format="turtle", data='''
+...     @prefix cm: <https://w3id.org/chainmodel#> .
+...     <urn:ex:c1> a cm:Consignment .
+... ''')
+>>> sorted(str(result.path).rsplit("#")[1] for result in evaluate(model))
+['consignee', 'consignor']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+__all__ = ["Result", "evaluate", "SUPPORTED"]
+
+SUPPORTED = {
+    SH.targetClass, SH.targetObjectsOf, SH.property, SH.path, SH.minCount, SH.maxCount, SH["class"],
+    SH.datatype, SH["in"], SH.nodeKind, SH.minInclusive, SH["or"], SH.xone, SH.message, SH.severity,
+    RDF.type, RDFS.label, RDFS.comment,
+}
+_XSD_STRING = XSD.string
+_LANG_STRING = RDF.langString
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, as pySHACL would report it."""
+
+    severity: URIRef
+    focus: object
+    path: URIRef | None
+    value: object
+    messages: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class _Values:
+    """Value constraints of one shape (all must hold for each value)."""
+
+    classes: tuple[URIRef, ...] = ()
+    datatype: URIRef | None = None
+    allowed: tuple | None = None
+    node_kind: URIRef | None = None
+    min_inclusive: Literal | None = None
+    alternatives: tuple["_Values", ...] = ()
+
+
+@dataclass(frozen=True)
+class _Property:
+    shape: object
+    path: URIRef
+    min_count: int | None
+    max_count: int | None
+    values: _Values
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+@dataclass(frozen=True)
+class _NodeShape:
+    shape: object
+    target_classes: tuple[URIRef, ...]
+    target_objects_of: tuple[URIRef, ...]
+    properties: tuple[_Property, ...]
+    xone: tuple[_Property, ...]
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+def _check_supported(shapes: Graph, node) -> None:
+    for predicate in set(shapes.predicates(node)):
+        if predicate not in SUPPORTED and str(predicate).startswith(str(SH)):
+            raise NotImplementedError(f"the fast SHACL evaluator does not support {predicate} (shape {node})")
+
+
+def _values_of(shapes: Graph, node) -> _Values:
+    alternatives = ()
+    either = shapes.value(node, SH["or"])
+    if either is not None:
+        alternatives = tuple(_values_of(shapes, member) for member in Collection(shapes, either))
+    allowed = shapes.value(node, SH["in"])
+    return _Values(
+        classes=tuple(sorted(shapes.objects(node, SH["class"]))),
+        datatype=shapes.value(node, SH.datatype),
+        allowed=tuple(Collection(shapes, allowed)) if allowed is not None else None,
+        node_kind=shapes.value(node, SH.nodeKind),
+        min_inclusive=shapes.value(node, SH.minInclusive),
+        alternatives=alternatives,
+    )
+
+
+def _property(shapes: Graph, node, inherited_messages=()) -> _Property:
+    _check_supported(shapes, node)
+    path = shapes.value(node, SH.path)
+    if not isinstance(path, URIRef):
+        raise NotImplementedError(f"the fast SHACL evaluator needs a single IRI as sh:path (shape {node})")
+    min_count, max_count = shapes.value(node, SH.minCount), shapes.value(node, SH.maxCount)
+    return _Property(
+        shape=node,
+        path=path,
+        min_count=int(min_count) if min_count is not None else None,
+        max_count=int(max_count) if max_count is not None else None,
+        values=_values_of(shapes, node),
+        severity=shapes.value(node, SH.severity) or SH.Violation,
+        messages=tuple(sorted(shapes.objects(node, SH.message))) or inherited_messages,
+    )
+
+
+@lru_cache(maxsize=None)
+def _node_shapes(shapes: Graph) -> tuple[_NodeShape, ...]:
+    found = []
+    for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+        _check_supported(shapes, node)
+        messages = tuple(sorted(shapes.objects(node, SH.message)))
+        xone = shapes.value(node, SH.xone)
+        found.append(_NodeShape(
+            shape=node,
+            target_classes=tuple(sorted(shapes.objects(node, SH.targetClass))),
+            target_objects_of=tuple(sorted(shapes.objects(node, SH.targetObjectsOf))),
+            properties=tuple(_property(shapes, p) for p in sorted(shapes.objects(node, SH.property), key=str)),
+            xone=tuple(_property(shapes, p, messages) for p in Collection(shapes, xone)) if xone is not None else (),
+            severity=shapes.value(node, SH.severity) or SH.Violation,
+            messages=messages,
+        ))
+    return tuple(found)
+
+
+def _is_number(value: Literal) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+class _Model:
+    """The model's triples for the properties the shapes name, scanned once each."""
+
+    def __init__(self, graph, superclasses: dict[str, frozenset[str]]):
+        self.graph = graph
+        self.superclasses = superclasses
+        self._tables: dict[URIRef, dict] = {}
+        self.types: dict = defaultdict(set)
+        for subject, cls in graph.subject_objects(RDF.type):
+            self.types[subject] |= superclasses.get(str(cls), frozenset({str(cls)}))
+
+    def values(self, predicate: URIRef) -> dict:
+        if predicate not in self._tables:
+            table: dict = defaultdict(list)
+            for subject, value in self.graph.subject_objects(predicate):
+                table[subject].append(value)
+            self._tables[predicate] = table
+        return self._tables[predicate]
+
+    def instances(self, cls: URIRef) -> list:
+        wanted = str(cls)
+        return [node for node, classes in self.types.items() if wanted in classes]
+
+
+def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
+    """One verdict per constraint that applies (False where it fails)."""
+    verdicts = []
+    for cls in constraint.classes:
+        verdicts.append(str(cls) in model.types.get(value, ()))
+    if constraint.datatype is not None:
+        if isinstance(value, Literal):
+            datatype = value.datatype or (_LANG_STRING if value.language else _XSD_STRING)
+            verdicts.append(datatype == constraint.datatype and not getattr(value, "ill_typed", False))
+        else:
+            verdicts.append(False)
+    if constraint.allowed is not None:
+        verdicts.append(value in constraint.allowed)
+    if constraint.node_kind is not None:
+        kinds = {SH.BlankNodeOrIRI: (BNode, URIRef), SH.IRI: (URIRef,), SH.BlankNode: (BNode,),
+                 SH.Literal: (Literal,), SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
+        verdicts.append(isinstance(value, kinds[constraint.node_kind]))
+    if constraint.min_inclusive is not None:
+        number, bound = (_is_number(value) if isinstance(value, Literal) else None), _is_number(constraint.min_inclusive)
+        verdicts.append(number is not None and bound is not None and number >= bound)
+    if constraint.alternatives:
+        verdicts.append(any(all(_value_ok(model, member, value)) for member in constraint.alternatives))
+    return verdicts
+
+
+def _check_property(model: _Model, focus, prop: _Property) -> Iterable[Result]:
+    values = model.values(prop.path).get(focus, [])
+    count = len(set(values))
+    if prop.min_count is not None and count < prop.min_count:
+        yield Result(prop.severity, focus, prop.path, None, prop.messages)
+    if prop.max_count is not None and count > prop.max_count:
+        yield Result(prop.severity, focus, prop.path, None, prop.messages)
+    for value in sorted(set(values), key=str):
+        for verdict in _value_ok(model, prop.values, value):
+            if not verdict:
+                yield Result(prop.severity, focus, prop.path, value, prop.messages)
+
+
+def _conforms(model: _Model, focus, prop: _Property) -> bool:
+    return not any(True for _ in _check_property(model, focus, prop))
+
+
+def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozenset[str]] | None = None) -> list[Result]:
+    """Every validation result of ``graph`` against the shapes (default: the shipped ones)."""
+    if shapes is None:
+        from .shacl import _parsed
+
+        shapes = _parsed("shapes.ttl")
+    if superclasses is None:
+        from .views import superclass_closure
+
+        superclasses = superclass_closure(graph)
+    model = _Model(graph, superclasses)
+    results: list[Result] = []
+    for shape in _node_shapes(shapes):
+        focus_nodes = set()
+        for cls in shape.target_classes:
+            focus_nodes.update(model.instances(cls))
+        for predicate in shape.target_objects_of:
+            for values in model.values(predicate).values():
+                focus_nodes.update(values)
+        for focus in sorted(focus_nodes, key=str):
+            for prop in shape.properties:
+                results.extend(_check_property(model, focus, prop))
+            if shape.xone and sum(_conforms(model, focus, p) for p in shape.xone) != 1:
+                results.append(Result(shape.severity, focus, None, focus, shape.messages))
+    return results
