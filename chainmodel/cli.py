@@ -50,7 +50,7 @@ def model_argument(function):
     @functools.wraps(function)
     def wrapper(*args, model, store, endpoint, **kwargs):
         given = sum(bool(x) for x in (model, store, endpoint))
-        if given != 1:
+        if given != 1 and not kwargs.get("list_names"):  # query --list needs no model
             raise click.UsageError("give the model as files or folders, or --store oxigraph:DIR, or --endpoint URL "
                                    "(exactly one)")
         return function(*args, model=ModelSource(tuple(model), store, endpoint), **kwargs)
