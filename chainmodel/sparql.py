@@ -130,7 +130,7 @@ _FORM_NAMES = MappingProxyType({
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 })
-_UPDATE_NAMES = MappingProxyType({
+UPDATE_OPERATION_NAMES = MappingProxyType({
     "Load": "LOAD",
     "Clear": "CLEAR",
     "Drop": "DROP",
@@ -141,7 +141,9 @@ _UPDATE_NAMES = MappingProxyType({
     "InsertData": "INSERT DATA",
     "DeleteData": "DELETE DATA",
     "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT ... WHERE",
 })
+"""How each parsed SPARQL Update operation is named in messages (shared with what-if)."""
 _BLOCKED_AUDIT_EVENTS = frozenset(
     {
         "socket.connect",
@@ -344,7 +346,7 @@ def _update_operations(text: str) -> list[str] | ParseBaseException | None:
             parts = [word for word, key in (("DELETE", "delete"), ("INSERT", "insert")) if _get(operation, key)]
             names.append(" ... ".join(parts) + " ... WHERE")
         else:
-            names.append(_UPDATE_NAMES.get(name, name.upper()))
+            names.append(UPDATE_OPERATION_NAMES.get(name, name.upper()))
     return names
 
 

@@ -85,6 +85,7 @@ from rdflib.namespace import RDF, XSD
 from .errors import ChainModelError, ScenarioError
 from .model import STANDARD_PREFIXES, ChainModel, ontology_graph, rules_graph
 from .namespace import CHAINMODEL_NS, CM
+from .sparql import UPDATE_OPERATION_NAMES
 
 __all__ = [
     "Scenario",
@@ -108,19 +109,7 @@ __all__ = [
 ALLOWED_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 """The parsed operation names a scenario may use."""
 
-_OPERATION_NAMES = {
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "DELETE/INSERT ... WHERE",
-    "Load": "LOAD",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-}
+_OPERATION_NAMES = UPDATE_OPERATION_NAMES
 
 _WHAT_TO_DO = ("A scenario only edits a copy of the model's triples: use INSERT DATA, DELETE DATA, "
                "DELETE WHERE or DELETE/INSERT ... WHERE")

@@ -12,18 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from chainmodel.diagram import write_diagram
 from chainmodel.model import load_model

@@ -16,10 +16,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
 
 from chainmodel.diagram import diagram_data, diagram_html, json_for_html, write_diagram
 from chainmodel.model import load_model

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import tracemalloc
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -10,11 +9,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
 
 from chainmodel.generate import (
     BASE,

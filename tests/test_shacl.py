@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,6 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
 ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
 
 from chainmodel.findings import Finding
 from chainmodel.loading import load_graph

@@ -20,10 +20,6 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.query import Result
 
 ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
 
 import rdflib.plugins.sparql
 from rdflib.plugins.sparql.operators import register_custom_function, unregister_custom_function

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,6 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 ROOT = Path(__file__).resolve().parent.parent
-try:
-    import chainmodel  # noqa: F401
-except ModuleNotFoundError:  # source checkout without an install or a pytest pythonpath setting
-    sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
