@@ -50,6 +50,7 @@ class Blast:
     chains: tuple[tuple[str, ...], ...]
     notifications: tuple[Notification, ...]
     principals: tuple[str, ...]
+    protected_by: tuple[str, ...] = ()
 
 
 def _element_kind(view: ChainView, iri: str) -> str:
@@ -142,9 +143,15 @@ def blast_radius(view: ChainView, element: str) -> Blast:
         subjects = sorted({s for item in own for s in view.assets[item.asset].subjects})
         for group in subjects:
             add(principal, group, "principal-notifies-subjects", "; ".join(reasons))
+    protected_by: set[str] = set()
+    if kind in ("device", "copy"):
+        covered = {element} | ({view.copies[element].device} if kind == "copy" and view.copies[element].device else set())
+        protected_by = {k for target in covered for k in view.index.controls_covering.get(target, ())
+                        if view.controls[k].kind == "preventive" and view.controls[k].rules_out_leak}
     return Blast(
         element=element,
         kind=kind,
+        protected_by=tuple(sorted(protected_by)),
         holders=tuple(sorted(holders)),
         exposure=found,
         chains=tuple(chains),

@@ -175,6 +175,7 @@ def blast_json(view: ChainView, found: Blast) -> dict:
         "kind": found.kind,
         "holders": [party_json(view, h) for h in found.holders],
         "principals": [party_json(view, p) for p in found.principals],
+        "protected_by": [ref_json(view, k) for k in found.protected_by],
         "exposure": exposure_json(view, found.exposure),
         "chains": [
             [{"consignment": ref_json(view, c), "tier": view.tier(c),

@@ -20,7 +20,8 @@ HEADINGS = {
            "subjects": "subjects", "unknown": "unknown", "sensitive": "sensitive", "harm": "harm",
            "cutsets": "Minimal cut sets", "order": "order", "blast": "Blast radius", "chains": "chains",
            "reporting": "reporting duties", "findings": "Findings", "conforms": "The model conforms.",
-           "principal": "principal", "unattributed": "not attributed to a named principal"},
+           "principal": "principal", "unattributed": "not attributed to a named principal",
+           "protected": "if it is lost or stolen, a control rules a leak out"},
     "ja": {"duty": "義務", "accountable": "責任者", "performer": "実施者", "chain": "連鎖",
            "flag_twice": "注意：複数の連鎖で委託されている", "flag_none": "注意：実施者に届く連鎖がない",
            "supervisors": "監督者", "tier": "階層", "approval": "承諾", "none": "（なし）",
@@ -29,7 +30,7 @@ HEADINGS = {
            "unknown": "不明", "sensitive": "要配慮", "harm": "被害", "cutsets": "極小カットセット",
            "order": "次数", "blast": "影響範囲", "chains": "委託連鎖", "reporting": "報告義務",
            "findings": "検査結果", "conforms": "モデルは適合しています。", "principal": "委託元",
-           "unattributed": "委託元が特定されていない分"},
+           "unattributed": "委託元が特定されていない分", "protected": "紛失・盗難時に漏えいを否定できる管理策"},
 }
 
 
@@ -129,6 +130,8 @@ def blast_text(results: list[dict], lang: str = "en") -> str:
     for number, result in enumerate(results, start=1):
         lines.append(f"{number}. {h['blast']}: {name(result['element'], lang)} ({result['kind']}) <{result['element']['iri']}>")
         lines.extend(_exposure_lines(result["exposure"], h, lang, "   "))
+        if result["protected_by"]:
+            lines.append(f"   {h['protected']}: " + "; ".join(name(k, lang) for k in result["protected_by"]))
         if result["chains"]:
             lines.append(f"   {h['chains']}:")
             for chain in result["chains"]:
