@@ -152,7 +152,7 @@ def validate(model, output_format, lang, no_shacl):
     _, view = _load(model)
     findings = run_validate(view, shacl=not no_shacl)
     data = [finding_json(view, f) for f in findings]
-    _emit(data if output_format == "json" else data, output_format, findings_text, lang)
+    _emit(data, output_format, findings_text, lang)
     sys.exit(0 if conforms(findings) else 1)
 
 
@@ -340,8 +340,15 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
     """Answer a read-only SPARQL query over MODEL.
 
     Updates, SERVICE, FROM and FROM NAMED are refused: nothing is fetched, nothing is
-    read but the model. Named queries: chains-per-duty, deep-tiers,
-    unapproved-reconsignments, sensitive-data-per-party, shared-consignees.
+    read but the model.
+
+    \b
+    Named queries for auditors (--name NAME; --list gives their titles):
+      chains-per-duty            consignment chains per duty
+      deep-tiers                 parties at tier 3 and below
+      unapproved-reconsignments  re-consignments without recorded approval
+      sensitive-data-per-party   who holds or receives sensitive data
+      shared-consignees          consignees shared by the most principals
     """
     from .sparql import format_result, load_named_query, named_queries, run_query
 

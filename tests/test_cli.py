@@ -1,0 +1,61 @@
+"""The command line: help that teaches, files never overwritten, the network never reached."""
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from chainmodel.cli import cli
+from chainmodel.sparql import named_queries
+
+COMMANDS = ["validate", "trace", "describe", "leaks", "cutsets", "blast", "whatif", "diagram", "report", "query",
+            "load", "generate"]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_the_exit_codes(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output or command in ("generate",)
+
+
+def test_query_help_names_every_shipped_named_query():
+    text = " ".join(run("query", "--help").output.split())
+    for name in named_queries():
+        assert name in text
+
+
+@pytest.mark.parametrize("command", [["diagram", "examples/case-a-laptop"], ["report", "examples/case-a-laptop"]])
+def test_outputs_never_overwrite_an_existing_file(tmp_path, command):
+    target = tmp_path / "out.html"
+    target.write_text("keep me", encoding="utf-8")
+    result = run(*command, "-o", str(target))
+    assert result.exit_code == 2
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_markdown_report_writes_its_diagram_beside_it(tmp_path):
+    target = tmp_path / "audit.md"
+    assert run("report", "examples/case-b-optout", "-o", str(target)).exit_code == 0
+    assert (tmp_path / "audit.diagram.html").is_file()
+    assert "audit.diagram.html" in target.read_text(encoding="utf-8")
+
+
+def test_generate_writes_a_model_that_every_command_reads(tmp_path):
+    target = tmp_path / "g.nt"
+    assert run("generate", "--principals", "5", "--seed", "1", "-o", str(target)).exit_code == 0
+    for command in (["leaks"], ["validate"], ["blast", "--rank"], ["trace"]):
+        assert run(*command, str(target)).exit_code in (0, 1)
+
+
+def test_the_console_entry_point_refuses_the_network():
+    code = ("import sys, socket; from chainmodel.cli import main; sys.argv = ['chainmodel', '--version']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "socket.create_connection(('192.0.2.1', 80), timeout=1)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "network access refused" in done.stderr
