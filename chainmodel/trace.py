@@ -63,7 +63,7 @@ class DutyTrace:
 
 
 def _chains_of(view: ChainView, duty: str) -> tuple[list[list[str]], bool]:
-    entrusting = {iri for iri, c in view.consignments.items() if duty in c.duties}
+    entrusting = set(view.index.consignments_entrusting.get(duty, ()))
     children = {
         iri: [kid for kid in view.children.get(iri, ()) if kid in entrusting] for iri in entrusting
     }

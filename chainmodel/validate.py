@@ -262,24 +262,29 @@ class _Assets:
         """Controllers of the asset or of an asset it is part of."""
         return {p for a in self.ancestors(asset) if a in self.view.assets for p in self.view.assets[a].controllers}
 
+    def _consignments_of(self, asset: str) -> list[Consignment]:
+        index = self.view.index.consignments_with_data
+        found = {c for a in self.related(asset) for c in index.get(a, ())}
+        return [self.view.consignments[c] for c in sorted(found)]
+
+    def _provisions_of(self, asset: str) -> list:
+        index = self.view.index.data_carrying
+        found = {h for a in self.related(asset) for h in index.get(a, ())}
+        return [self.view.handoffs[h] for h in sorted(found)]
+
     def consigned(self, party: str, asset: str) -> list[Consignment]:
         """Consignments to the party that entrust the asset or a related one."""
-        related = self.related(asset)
-        return [c for c in self.view.consignments.values() if c.consignee == party and c.data & related]
+        return [c for c in self._consignments_of(asset) if c.consignee == party]
 
     def received(self, party: str, asset: str) -> list[str]:
         """Data provisions to the party that carry the asset or a related one."""
-        related = self.related(asset)
-        return [h.iri for h in self.view.handoffs.values()
-                if h.is_data and h.receiver == party and related & set(h.carries)]
+        return [h.iri for h in self._provisions_of(asset) if h.receiver == party]
 
     def basis_parties(self, asset: str) -> set[str]:
         """Every party with a basis for the asset: controllers, consignees, provision receivers."""
-        related = self.related(asset)
         parties = self.controllers(asset)
-        parties |= {c.consignee for c in self.view.consignments.values() if c.data & related and c.consignee}
-        parties |= {h.receiver for h in self.view.handoffs.values()
-                    if h.is_data and related & set(h.carries) and h.receiver}
+        parties |= {c.consignee for c in self._consignments_of(asset) if c.consignee}
+        parties |= {h.receiver for h in self._provisions_of(asset) if h.receiver}
         return parties
 
 

@@ -380,6 +380,8 @@ class ViewIndex:
     derived_assets: dict[str, tuple[str, ...]]
     consignments_into: dict[str, tuple[str, ...]]
     consignments_with_data: dict[str, tuple[str, ...]]
+    consignments_entrusting: dict[str, tuple[str, ...]]
+    data_carrying: dict[str, tuple[str, ...]]
     assets_controlled_by: dict[str, tuple[str, ...]]
     capacities_of: dict[str, tuple[str, ...]]
 
@@ -390,6 +392,8 @@ class ViewIndex:
             for duty in h.serves:
                 tables["serving"][duty].append(h.iri)
             if h.is_data:
+                for asset in h.carries:
+                    tables["data_carrying"][asset].append(h.iri)
                 if h.sender:
                     tables["data_sent_by"][h.sender].append(h.iri)
                 if h.receiver:
@@ -412,6 +416,8 @@ class ViewIndex:
             tables["consignments_into"][c.consignee].append(c.iri)
             for asset in c.data:
                 tables["consignments_with_data"][asset].append(c.iri)
+            for duty in c.duties:
+                tables["consignments_entrusting"][duty].append(c.iri)
         for p in view.parties.values():
             if p.organisation:
                 tables["capacities_of"][p.organisation].append(p.iri)
