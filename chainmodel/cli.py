@@ -375,23 +375,45 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
 
 @cli.command(epilog=EPILOG)
 @model_argument
-@click.option("--scenario", "scenarios", multiple=True, required=True,
+@click.option("--scenario", "scenarios", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A SPARQL Update file (INSERT DATA, DELETE DATA, DELETE/INSERT WHERE). Repeatable.")
+@click.option("--remove", "removals", multiple=True, metavar="ELEMENT",
+              help="Scenario: remove an element (a sub-contractor, a hand-off, a copy) and every statement about it.")
+@click.option("--add-report", "reports", multiple=True, nargs=3, metavar="SENDER RECEIVER DUTY",
+              help="Scenario: add a monthly report from SENDER to RECEIVER serving DUTY.")
+@click.option("--add-check", "checks", multiple=True, nargs=2, metavar="ELEMENT OPERATOR",
+              help="Scenario: add a detective control run by OPERATOR that covers ELEMENT, tells OPERATOR "
+                   "and detects at once (P0D).")
 @click.option("--order", type=click.IntRange(1, 3), default=2, show_default=True, help="Cut-set order to compare.")
 @format_option
 @lang_option
-def whatif(model, scenarios, order, output_format, lang):
+def whatif(model, scenarios, removals, reports, checks, order, output_format, lang):
     """Apply each scenario to its own in-memory copy of MODEL and show what changes.
 
     Single points of failure removed and added, cut-set orders, leak paths closed or
     opened, blast radius, validation findings and responsibility chains, side by side.
-    The model files are never modified.
+    Each --scenario, --remove, --add-report and --add-check is one scenario (the short
+    options write the same SPARQL Update a scenario file would hold). The model files are
+    never modified.
+
+    \b
+    Example (case B: does LDI checking NTT DATA's report remove the single point?):
+      chainmodel whatif examples/case-b-optout \\
+        --add-check "NTT DATA's monthly opt-out report to consignee LDI" "consignee LDI"
     """
-    from .whatif import compare, load_scenario, to_json, to_text
+    from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element, to_json, to_text
 
     chain_model = _in_memory(_model(model))
-    report = compare(chain_model, [load_scenario(path) for path in scenarios], order=order)
+    built = [load_scenario(path) for path in scenarios]
+    built += [Scenario.from_text(remove_element(chain_model, element)) for element in removals]
+    built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model))
+              for sender, receiver, duty in reports]
+    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model))
+              for element, operator in checks]
+    if not built:
+        raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")
+    report = compare(chain_model, built, order=order)
     if output_format == "json":
         click.echo(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2))
     else:

@@ -1,5 +1,9 @@
 """Single points of failure: failures that on their own let personal data leak through.
 
+A harm that needs no failure at all (the model itself lets the data through, e.g. no
+report ever reaches the party that must exclude opted-out patients) is reported first,
+as a leak with ``no_failure_needed``.
+
 For every harm (see :mod:`chainmodel.failures`) the order-1 cut sets are the single
 points of failure. Each is reported with the element and its failure modes, who operates
 it, who is accountable, the leak path flow by flow, the parties reached, what is exposed,
@@ -23,11 +27,11 @@ import networkx as nx
 
 from .cutsets import single_points
 from .exposure import Exposure, exposure
-from .failures import EXPOSURE_KINDS, SINK, ControlVerdict, Harm, harms
+from .failures import EXPOSURE_KINDS, SINK, ControlVerdict, Harm, harm_occurs, harms
 from .namespace import CM
 from .views import ChainView
 
-__all__ = ["Step", "Leak", "single_points_of_failure", "leak_for"]
+__all__ = ["Step", "Leak", "single_points_of_failure", "leak_for", "unavoidable_leak"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Leak:
     exposure: Exposure
     uncaught_by: tuple[ControlVerdict, ...]
     duties: tuple[str, ...]
+    no_failure_needed: bool = False
 
 
 def _step_for(view: ChainView, event: str, role: str) -> Step:
@@ -121,6 +126,38 @@ def leak_for(view: ChainView, harm: Harm, event: str) -> Leak:
     )
 
 
+def unavoidable_leak(view: ChainView, harm: Harm) -> Leak:
+    """A harm that happens with no failure at all: the model itself lets the data through.
+
+    For a guarded provision this means no path of hand-offs brings the guard what it needs
+    (or nobody performs it); the report names the provision as the element.
+    """
+    element = harm.flow or harm.key
+    steps = []
+    for position, flow in enumerate(harm.downstream):
+        h = view.handoffs[flow]
+        role = ("carries the protected data: the guard can never be performed, nothing brings it what it needs"
+                if position == 0 else "carries it on")
+        steps.append(Step(flow, h.kind, h.sender, h.receiver, role))
+    reached = tuple(r for r in harm.reached if harm.flow is None or r != view.handoffs[harm.flow].sender)
+    return Leak(
+        element=element,
+        element_kind="structure",
+        modes=(),
+        operators=(),
+        accountable=harm.accountable,
+        harm_kind=harm.kind,
+        flow=harm.flow,
+        guard=harm.guard,
+        path=tuple(steps),
+        reached=reached,
+        exposure=exposure(view, harm.exposed_assets),
+        uncaught_by=(),
+        duties=harm.duties,
+        no_failure_needed=True,
+    )
+
+
 def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[Leak]:
     """Every single failure that leaks through, most exposed first.
 
@@ -131,10 +168,14 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
     for harm in harms(view):
         if duty is not None and duty not in harm.duties:
             continue
+        if harm_occurs(harm, frozenset()):
+            found.append(unavoidable_leak(view, harm))
+            continue
         for event in single_points(harm):
             leak = leak_for(view, harm, event)
             if leak.modes:
                 found.append(leak)
     kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
-    found.sort(key=lambda leak: (leak.exposure.rank_key, kind_order[leak.harm_kind], leak.flow or "", leak.element))
+    found.sort(key=lambda leak: (not leak.no_failure_needed, leak.exposure.rank_key, kind_order[leak.harm_kind],
+                                 leak.flow or "", leak.element))
     return found

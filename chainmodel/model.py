@@ -154,7 +154,9 @@ class ChainModel:
         candidates = sorted(set(among)) if among is not None else sorted(self._labels)
         candidate_set = set(candidates)
         for iri in (name, self.expand(name)):
-            if iri and (iri in candidate_set or (among is None and (URIRef(iri), None, None) in self.graph)):
+            if not iri or any(ch.isspace() or ch in '<>"{}|\\^`' for ch in iri):
+                continue  # a label, not an IRI
+            if iri in candidate_set or (among is None and (URIRef(iri), None, None) in self.graph):
                 return iri
         wanted = name.strip().casefold()
         matches = sorted(

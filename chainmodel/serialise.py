@@ -129,6 +129,7 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
     return {
         "element": ref_json(view, leak.element),
         "element_kind": leak.element_kind,
+        "no_failure_needed": leak.no_failure_needed,
         "failure_modes": [ref_json(view, m) for m in leak.modes],
         "operated_by": [party_json(view, p) for p in leak.operators],
         "accountable": [party_json(view, p) for p in leak.accountable],

@@ -21,7 +21,8 @@ HEADINGS = {
            "cutsets": "Minimal cut sets", "order": "order", "blast": "Blast radius", "chains": "chains",
            "reporting": "reporting duties", "findings": "Findings", "conforms": "The model conforms.",
            "principal": "principal", "unattributed": "not attributed to a named principal",
-           "protected": "if it is lost or stolen, a control rules a leak out"},
+           "protected": "if it is lost or stolen, a control rules a leak out",
+           "always": "LEAKS WITH NO FAILURE AT ALL"},
     "ja": {"duty": "義務", "accountable": "責任者", "performer": "実施者", "chain": "連鎖",
            "flag_twice": "注意：複数の連鎖で委託されている", "flag_none": "注意：実施者に届く連鎖がない",
            "supervisors": "監督者", "tier": "階層", "approval": "承諾", "none": "（なし）",
@@ -30,7 +31,8 @@ HEADINGS = {
            "unknown": "不明", "sensitive": "要配慮", "harm": "被害", "cutsets": "極小カットセット",
            "order": "次数", "blast": "影響範囲", "chains": "委託連鎖", "reporting": "報告義務",
            "findings": "検査結果", "conforms": "モデルは適合しています。", "principal": "委託元",
-           "unattributed": "委託元が特定されていない分", "protected": "紛失・盗難時に漏えいを否定できる管理策"},
+           "unattributed": "委託元が特定されていない分", "protected": "紛失・盗難時に漏えいを否定できる管理策",
+           "always": "何も失敗しなくても漏えいする"},
 }
 
 
@@ -88,10 +90,12 @@ def leaks_text(leaks: list[dict], lang: str = "en") -> str:
     h = HEADINGS[lang]
     lines: list[str] = []
     for number, leak in enumerate(leaks, start=1):
-        lines.append(f"{number}. {h['spof']}: {name(leak['element'], lang)} <{leak['element']['iri']}>")
+        title = h["always"] if leak["no_failure_needed"] else h["spof"]
+        lines.append(f"{number}. {title}: {name(leak['element'], lang)} <{leak['element']['iri']}>")
         lines.append(f"   {h['harm']}: {leak['harm']}" + (f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""))
-        lines.append(f"   {h['modes']}: " + ", ".join(name(m, lang) for m in leak["failure_modes"]))
-        lines.append(f"   {h['operated']}: " + (", ".join(name(p, lang) for p in leak["operated_by"]) or h["none"]))
+        if leak["failure_modes"]:
+            lines.append(f"   {h['modes']}: " + ", ".join(name(m, lang) for m in leak["failure_modes"]))
+            lines.append(f"   {h['operated']}: " + (", ".join(name(p, lang) for p in leak["operated_by"]) or h["none"]))
         lines.append(f"   {h['accountable']}: " + (", ".join(name(p, lang) for p in leak["accountable"]) or h["none"]))
         lines.append(f"   {h['path']}:")
         for step in leak["path"]:

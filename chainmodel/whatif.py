@@ -903,6 +903,11 @@ class ScenarioDiff:
     leak_flows: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
+    def unavoidable(self) -> set[str]:
+        """Harms that, in this scenario, happen with no failure at all (an order-0 cut set)."""
+        return {harm for harm, element, _before, after in self.cutset_order_changes if element == "" and after == 0}
+
+    @property
     def unchanged(self) -> bool:
         return not any((self.spof_removed, self.spof_added, self.cutset_order_changes, self.leaks_closed,
                         self.leaks_opened, self.blast_changes, self.findings_added, self.findings_resolved,
@@ -991,7 +996,8 @@ _WORDS = {
         "scenarios": "Scenarios",
         "table": "Single points of failure of the base model, and what each scenario does to them",
         "none": "The base model has no single point of failure, and no scenario adds one.",
-        "removed": "removed", "stays": "stays", "added": "added", "absent": "-",
+        "removed": "removed", "stays": "stays", "added": "added", "absent": "-", "unavoidable": "LEAKS",
+        "unavoidable_legend": "LEAKS: in that scenario the harm happens with no failure at all (nothing is left to fail).",
         "new_rows": "Single points of failure that only a scenario has",
         "spof_removed": "Single points of failure removed",
         "spof_added": "Single points of failure added",
@@ -1022,7 +1028,8 @@ _WORDS = {
         "scenarios": "シナリオ",
         "table": "基本モデルの単一障害点と各シナリオの効果",
         "none": "基本モデルに単一障害点はなく、どのシナリオも追加しない。",
-        "removed": "解消", "stays": "残る", "added": "追加", "absent": "-",
+        "removed": "解消", "stays": "残る", "added": "追加", "absent": "-", "unavoidable": "常に漏えい",
+        "unavoidable_legend": "常に漏えい：そのシナリオでは、何も失敗しなくても被害が生じる。",
         "new_rows": "シナリオにのみある単一障害点",
         "spof_removed": "解消される単一障害点",
         "spof_added": "追加される単一障害点",
@@ -1153,6 +1160,7 @@ def to_json(report: WhatIfReport, model: ChainModel, lang: str = "en") -> dict:
             "spof_added": [pair(item) for item in diff.spof_added],
             "spof_removed": [pair(item) for item in diff.spof_removed],
             "spof_stays": [pair(item) for item in diff.spof_stays],
+            "unavoidable_harms": [harm(key) for key in sorted(diff.unavoidable)],
         })
     return _sorted_keys({
         "base": {
@@ -1202,6 +1210,8 @@ def to_text(report: WhatIfReport, model: ChainModel, lang: str = "en") -> str:
     added_rows = sorted({item for diff in report.scenarios for item in diff.spof_added})
 
     def cell(item: tuple[str, str], diff: ScenarioDiff, in_base: bool) -> str:
+        if item[1] in diff.unavoidable:  # not removed: the harm no longer needs any failure
+            return words["unavoidable"]
         if in_base:
             return words["removed"] if item in diff.spof_removed else words["stays"]
         return words["added"] if item in diff.spof_added else words["absent"]
@@ -1213,7 +1223,7 @@ def to_text(report: WhatIfReport, model: ChainModel, lang: str = "en") -> str:
             by_harm[key].append(element)
         labels = {item: "  " + namer.full(item[0]) for item in rows}
         first = max([_width(text) for text in labels.values()] + [_width(words["table"])]) + 2
-        widths = [max(_width(column), *(_width(words[w]) for w in ("removed", "stays", "added"))) + 2
+        widths = [max(_width(column), *(_width(words[w]) for w in ("removed", "stays", "added", "unavoidable"))) + 2
                   for column in columns]
         header = _pad("", first) + "".join(_pad(column, width) for column, width in zip(columns, widths))
         out.append(header.rstrip())
@@ -1231,6 +1241,8 @@ def to_text(report: WhatIfReport, model: ChainModel, lang: str = "en") -> str:
     if base_rows:
         lines.append(words["table"])
         lines.extend(table(base_rows, True))
+        if any(diff.unavoidable for diff in report.scenarios):
+            lines.append(words["unavoidable_legend"])
         lines.append("")
     if added_rows:
         lines.append(words["new_rows"])

@@ -59,3 +59,21 @@ def test_the_console_entry_point_refuses_the_network():
             "socket.create_connection(('192.0.2.1', 80), timeout=1)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "network access refused" in done.stderr
+
+
+def test_whatif_short_options_build_scenarios():
+    result = run("whatif", "examples/case-b-optout", "--format", "json",
+                 "--add-check", "NTT DATA's monthly opt-out report to consignee LDI", "consignee LDI",
+                 "--remove", "b:h-report-ldi-jmimo")
+    assert result.exit_code == 0, result.output
+    import json
+
+    check, removal = json.loads(result.output)["scenarios"]
+    assert [p["element"]["iri"].rsplit("#")[1] for p in check["spof_removed"]] == ["h-report-nttdata-ldi"]
+    assert [h["kind"] for h in removal["unavoidable_harms"]] == ["guarded-provision"]
+
+
+def test_whatif_table_says_leaks_not_removed_when_nothing_is_left_to_fail():
+    text = run("whatif", "examples/case-b-optout", "--remove", "b:h-report-ldi-jmimo").output
+    row = next(line for line in text.splitlines() if "(b:h-report-nttdata-ldi)" in line and line.startswith("  "))
+    assert row.split()[-1] == "LEAKS"

@@ -170,3 +170,17 @@ def test_output_is_byte_identical_run_to_run(command, case):
     second = run(command, case, "--format", "json")
     assert first.exit_code == 0, first.output
     assert first.output == second.output
+
+
+def test_a_guard_nothing_reports_to_leaks_with_no_failure(tmp_path):
+    text = open("examples/case-b-optout/model.ttl", encoding="utf-8").read()
+    start = text.index("b:h-report-ldi-jmimo a cm:Report")
+    end = text.index("\n\n", start)
+    path = tmp_path / "model.ttl"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    leaks = single_points_of_failure(chain_view(load_model([path])))
+    first = leaks[0]
+    assert first.no_failure_needed
+    assert first.element == B + "h-jmimo-producer"
+    assert first.reached == (B + "producer-jmimo", B + "users")
+    assert not any(leak.element == B + "h-report-nttdata-ldi" for leak in leaks)
