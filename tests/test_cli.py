@@ -68,7 +68,7 @@ def test_whatif_short_options_build_scenarios():
     assert result.exit_code == 0, result.output
     import json
 
-    check, removal = json.loads(result.output)["scenarios"]
+    removal, check = json.loads(result.output)["scenarios"]  # files, removals, reports, checks
     assert [p["element"]["iri"].rsplit("#")[1] for p in check["spof_removed"]] == ["h-report-nttdata-ldi"]
     assert [h["kind"] for h in removal["unavoidable_harms"]] == ["guarded-provision"]
 
