@@ -22,7 +22,11 @@ __all__ = ["Exposure", "AssetExposure", "exposure"]
 
 @dataclass(frozen=True)
 class AssetExposure:
-    """One asset: its subjects in all, per principal, and the part no principal is named for."""
+    """One asset: its subjects in all, per principal, and the part no principal is named for.
+
+    When an asset has one controller and no count of its own for it, the controller answers
+    for the subjects no other principal is counted for.
+    """
 
     asset: str
     subjects: int | None
@@ -58,20 +62,26 @@ def exposure(view: ChainView, assets: Iterable[str]) -> Exposure:
         asset = view.assets.get(iri)
         if asset is None:
             continue
-        named = sum(count for _, count in asset.counts)
+        counts = asset.counts
+        named = sum(count for _, count in counts)
         unattributed = asset.subject_count - named if asset.subject_count is not None else None
+        counted = {principal for principal, _ in counts}
+        if unattributed and len(asset.controllers) == 1 and asset.controllers[0] not in counted:
+            # the one controller not counted separately answers for the rest
+            counts = tuple(sorted(counts + ((asset.controllers[0], unattributed),)))
+            unattributed = 0
         items.append(
             AssetExposure(
                 asset=iri,
                 subjects=asset.subject_count,
-                per_principal=asset.counts,
+                per_principal=counts,
                 unattributed=unattributed if unattributed and unattributed > 0 else (0 if unattributed == 0 else None),
                 sensitive=asset.sensitive,
                 sensitive_categories=asset.sensitive_categories,
                 controllers=asset.controllers,
             )
         )
-        for principal, count in asset.counts:
+        for principal, count in counts:
             totals[principal] = totals.get(principal, 0) + count
     known = sum(item.subjects for item in items if item.subjects is not None)
     subjects = known if items and all(item.subjects is not None for item in items) else None

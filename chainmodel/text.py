@@ -8,7 +8,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["name", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
+__all__ = ["name", "term", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
 
 HEADINGS = {
     "en": {"duty": "Duty", "accountable": "accountable", "performer": "performer", "chain": "chain",
@@ -22,7 +22,7 @@ HEADINGS = {
            "reporting": "reporting duties", "findings": "Findings", "conforms": "The model conforms.",
            "principal": "principal", "unattributed": "not attributed to a named principal",
            "protected": "if it is lost or stolen, a control rules a leak out",
-           "always": "LEAKS WITH NO FAILURE AT ALL"},
+           "always": "LEAKS WITH NO FAILURE AT ALL", "people": " people", "yes": "yes"},
     "ja": {"duty": "義務", "accountable": "責任者", "performer": "実施者", "chain": "連鎖",
            "flag_twice": "注意：複数の連鎖で委託されている", "flag_none": "注意：実施者に届く連鎖がない",
            "supervisors": "監督者", "tier": "階層", "approval": "承諾", "none": "（なし）",
@@ -32,8 +32,44 @@ HEADINGS = {
            "order": "次数", "blast": "影響範囲", "chains": "委託連鎖", "reporting": "報告義務",
            "findings": "検査結果", "conforms": "モデルは適合しています。", "principal": "委託元",
            "unattributed": "委託元が特定されていない分", "protected": "紛失・盗難時に漏えいを否定できる管理策",
-           "always": "何も失敗しなくても漏えいする"},
+           "always": "何も失敗しなくても漏えいする", "people": "人", "yes": "あり"},
 }
+
+
+TERMS = {
+    # harm kinds
+    "guarded-provision": ("guarded provision carries protected data", "保護すべきデータを含む提供"),
+    "device-exposure": ("device lost or stolen", "機器の紛失・盗難"),
+    "copy-exposure": ("copy taken without authority", "無断複製"),
+    "misdirected-data": ("data sent to the wrong party", "データの誤送付"),
+    # element kinds
+    "hand-off": ("hand-off", "受け渡し"), "task": ("task", "業務"), "copy": ("copy", "複製"),
+    "device": ("device", "機器"), "control": ("control", "管理策"), "party": ("party", "当事者"),
+    "asset": ("data asset", "データ資産"), "report": ("report", "報告"), "data-provision": ("data provision", "データ提供"),
+    "instruction": ("instruction", "指示"), "exposure": ("exposure", "露出"), "structure": ("the model itself", "モデルの構造"),
+    # capacities
+    "principal": ("principal", "委託元"), "consignee": ("consignee", "委託先"), "re-consignee": ("re-consignee", "再委託先"),
+    "producer": ("producer", "作成事業者"), "recipient": ("recipient", "提供先"), "regulator": ("regulator", "監督当局"),
+    "data-subjects": ("data subjects", "本人"), "other": ("other", "その他"),
+    # leak path steps
+    "fails": ("fails", "失敗する"),
+    "passes the failure on": ("passes the failure on", "失敗を次に伝える"),
+    "cannot be performed correctly": ("cannot be performed correctly", "正しく実施できない"),
+    "carries the protected data": ("carries the protected data", "保護すべきデータを運ぶ"),
+    "carries it on": ("carries it on", "さらに先へ運ぶ"),
+    "exposes the data it holds or carries": ("exposes the data it holds or carries", "保持・運搬するデータを露出させる"),
+}
+"""Fixed words of the analyses (machine values in the JSON), in English and Japanese."""
+
+
+def term(value: str, lang: str = "en") -> str:
+    """A fixed word of the analyses in ``lang`` (unknown words are returned as they are).
+
+    >>> term("device-exposure", "ja")
+    '機器の紛失・盗難'
+    """
+    pair = TERMS.get(value)
+    return pair[1 if lang == "ja" else 0] if pair else value
 
 
 def name(ref: dict | None, lang: str = "en") -> str:
@@ -72,7 +108,8 @@ def trace_text(traces: list[dict], lang: str = "en") -> str:
 
 
 def _exposure_lines(exposure: dict, h: dict, lang: str, indent: str) -> list[str]:
-    lines = [f"{indent}{h['exposes']}: {_count(exposure['subjects'] if exposure['subjects'] is not None else exposure['known_subjects'] or None, h)} {h['subjects']}"]
+    total = exposure["subjects"] if exposure["subjects"] is not None else exposure["known_subjects"] or None
+    lines = [f"{indent}{h['exposes']}: {_count(total, h)}{h['people']}"]
     for asset in exposure["assets"]:
         lines.append(f"{indent}  - {name(asset['asset'], lang)}: {_count(asset['subjects'], h)}")
         for row in asset["per_principal"]:
@@ -82,7 +119,7 @@ def _exposure_lines(exposure: dict, h: dict, lang: str, indent: str) -> list[str
     if exposure["sensitive_categories"]:
         lines.append(f"{indent}{h['sensitive']}: " + "; ".join(name(c, lang) for c in exposure["sensitive_categories"]))
     elif exposure["sensitive"]:
-        lines.append(f"{indent}{h['sensitive']}: yes")
+        lines.append(f"{indent}{h['sensitive']}: {h['yes']}")
     return lines
 
 
@@ -92,7 +129,7 @@ def leaks_text(leaks: list[dict], lang: str = "en") -> str:
     for number, leak in enumerate(leaks, start=1):
         title = h["always"] if leak["no_failure_needed"] else h["spof"]
         lines.append(f"{number}. {title}: {name(leak['element'], lang)} <{leak['element']['iri']}>")
-        lines.append(f"   {h['harm']}: {leak['harm']}" + (f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""))
+        lines.append(f"   {h['harm']}: {term(leak['harm'], lang)}" + (f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""))
         if leak["failure_modes"]:
             lines.append(f"   {h['modes']}: " + ", ".join(name(m, lang) for m in leak["failure_modes"]))
             lines.append(f"   {h['operated']}: " + (", ".join(name(p, lang) for p in leak["operated_by"]) or h["none"]))
@@ -102,7 +139,9 @@ def leaks_text(leaks: list[dict], lang: str = "en") -> str:
             ends = ""
             if step["from"] or step["to"]:
                 ends = f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"] else f" [{name(step['from'], lang)}]"
-            lines.append(f"     - {name(step['element'], lang)}{ends}: {step['effect']}")
+            effect = step["effect"]
+            head, _, rest = effect.partition(": ")
+            lines.append(f"     - {name(step['element'], lang)}{ends}: {term(head, lang)}" + (f": {rest}" if rest else ""))
         lines.append(f"   {h['reached']}: " + ", ".join(name(p, lang) for p in leak["reached"]))
         lines.extend(_exposure_lines(leak["exposure"], h, lang, "   "))
         if leak["controls_not_catching_it"]:
@@ -118,11 +157,12 @@ def cutsets_text(results: list[dict], lang: str = "en") -> str:
     lines: list[str] = []
     for result in results:
         subject = result["guarded_provision"] or result["element"]
-        lines.append(f"{h['cutsets']}: {result['harm']} {name(subject, lang)}")
+        lines.append(f"{h['cutsets']}: {term(result['harm'], lang)}: {name(subject, lang)}")
         if result["guard_duty"]:
             lines.append(f"  {h['duty']}: {name(result['guard_duty'], lang)}")
         for cut in result["cut_sets"]:
-            events = " AND ".join(f"{name(e, lang)} [{e['kind']}]" for e in cut["events"]) or "(no failure needed)"
+            joiner = " かつ " if lang == "ja" else " AND "
+            events = joiner.join(f"{name(e, lang)} [{term(e['kind'], lang)}]" for e in cut["events"]) or h["always"]
             lines.append(f"  {h['order']} {cut['order']}: {events}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
@@ -132,7 +172,7 @@ def blast_text(results: list[dict], lang: str = "en") -> str:
     h = HEADINGS[lang]
     lines: list[str] = []
     for number, result in enumerate(results, start=1):
-        lines.append(f"{number}. {h['blast']}: {name(result['element'], lang)} ({result['kind']}) <{result['element']['iri']}>")
+        lines.append(f"{number}. {h['blast']}: {name(result['element'], lang)} ({term(result['kind'], lang)}) <{result['element']['iri']}>")
         lines.extend(_exposure_lines(result["exposure"], h, lang, "   "))
         if result["protected_by"]:
             lines.append(f"   {h['protected']}: " + "; ".join(name(k, lang) for k in result["protected_by"]))
@@ -154,7 +194,7 @@ def describe_text(summary: dict, lang: str = "en") -> str:
     h = HEADINGS[lang]
     lines = [f"triples: {summary['triples']:,}", "", "parties by capacity:"]
     for capacity, parties in summary["parties_by_capacity"].items():
-        lines.append(f"  {capacity}: " + "; ".join(name(p, lang) for p in parties))
+        lines.append(f"  {term(capacity, lang)}: " + "; ".join(name(p, lang) for p in parties))
     lines += ["", "consignments by tier:"]
     for tier, items in summary["consignments_by_tier"].items():
         for c in items:

@@ -109,7 +109,7 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
     assert dict(by_asset[A + "applicant-records"].per_principal) == {A + "resonac": 5747}
     assert by_asset[A + "applicant-records"].unattributed == 171472 - 5747
     assert by_asset[A + "kenshin-navi-addresses"].subjects == 10202
-    assert dict(laptop.exposure.per_principal)[A + "resonac"] == 5747
+    assert dict(laptop.exposure.per_principal) == {A + "resonac": 5747, A + "foundation": 10202}
     assert set(laptop.exposure.sensitive_categories) == {A + "cat-pregnancy", A + "cat-disability", A + "cat-result-values"}
     reasons = {v.control: v.reasons for v in laptop.uncaught_by}
     assert reasons[A + "fingerprint"][0].startswith("does not rule a leak out")
