@@ -175,7 +175,7 @@ def _ontology_with_reading() -> Graph:
     return combined
 
 
-def shacl_findings(graph, engine: str = "native") -> list[Finding]:
+def shacl_findings(graph, engine: str = "native", view=None) -> list[Finding]:
     """Validate ``graph`` against the chainmodel shapes and return one finding per result.
 
     Parameters
@@ -187,6 +187,9 @@ def shacl_findings(graph, engine: str = "native") -> list[Finding]:
         ``"native"`` (default): :mod:`chainmodel.shapes`, linear in the model and usable on
         every backend. ``"pyshacl"``: the reference implementation, on a copy of the model
         with the ontology mixed in (rdflib graphs only). Both give the same findings.
+    view
+        A :class:`~chainmodel.views.ChainView` of the same graph: the native engine reuses
+        what it has read instead of reading the graph again.
 
     Returns
     -------
@@ -202,7 +205,11 @@ def shacl_findings(graph, engine: str = "native") -> list[Finding]:
     []
     """
     if engine == "native":
-        return _findings(evaluate(graph, _parsed("shapes.ttl")), graph)
+        if view is not None:
+            results = evaluate(graph, _parsed("shapes.ttl"), scans=view.scans, types=view.types)
+        else:
+            results = evaluate(graph, _parsed("shapes.ttl"))
+        return _findings(results, graph)
     if engine != "pyshacl":
         raise ValueError(f"unknown SHACL engine {engine!r}: use 'native' or 'pyshacl'")
     if not isinstance(graph, Graph):

@@ -157,35 +157,64 @@ def _is_number(value: Literal) -> Decimal | None:
         return None
 
 
-class _Model:
-    """The model's triples for the properties the shapes name, scanned once each."""
+def _key(node) -> str | None:
+    """The key a node has in the scans: its IRI, ``_:label`` for a blank node, None for a literal."""
+    if isinstance(node, URIRef):
+        return str(node)
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return None
 
-    def __init__(self, graph, superclasses: dict[str, frozenset[str]]):
+
+def _node(key: str):
+    return BNode(key[2:]) if key.startswith("_:") else URIRef(key)
+
+
+class _Model:
+    """The model's triples for the properties the shapes name, scanned once each.
+
+    ``scans`` and ``types`` may come from a :class:`~chainmodel.views.ChainView`, which has
+    read the same predicates already (keys are IRIs and ``_:label`` for blank nodes).
+    """
+
+    def __init__(self, graph, superclasses: dict[str, frozenset[str]], scans: dict | None = None,
+                 types: dict | None = None):
         self.graph = graph
-        self.superclasses = superclasses
-        self._tables: dict[URIRef, dict] = {}
-        self.types: dict = defaultdict(set)
-        for subject, cls in graph.subject_objects(RDF.type):
-            self.types[subject] |= superclasses.get(str(cls), frozenset({str(cls)}))
+        self._tables: dict[str, dict] = scans if scans is not None else {}
+        if types is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for subject, cls in graph.subject_objects(RDF.type):
+                key = _key(subject)
+                if key is not None:
+                    found[key] |= superclasses.get(str(cls), frozenset({str(cls)}))
+            types = found
+        self.types = types
 
     def values(self, predicate: URIRef) -> dict:
-        if predicate not in self._tables:
+        name = str(predicate)
+        if name not in self._tables:
             table: dict = defaultdict(list)
             for subject, value in self.graph.subject_objects(predicate):
-                table[subject].append(value)
-            self._tables[predicate] = table
-        return self._tables[predicate]
+                key = _key(subject)
+                if key is not None:
+                    table[key].append(value)
+            self._tables[name] = table
+        return self._tables[name]
 
-    def instances(self, cls: URIRef) -> list:
+    def classes_of(self, value) -> frozenset[str] | set[str]:
+        key = _key(value)
+        return self.types.get(key, frozenset()) if key is not None else frozenset()
+
+    def instances(self, cls: URIRef) -> list[str]:
         wanted = str(cls)
-        return [node for node, classes in self.types.items() if wanted in classes]
+        return [key for key, classes in self.types.items() if wanted in classes]
 
 
 def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
     """One verdict per constraint that applies (False where it fails)."""
     verdicts = []
     for cls in constraint.classes:
-        verdicts.append(str(cls) in model.types.get(value, ()))
+        verdicts.append(str(cls) in model.classes_of(value))
     if constraint.datatype is not None:
         if isinstance(value, Literal):
             datatype = value.datatype or (_LANG_STRING if value.language else _XSD_STRING)
@@ -207,44 +236,51 @@ def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
 
 
 def _check_property(model: _Model, focus, prop: _Property) -> Iterable[Result]:
-    values = model.values(prop.path).get(focus, [])
+    """``focus`` is a scan key (IRI or ``_:label``) or a literal."""
+    values = model.values(prop.path).get(focus, []) if isinstance(focus, str) else []
+    node = _node(focus) if isinstance(focus, str) else focus
     count = len(set(values))
     if prop.min_count is not None and count < prop.min_count:
-        yield Result(prop.severity, focus, prop.path, None, prop.messages)
+        yield Result(prop.severity, node, prop.path, None, prop.messages)
     if prop.max_count is not None and count > prop.max_count:
-        yield Result(prop.severity, focus, prop.path, None, prop.messages)
+        yield Result(prop.severity, node, prop.path, None, prop.messages)
     for value in sorted(set(values), key=str):
         for verdict in _value_ok(model, prop.values, value):
             if not verdict:
-                yield Result(prop.severity, focus, prop.path, value, prop.messages)
+                yield Result(prop.severity, node, prop.path, value, prop.messages)
 
 
 def _conforms(model: _Model, focus, prop: _Property) -> bool:
     return not any(True for _ in _check_property(model, focus, prop))
 
 
-def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozenset[str]] | None = None) -> list[Result]:
-    """Every validation result of ``graph`` against the shapes (default: the shipped ones)."""
+def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozenset[str]] | None = None, *,
+             scans: dict | None = None, types: dict | None = None) -> list[Result]:
+    """Every validation result of ``graph`` against the shapes (default: the shipped ones).
+
+    ``scans`` and ``types`` (from a chain view) save reading the graph a second time.
+    """
     if shapes is None:
         from .shacl import _parsed
 
         shapes = _parsed("shapes.ttl")
-    if superclasses is None:
+    if superclasses is None and types is None:
         from .views import superclass_closure
 
         superclasses = superclass_closure(graph)
-    model = _Model(graph, superclasses)
+    model = _Model(graph, superclasses or {}, scans, types)
     results: list[Result] = []
     for shape in _node_shapes(shapes):
-        focus_nodes = set()
+        focus_nodes: set = set()
         for cls in shape.target_classes:
             focus_nodes.update(model.instances(cls))
         for predicate in shape.target_objects_of:
             for values in model.values(predicate).values():
-                focus_nodes.update(values)
+                focus_nodes.update(_key(value) or value for value in values)
         for focus in sorted(focus_nodes, key=str):
             for prop in shape.properties:
                 results.extend(_check_property(model, focus, prop))
             if shape.xone and sum(_conforms(model, focus, p) for p in shape.xone) != 1:
-                results.append(Result(shape.severity, focus, None, focus, shape.messages))
+                node = _node(focus) if isinstance(focus, str) else focus
+                results.append(Result(shape.severity, node, None, node, shape.messages))
     return results

@@ -610,7 +610,7 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
     if shacl:
         from .shacl import shacl_findings
 
-        findings.extend(shacl_findings(view.model.graph))
+        findings.extend(shacl_findings(view.model.graph, view=view))
     for check in RULES:
         findings.extend(check(view))
     return sorted(findings, key=_order)

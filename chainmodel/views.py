@@ -262,6 +262,8 @@ class ChainView:
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     unresolved: tuple[tuple[str, str, str], ...] = ()
     ambiguous_parents: tuple[str, ...] = ()
+    scans: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
+    """Predicate IRI -> subject key -> objects: the graph as read once, reused by the shapes."""
 
     # -- derived structure -------------------------------------------------------------
 
@@ -458,6 +460,18 @@ def _iri(node) -> str | None:
     return str(node) if isinstance(node, URIRef) else f"_:{node}" if isinstance(node, BNode) else None
 
 
+class _Terms:
+    """The closed namespace's terms, looked up once: ``CM.x`` costs a metaclass call each time."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        value = getattr(CM, name)
+        setattr(self, name, value)
+        return value
+
+
+C = _Terms()
+
+
 def chain_view(model: ChainModel) -> ChainView:
     """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
     graph = model.graph
@@ -515,15 +529,15 @@ def chain_view(model: ChainModel) -> ChainView:
 
     # -- consignments, including those read from PROV and the shortcut property ----------
     raw: dict[str, dict] = {}
-    for iri in instances(CM.Consignment):
-        raw[iri] = {"consignor": ref(iri, CM.consignor), "consignee": ref(iri, CM.consignee), "implicit": False}
+    for iri in instances(C.Consignment):
+        raw[iri] = {"consignor": ref(iri, C.consignor), "consignee": ref(iri, C.consignee), "implicit": False}
     for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
         key = _iri(delegation)
         if key and key not in raw:
             raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
-            types[key].add(str(CM.Consignment))
+            types[key].add(str(C.Consignment))
     linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
-    shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(CM.consignsTo)]
+    shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(C.consignsTo)]
     shortcut_pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
     for consignor, consignee in sorted(set(shortcut_pairs)):
         if (consignor, consignee) not in linked:
@@ -539,26 +553,26 @@ def chain_view(model: ChainModel) -> ChainView:
             iri=iri,
             consignor=entry["consignor"],
             consignee=entry["consignee"],
-            parents=() if implicit else refs(iri, CM.extends),
-            duties=frozenset(() if implicit else refs(iri, CM.entrusts)),
-            data=frozenset(() if implicit else refs(iri, CM.entrustsData)),
-            approval=None if implicit else ref(iri, CM.approval),
-            approved_by=() if implicit else refs(iri, CM.approvedBy),
-            start=None if implicit else literal(iri, CM.startDate),
-            end=None if implicit else literal(iri, CM.endDate),
-            stated_tier=None if implicit else integer(iri, CM.tier),
+            parents=() if implicit else refs(iri, C.extends),
+            duties=frozenset(() if implicit else refs(iri, C.entrusts)),
+            data=frozenset(() if implicit else refs(iri, C.entrustsData)),
+            approval=None if implicit else ref(iri, C.approval),
+            approved_by=() if implicit else refs(iri, C.approvedBy),
+            start=None if implicit else literal(iri, C.startDate),
+            end=None if implicit else literal(iri, C.endDate),
+            stated_tier=None if implicit else integer(iri, C.tier),
             implicit=implicit,
         )
     consignments, ambiguous = _infer_parents(consignments)
 
     # -- parties -------------------------------------------------------------------------
-    party_iris = set(instances(CM.Agent))
+    party_iris = set(instances(C.Agent))
     referenced_parties: set[str] = set()
     for consignment in consignments.values():
         referenced_parties |= {consignment.consignor, consignment.consignee} - {None}
-    party_predicates = (CM.sender, CM.receiver, CM.accountable, CM.performedBy, CM.operatedBy,
-                        CM.notifies, CM.heldBy, CM.controller, CM.principal, CM.approvedBy,
-                        CM.actor, CM.notifiedTo, CM.capacityOf)
+    party_predicates = (C.sender, C.receiver, C.accountable, C.performedBy, C.operatedBy,
+                        C.notifies, C.heldBy, C.controller, C.principal, C.approvedBy,
+                        C.actor, C.notifiedTo, C.capacityOf)
     for predicate in party_predicates:
         for values in table(predicate).values():
             referenced_parties.update(key for key in map(_iri, values) if key)
@@ -568,120 +582,120 @@ def chain_view(model: ChainModel) -> ChainView:
         parties[iri] = Party(
             iri=iri,
             roles=frozenset(role for cls, role in _ROLE_CLASSES.items() if cls in classes),
-            organisation=ref(iri, CM.capacityOf),
-            is_capacity=str(CM.Capacity) in classes,
+            organisation=ref(iri, C.capacityOf),
+            is_capacity=str(C.Capacity) in classes,
             declared=iri in party_iris,
         )
 
     duties = {
         iri: Duty(
             iri=iri,
-            accountable=ref(iri, CM.accountable),
-            performers=refs(iri, CM.performedBy),
-            needs=refs(iri, CM.needs),
-            protects=refs(iri, CM.protects),
-            legal_basis=refs(iri, CM.legalBasis),
+            accountable=ref(iri, C.accountable),
+            performers=refs(iri, C.performedBy),
+            needs=refs(iri, C.needs),
+            protects=refs(iri, C.protects),
+            legal_basis=refs(iri, C.legalBasis),
         )
-        for iri in instances(CM.Duty)
+        for iri in instances(C.Duty)
     }
 
     def handoff_kind(classes: set[str]) -> str:
-        if str(CM.DataProvision) in classes:
+        if str(C.DataProvision) in classes:
             return "data-provision"
-        if str(CM.Report) in classes:
+        if str(C.Report) in classes:
             return "report"
-        if str(CM.Instruction) in classes:
+        if str(C.Instruction) in classes:
             return "instruction"
         return "hand-off"
 
     handoffs = {}
-    for iri in instances(CM.HandOff):
+    for iri in instances(C.HandOff):
         handoffs[iri] = HandOff(
             iri=iri,
             kind=handoff_kind(types[iri]),
-            sender=ref(iri, CM.sender),
-            receiver=ref(iri, CM.receiver),
-            carries=refs(iri, CM.carries),
-            serves=refs(iri, CM.serves),
-            guarded_by=refs(iri, CM.guardedBy),
-            lead_time=literal(iri, CM.leadTime),
-            cadence=literal(iri, CM.cadence),
-            acknowledged_by=refs(iri, CM.acknowledgedBy),
-            failure_modes=refs(iri, CM.failureMode),
+            sender=ref(iri, C.sender),
+            receiver=ref(iri, C.receiver),
+            carries=refs(iri, C.carries),
+            serves=refs(iri, C.serves),
+            guarded_by=refs(iri, C.guardedBy),
+            lead_time=literal(iri, C.leadTime),
+            cadence=literal(iri, C.cadence),
+            acknowledged_by=refs(iri, C.acknowledgedBy),
+            failure_modes=refs(iri, C.failureMode),
             classes=frozenset(types[iri]),
         )
 
     consignments = _entrust_implicitly(consignments, duties)
 
-    category_sensitive = {iri for iri in instances(CM.DataCategory) if boolean(iri, CM.sensitive)}
+    category_sensitive = {iri for iri in instances(C.DataCategory) if boolean(iri, C.sensitive)}
     assets = {}
-    for iri in instances(CM.DataAsset):
-        categories = refs(iri, CM.category)
+    for iri in instances(C.DataAsset):
+        categories = refs(iri, C.category)
         sensitive_categories = tuple(c for c in categories if c in category_sensitive)
         counts = []
-        for node in objects(iri, CM.countFor):
+        for node in objects(iri, C.countFor):
             key = _iri(node)
-            principal, count = ref(key, CM.principal), integer(key, CM.count)
+            principal, count = ref(key, C.principal), integer(key, C.count)
             if principal and count is not None:
                 counts.append((principal, count))
         assets[iri] = DataAsset(
             iri=iri,
-            subject_count=integer(iri, CM.subjectCount),
+            subject_count=integer(iri, C.subjectCount),
             counts=tuple(sorted(counts)),
             categories=categories,
             sensitive_categories=sensitive_categories,
-            sensitive=bool(boolean(iri, CM.sensitive)) or bool(sensitive_categories),
-            anonymised=bool(boolean(iri, CM.anonymised)),
-            controllers=refs(iri, CM.controller),
-            subset_of=refs(iri, CM.subsetOf),
-            derived_from=refs(iri, CM.derivedFrom),
-            subjects=refs(iri, CM.subjects),
+            sensitive=bool(boolean(iri, C.sensitive)) or bool(sensitive_categories),
+            anonymised=bool(boolean(iri, C.anonymised)),
+            controllers=refs(iri, C.controller),
+            subset_of=refs(iri, C.subsetOf),
+            derived_from=refs(iri, C.derivedFrom),
+            subjects=refs(iri, C.subjects),
         )
 
     devices = {
-        iri: Device(iri=iri, portable=boolean(iri, CM.portable), holder=ref(iri, CM.heldBy))
-        for iri in instances(CM.Device)
+        iri: Device(iri=iri, portable=boolean(iri, C.portable), holder=ref(iri, C.heldBy))
+        for iri in instances(C.Device)
     }
     copies = {
         iri: DataCopy(
             iri=iri,
-            asset=ref(iri, CM.copyOf),
-            device=ref(iri, CM.storedOn),
-            holder=ref(iri, CM.heldBy),
-            start=literal(iri, CM.startDate),
-            end=literal(iri, CM.endDate),
-            failure_modes=refs(iri, CM.failureMode),
+            asset=ref(iri, C.copyOf),
+            device=ref(iri, C.storedOn),
+            holder=ref(iri, C.heldBy),
+            start=literal(iri, C.startDate),
+            end=literal(iri, C.endDate),
+            failure_modes=refs(iri, C.failureMode),
         )
-        for iri in instances(CM.DataCopy)
+        for iri in instances(C.DataCopy)
     }
 
     controls = {}
-    for iri in instances(CM.Control):
+    for iri in instances(C.Control):
         classes = types[iri]
-        kind = ("preventive" if str(CM.PreventiveControl) in classes
-                else "detective" if str(CM.DetectiveControl) in classes else "control")
+        kind = ("preventive" if str(C.PreventiveControl) in classes
+                else "detective" if str(C.DetectiveControl) in classes else "control")
         limitation = tuple(sorted(
-            (o.language or "", str(o)) for o in objects(iri, CM.limitation) if isinstance(o, Literal)
+            (o.language or "", str(o)) for o in objects(iri, C.limitation) if isinstance(o, Literal)
         ))
         controls[iri] = Control(
             iri=iri,
             kind=kind,
-            operators=refs(iri, CM.operatedBy),
-            covers=refs(iri, CM.covers),
-            notifies=refs(iri, CM.notifies) or refs(iri, CM.operatedBy),
-            latency=literal(iri, CM.detectionLatency),
-            rules_out_leak=boolean(iri, CM.rulesOutLeak),
+            operators=refs(iri, C.operatedBy),
+            covers=refs(iri, C.covers),
+            notifies=refs(iri, C.notifies) or refs(iri, C.operatedBy),
+            latency=literal(iri, C.detectionLatency),
+            rules_out_leak=boolean(iri, C.rulesOutLeak),
             limitation=limitation,
         )
 
     shipped = ontology_graph()
     declared_modes = [  # the ontology's modes first, then the model's own (which may extend them)
-        (str(node), sorted(str(o) for o in shipped.objects(node, CM.appliesTo)),
-         sorted(str(o) for o in shipped.objects(node, CM.effect)))
-        for node in sorted(shipped.subjects(RDF.type, CM.FailureMode))
+        (str(node), sorted(str(o) for o in shipped.objects(node, C.appliesTo)),
+         sorted(str(o) for o in shipped.objects(node, C.effect)))
+        for node in sorted(shipped.subjects(RDF.type, C.FailureMode))
     ] + [
-        (key, sorted(_iri(o) for o in objects(key, CM.appliesTo)), sorted(_iri(o) for o in objects(key, CM.effect)))
-        for key in instances(CM.FailureMode)
+        (key, sorted(_iri(o) for o in objects(key, C.appliesTo)), sorted(_iri(o) for o in objects(key, C.effect)))
+        for key in instances(C.FailureMode)
     ]
     failure_modes: dict[str, FailureMode] = {}
     for key, applies_list, effects in declared_modes:
@@ -690,10 +704,10 @@ def chain_view(model: ChainModel) -> ChainView:
             previous = failure_modes[key]
             applies = tuple(sorted(set(previous.applies_to) | set(applies)))
             effects = effects or [previous.effect]
-        failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(CM.Breaks))
+        failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(C.Breaks))
 
     def event_kind(classes: set[str]) -> str:
-        for cls, name in ((CM.ExposureBegan, "exposure-began"), (CM.Detected, "detected"), (CM.Reported, "reported")):
+        for cls, name in ((C.ExposureBegan, "exposure-began"), (C.Detected, "detected"), (C.Reported, "reported")):
             if str(cls) in classes:
                 return name
         return "event"
@@ -702,17 +716,17 @@ def chain_view(model: ChainModel) -> ChainView:
         iri: Event(
             iri=iri,
             kind=event_kind(types[iri]),
-            date=literal(iri, CM.date),
-            actor=ref(iri, CM.actor),
-            concerns=refs(iri, CM.concerns),
-            notified_to=refs(iri, CM.notifiedTo),
+            date=literal(iri, C.date),
+            actor=ref(iri, C.actor),
+            concerns=refs(iri, C.concerns),
+            notified_to=refs(iri, C.notifiedTo),
         )
-        for iri in instances(CM.Event)
+        for iri in instances(C.Event)
     }
     incidents = {
-        iri: Incident(iri=iri, concerns=refs(iri, CM.concerns), failed_with=refs(iri, CM.failedWith),
-                      events=refs(iri, CM.hasEvent))
-        for iri in instances(CM.Incident)
+        iri: Incident(iri=iri, concerns=refs(iri, C.concerns), failed_with=refs(iri, C.failedWith),
+                      events=refs(iri, C.hasEvent))
+        for iri in instances(C.Incident)
     }
 
     view = ChainView(
@@ -730,6 +744,7 @@ def chain_view(model: ChainModel) -> ChainView:
         incidents=incidents,
         types={key: frozenset(value) for key, value in types.items()},
         ambiguous_parents=ambiguous,
+        scans=tables,
     )
     view.unresolved = _unresolved_references(view)
     return view

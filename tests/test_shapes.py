@@ -68,3 +68,12 @@ def mutated(draw):
 @given(mutated())
 def test_mutated_models_agree(graph):
     same_findings(graph)
+
+
+def test_reusing_the_views_scans_changes_nothing():
+    from chainmodel.model import ChainModel
+    from chainmodel.views import chain_view
+
+    for graph in BASES:
+        view = chain_view(ChainModel(graph=graph))
+        assert shacl_findings(graph, view=view) == shacl_findings(graph)
