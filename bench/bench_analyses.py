@@ -19,6 +19,7 @@ the parse floor, and a JSON line with everything. The in-memory backend is skipp
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import os
@@ -73,6 +74,7 @@ def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) ->
         from chainmodel.views import chain_view
 
         view = chain_view(_open(backend, path, store))
+        gc.freeze()  # as the CLI does once the model is loaded
         started = time.perf_counter()
         if stage == "validate":
             from chainmodel.validate import validate

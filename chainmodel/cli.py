@@ -8,6 +8,7 @@ JSON. Exit codes: 0 success (for ``validate``: conforms); 1 ``validate`` found e
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ def _load(source: ModelSource) -> tuple[ChainModel, ChainView]:
     view = chain_view(model)
     progress.done(f"{len(view.parties):,} parties, {len(view.consignments):,} consignments, "
                   f"{len(view.handoffs):,} hand-offs")
+    gc.freeze()  # the model lives as long as this process: the collector need not walk it again
     return model, view
 
 

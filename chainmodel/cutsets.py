@@ -22,23 +22,72 @@ from __future__ import annotations
 
 from itertools import combinations
 
-import networkx as nx
-
 from .failures import SINK, SOURCE, Harm, harm_occurs
 
 __all__ = ["minimal_cut_sets", "single_points"]
 
 
+def _dominators_of_sink(harm: Harm, removed: set) -> set | None:
+    """Nodes on every S-T path once ``removed`` is gone (None if T is already cut off).
+
+    The iterative algorithm of Cooper, Harvey and Kennedy ("A Simple, Fast Dominance
+    Algorithm") over the harm's small graph.
+    """
+    succ = harm.successors
+    order: list = []
+    seen = {SOURCE}
+    stack = [(SOURCE, iter(succ.get(SOURCE, ())))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if child not in seen and child not in removed:
+                seen.add(child)
+                stack.append((child, iter(succ.get(child, ()))))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    if SINK not in seen:
+        return None
+    number = {node: i for i, node in enumerate(order)}
+    preds: dict = {node: [] for node in seen}
+    for node in seen:
+        for child in succ.get(node, ()):
+            if child in seen:
+                preds[child].append(node)
+    idom = {SOURCE: SOURCE}
+
+    def meet(a, b):
+        while a != b:
+            while number[a] < number[b]:
+                a = idom[a]
+            while number[b] < number[a]:
+                b = idom[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for node in reversed(order[:-1]):
+            new = None
+            for pred in preds[node]:
+                if pred in idom:
+                    new = pred if new is None else meet(pred, new)
+            if idom.get(node) != new:
+                idom[node] = new
+                changed = True
+    chain = set()
+    node = SINK
+    while node != SOURCE:
+        node = idom[node]
+        chain.add(node)
+    return chain
+
+
 def _dominating_events(harm: Harm, removed_events: frozenset[str]) -> set[str]:
     """Events that, added to ``removed_events`` (a non-cut set), cut S from T."""
     removed_nodes = {node for event in removed_events for node in harm.event_nodes.get(event, ())}
-    graph = nx.restricted_view(harm.graph, removed_nodes, []) if removed_nodes else harm.graph
-    dominators = nx.immediate_dominators(graph, SOURCE)
-    chain: set = set()
-    node = SINK
-    while node != SOURCE:
-        node = dominators[node]
-        chain.add(node)
+    chain = _dominators_of_sink(harm, removed_nodes) or set()
     found: set[str] = set()
     for event, nodes in harm.event_nodes.items():
         if event in removed_events:

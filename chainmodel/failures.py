@@ -108,6 +108,43 @@ class Harm:
         """The failure events of this harm, sorted."""
         return tuple(sorted(self.elements))
 
+    @cached_property
+    def successors(self) -> dict:
+        """The graph as plain adjacency lists (the cut-set search walks it many times)."""
+        return {node: list(self.graph.successors(node)) for node in self.graph}
+
+    def path_to_sink(self, start, avoid: set | frozenset = frozenset()) -> list:
+        """A shortest path of nodes from ``start`` to T that avoids ``avoid`` ([start] if none)."""
+        parents = {start: None}
+        frontier = [start]
+        while frontier and SINK not in parents:
+            following = []
+            for node in frontier:
+                for nxt in self.successors.get(node, ()):
+                    if nxt not in parents and nxt not in avoid:
+                        parents[nxt] = node
+                        following.append(nxt)
+            frontier = following
+        if SINK not in parents:
+            return [start]
+        path = [SINK]
+        while parents[path[-1]] is not None:
+            path.append(parents[path[-1]])
+        return path[::-1]
+
+    def reachable(self, removed: set | frozenset = frozenset()) -> set:
+        """Nodes reachable from S without passing through ``removed``."""
+        succ = self.successors
+        seen = {SOURCE}
+        frontier = [SOURCE]
+        while frontier:
+            node = frontier.pop()
+            for nxt in succ.get(node, ()):
+                if nxt not in seen and nxt not in removed:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return seen
+
 
 def _modes_for(view: ChainView, classes: set[str], explicit: tuple[str, ...], effect: str) -> tuple[str, ...]:
     if explicit:
@@ -194,6 +231,18 @@ def _duty_info_paths(view: ChainView, duty_iri: str) -> tuple[list[str], list[st
         duty = view.duties[duty_iri]
         origins = sorted(duty.performers or ((duty.accountable,) if duty.accountable else ()))
     return serving, origins
+
+
+def _downstream_parties(party_graph: dict[str, set[str]], start: str) -> set[str]:
+    """``start`` and every party its hand-offs lead to."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for nxt in party_graph.get(frontier.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return seen
 
 
 class _GraphBuilder:
@@ -305,16 +354,14 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
         for performer in guard_performers:
             builder.graph.add_edge(node_out(performer), stage_out)
         # parties at or after each event's head, for "can still act"
-        party_graph = nx.DiGraph()
+        party_graph: dict[str, set[str]] = {}
         for h in serving:
-            party_graph.add_edge(view.handoffs[h].sender, view.handoffs[h].receiver)
+            party_graph.setdefault(view.handoffs[h].sender, set()).add(view.handoffs[h].receiver)
         for event, tail, head in builder.placed:
             if event in can_act_after:
                 continue
             head_party = head[2] if len(head) == 3 and head[0] in ("in", "out", "at") else None
-            reach = {head_party} if head_party else set()
-            if head_party in party_graph:
-                reach |= nx.descendants(party_graph, head_party)
+            reach = _downstream_parties(party_graph, head_party) if head_party else set()
             can_act_after[event] = {view.org(p) for p in reach} | late_orgs
         stage_in = stage_out
     if not guard_performers:
@@ -404,7 +451,4 @@ def harms(view: ChainView) -> list[Harm]:
 def harm_occurs(harm: Harm, failed: set[str] | frozenset[str]) -> bool:
     """True when the failure events in ``failed`` together cut the harm's S from its T."""
     removed = {node for event in failed for node in harm.event_nodes.get(event, ())}
-    if not removed:
-        return not nx.has_path(harm.graph, SOURCE, SINK)
-    view = nx.restricted_view(harm.graph, removed, [])
-    return not nx.has_path(view, SOURCE, SINK)
+    return SINK not in harm.reachable(removed)

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
 from .cutsets import single_points
 from .exposure import Exposure, exposure
-from .failures import EXPOSURE_KINDS, SINK, ControlVerdict, Harm, harm_occurs, harms
+from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, harms
 from .namespace import CM
 from .views import ChainView
 
@@ -84,14 +82,8 @@ def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
         reached = harm.reached[0]
         steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes the data it holds or carries"))
         return tuple(steps)
-    graph = harm.graph
     controls = {n for e, nodes in harm.event_nodes.items() if harm.elements[e].kind == "control" for n in nodes}
-    plain = nx.restricted_view(graph, controls, []) if controls else graph
-    start = harm.event_nodes[event][0]
-    try:
-        nodes = nx.shortest_path(plain, start, SINK)
-    except nx.NetworkXNoPath:
-        nodes = [start]
+    nodes = harm.path_to_sink(harm.event_nodes[event][0], avoid=controls)
     for node in nodes[1:]:
         if node[0] == "event":
             later = node[1]

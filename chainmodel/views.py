@@ -30,6 +30,7 @@ from typing import Iterable
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .loading import paused_gc
 from .model import ChainModel, ontology_graph
 from .namespace import CM
 
@@ -474,6 +475,11 @@ C = _Terms()
 
 def chain_view(model: ChainModel) -> ChainView:
     """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
+    with paused_gc():
+        return _chain_view(model)
+
+
+def _chain_view(model: ChainModel) -> ChainView:
     graph = model.graph
     closure = superclass_closure(model.graph)
     tables: dict[str, dict[str, list]] = {}
