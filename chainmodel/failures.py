@@ -333,7 +333,6 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
         serving, origins = _duty_info_paths(view, needed)
         duty = view.duties[needed]
         performers = set(duty.performers or ((duty.accountable,) if duty.accountable else ()))
-        info = nx.DiGraph()
 
         def node_in(party: str) -> tuple:
             return ("in", needed, party) if party in performers else ("at", needed, party)
@@ -345,11 +344,9 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
             builder.graph.add_edge(stage_in, node_in(origin))
         for performer in sorted(performers):
             builder.place(needed, node_in(performer), node_out(performer))
-            info.add_edge(("in", performer), ("out", performer))
         for h in serving:
             handoff = view.handoffs[h]
             builder.place(h, node_out(handoff.sender), node_in(handoff.receiver))
-            info.add_edge(handoff.sender, handoff.receiver)
         stage_out = ("stage", needed)
         for performer in guard_performers:
             builder.graph.add_edge(node_out(performer), stage_out)

@@ -108,7 +108,7 @@ class OxigraphGraph:
         return next(iter(self._quads(*pattern)), None) is not None
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, None))
+        return len(self.store)  # counted inside the store
 
     def __iter__(self):
         return self.triples((None, None, None))
@@ -245,7 +245,7 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
         _refuse_unlisted_imports(store)
         store.flush()
         store.optimize()
-        count = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
+        count = len(store)
         del store
         previous = target.with_name(target.name + ".previous")
         if target.exists():
