@@ -238,13 +238,13 @@ def cutsets(model, order, duty, output_format, lang):
     catches a failure in time raises it to order 2.
     """
     from .cutsets import minimal_cut_sets
-    from .failures import harms
+    from .failures import iter_harms
     from .serialise import cutsets_json
     from .text import cutsets_text
 
     chain_model, view = _load(model)
     duty_iri = chain_model.resolve(duty, among=view.duties, what="duty") if duty else None
-    data = [cutsets_json(view, harm, minimal_cut_sets(harm, order)) for harm in harms(view)
+    data = [cutsets_json(view, harm, minimal_cut_sets(harm, order)) for harm in iter_harms(view)
             if duty_iri is None or duty_iri in harm.duties]
     _emit(data, output_format, cutsets_text, lang)
 

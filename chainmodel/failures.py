@@ -34,7 +34,8 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from typing import Callable, Iterator
 
 import networkx as nx
 
@@ -46,6 +47,7 @@ __all__ = [
     "ControlVerdict",
     "Harm",
     "harms",
+    "iter_harms",
     "elements",
     "harm_occurs",
     "SOURCE",
@@ -415,34 +417,49 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
     )
 
 
-def harms(view: ChainView) -> list[Harm]:
-    """Every harm the model allows, each with its own small reliability graph, sorted."""
+def iter_harms(view: ChainView) -> Iterator[Harm]:
+    """Every harm the model allows, one at a time, in the order of :func:`harms`.
+
+    Each harm's graph is built only when it is reached, so an analysis that keeps only
+    plain results holds one small graph at a time, whatever the size of the model.
+    """
     all_elements = elements(view)
-    found: list[Harm] = []
-    for flow in sorted(view.handoffs.values(), key=lambda h: h.iri):
+    specs: list[tuple[int, str, Callable[[], Harm | None]]] = []
+    for flow in view.handoffs.values():
         if flow.is_data:
             for guard in flow.guarded_by:
-                harm = _guarded_harm(view, all_elements, flow.iri, guard)
-                if harm is not None:
-                    found.append(harm)
-    for device in sorted(view.devices.values(), key=lambda d: d.iri):
+                specs.append((0, f"{flow.iri}|{guard}",
+                              partial(_guarded_harm, view, all_elements, flow.iri, guard)))
+    for device in view.devices.values():
         element = all_elements[device.iri]
         on_device = (view.copies[c] for c in view.index.copies_on.get(device.iri, ()))
         held = sorted({c.asset for c in on_device if c.asset in view.assets and not view.assets[c.asset].anonymised})
         if element.modes and held:
-            found.append(_exposure_harm(view, all_elements, element, "device-exposure", tuple(held), FINDER))
-    for copy in sorted(view.copies.values(), key=lambda c: c.iri):
+            specs.append((1, device.iri, partial(_exposure_harm, view, all_elements, element, "device-exposure",
+                                                 tuple(held), FINDER)))
+    for copy in view.copies.values():
         element = all_elements[copy.iri]
         if element.modes and copy.asset in view.assets and not view.assets[copy.asset].anonymised:
-            found.append(_exposure_harm(view, all_elements, element, "copy-exposure", (copy.asset,), COPIER))
-    for flow in sorted(view.handoffs.values(), key=lambda h: h.iri):
+            specs.append((2, copy.iri, partial(_exposure_harm, view, all_elements, element, "copy-exposure",
+                                               (copy.asset,), COPIER)))
+    for flow in view.handoffs.values():
         element = all_elements[flow.iri]
         exposes = [m for m in element.modes if view.failure_modes[m].effect == str(CM.Exposes)]
         personal = tuple(a for a in flow.carries if a in view.assets and not view.assets[a].anonymised)
         if flow.is_data and exposes and personal:
-            found.append(_exposure_harm(view, all_elements, element, "misdirected-data", personal, UNINTENDED))
-    order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
-    return sorted(found, key=lambda harm: (order[harm.kind], harm.key))
+            specs.append((3, flow.iri, partial(_exposure_harm, view, all_elements, element, "misdirected-data",
+                                               personal, UNINTENDED)))
+    specs.sort(key=lambda spec: (spec[0], spec[1]))
+    for _, _, build in specs:
+        harm = build()
+        if harm is not None:
+            yield harm
+
+
+def harms(view: ChainView) -> list[Harm]:
+    """Every harm the model allows, each with its own small reliability graph, sorted by
+    kind (guarded provision, device, copy, misdirected data) and then key."""
+    return list(iter_harms(view))
 
 
 def harm_occurs(harm: Harm, failed: set[str] | frozenset[str]) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .cutsets import single_points
 from .exposure import Exposure, exposure
-from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, harms
+from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, iter_harms
 from .namespace import CM
 from .views import ChainView
 
@@ -157,7 +157,7 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
     entrusted with the exposed data).
     """
     found: list[Leak] = []
-    for harm in harms(view):
+    for harm in iter_harms(view):
         if duty is not None and duty not in harm.duties:
             continue
         if harm_occurs(harm, frozenset()):

@@ -237,8 +237,9 @@ def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
 
 def _check_property(model: _Model, focus, prop: _Property) -> Iterable[Result]:
     """``focus`` is a scan key (IRI or ``_:label``) or a literal."""
-    values = model.values(prop.path).get(focus, []) if isinstance(focus, str) else []
-    node = _node(focus) if isinstance(focus, str) else focus
+    is_key = type(focus) is str  # a literal is a str subclass: it is its own node, with no values
+    values = model.values(prop.path).get(focus, []) if is_key else []
+    node = _node(focus) if is_key else focus
     count = len(set(values))
     if prop.min_count is not None and count < prop.min_count:
         yield Result(prop.severity, node, prop.path, None, prop.messages)
@@ -281,6 +282,6 @@ def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozens
             for prop in shape.properties:
                 results.extend(_check_property(model, focus, prop))
             if shape.xone and sum(_conforms(model, focus, p) for p in shape.xone) != 1:
-                node = _node(focus) if isinstance(focus, str) else focus
+                node = _node(focus) if type(focus) is str else focus
                 results.append(Result(shape.severity, node, None, node, shape.messages))
     return results

@@ -824,7 +824,7 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
     """Run every analysis on ``model`` and keep what :func:`compare` compares."""
     from .blast import blast_rank
     from .cutsets import minimal_cut_sets
-    from .failures import EXPOSURE_KINDS, harms
+    from .failures import EXPOSURE_KINDS, iter_harms
     from .leaks import leak_for
     from .trace import trace_all
     from .views import chain_view
@@ -834,7 +834,7 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
     view = chain_view(model)
     result = Snapshot(order=order)
     spof: set[tuple[str, str]] = set()
-    for harm in harms(view):
+    for harm in iter_harms(view):
         result.harms[harm.key] = {"kind": harm.kind, "flow": harm.flow or "", "guard": harm.guard or ""}
         orders: dict[str, int] = {}
         cuts = minimal_cut_sets(harm, order=order)

@@ -64,7 +64,7 @@ def mutated(draw):
     return graph
 
 
-@settings(max_examples=int(__import__("os").environ.get("SHAPES_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("SHAPES_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_models_agree(graph):
     same_findings(graph)
