@@ -73,7 +73,7 @@ def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) ->
     else:
         from chainmodel.views import chain_view
 
-        view = chain_view(_open(backend, path, store))
+        view = chain_view(_open(backend, path, store), keep_scans=stage == "validate")  # as the CLI does
         gc.freeze()  # as the CLI does once the model is loaded
         started = time.perf_counter()
         if stage == "validate":

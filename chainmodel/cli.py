@@ -94,14 +94,14 @@ def _progress() -> Progress:
     return Progress(enabled=False if quiet else None)
 
 
-def _load(source: ModelSource) -> tuple[ChainModel, ChainView]:
+def _load(source: ModelSource, validating: bool = False) -> tuple[ChainModel, ChainView]:
     progress = _progress()
     what = source.store or source.endpoint or f"{len(source.paths)} path(s)"
     progress.stage(f"reading the model from {what}")
     model = _model(source)
     progress.done(f"{len(model.graph):,} triples" if isinstance(model.graph, Graph) else "opened")
     progress.stage("deriving the chain view (parties, consignments, tiers, hand-offs)")
-    view = chain_view(model)
+    view = chain_view(model, keep_scans=validating)
     progress.done(f"{len(view.parties):,} parties, {len(view.consignments):,} consignments, "
                   f"{len(view.handoffs):,} hand-offs")
     gc.freeze()  # the model lives as long as this process: the collector need not walk it again
@@ -151,7 +151,7 @@ def validate(model, output_format, lang, no_shacl):
     from .text import findings_text
     from .validate import conforms, validate as run_validate
 
-    _, view = _load(model)
+    _, view = _load(model, validating=not no_shacl)
     findings = run_validate(view, shacl=not no_shacl)
     data = [finding_json(view, f) for f in findings]
     _emit(data, output_format, findings_text, lang)
@@ -469,7 +469,7 @@ def report(model, output, lang):
     """Write the audit report: model summary, chains, single points of failure, blast ranking, findings."""
     from .report import report_html, report_markdown
 
-    _, view = _load(model)
+    _, view = _load(model, validating=True)
     output = _new_file(output)
     if output.suffix.lower() == ".md":
         from .diagram import diagram_html

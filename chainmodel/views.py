@@ -473,13 +473,18 @@ class _Terms:
 C = _Terms()
 
 
-def chain_view(model: ChainModel) -> ChainView:
-    """Derive the :class:`ChainView` of a model. Pure: the graph is only read."""
+def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
+    """Derive the :class:`ChainView` of a model. Pure: the graph is only read.
+
+    ``keep_scans`` keeps what was read of the graph on the view (``view.scans``) so that
+    validation need not read it again; pass False to save memory when nothing will
+    validate the view.
+    """
     with paused_gc():
-        return _chain_view(model)
+        return _chain_view(model, keep_scans)
 
 
-def _chain_view(model: ChainModel) -> ChainView:
+def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     graph = model.graph
     closure = superclass_closure(model.graph)
     tables: dict[str, dict[str, list]] = {}
@@ -750,7 +755,7 @@ def _chain_view(model: ChainModel) -> ChainView:
         incidents=incidents,
         types={key: frozenset(value) for key, value in types.items()},
         ambiguous_parents=ambiguous,
-        scans=tables,
+        scans=tables if keep_scans else {},
     )
     view.unresolved = _unresolved_references(view)
     return view
