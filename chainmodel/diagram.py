@@ -51,6 +51,7 @@ from typing import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
+from .text import step_effect, term
 from .views import ChainView
 
 __all__ = ["diagram_html", "diagram_data", "write_diagram", "Names", "json_for_html", "vis_assets"]
@@ -601,7 +602,7 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None,
         lines = [f"{text['covered-by']}:"]
         for control_iri in found[:LIST_MAX]:
             control = view.controls[control_iri]
-            line = f"  {name(control_iri)} ({control.kind}; {text['operated-by']} {name.many(control.operators)}"
+            line = f"  {name(control_iri)} ({term(control.kind, lang)}; {text['operated-by']} {name.many(control.operators)}"
             if control.latency:
                 line += f"; {text['latency']} {control.latency}"
             lines.append(line + ")")
@@ -793,7 +794,7 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None,
             elif step.element in view.copies and view.copies[step.element].device in devices:
                 source = view.copies[step.element].device
             add_edge(f"exposure|{step.element}|{step.receiver}", "exposure", source, step.receiver,
-                     head(step.element, text["kind-exposure"]) + [f"{text['failure-step']}: {step.role}"])
+                     head(step.element, text["kind-exposure"]) + [f"{text['failure-step']}: {step_effect(step.role, lang)}"])
     seen_ids: set[str] = set()
     unique_edges = []
     for edge in edges:
@@ -940,7 +941,7 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None,
         for leak in leaks:
             for step in leak.path:
                 ends = " -> ".join(name(p) for p in (step.sender, step.receiver) if p)
-                lines.append(f"{name(step.element)} ({step.kind}; {ends}): {step.role}")
+                lines.append(f"{name(step.element)} ({term(step.kind, lang)}; {ends}): {step_effect(step.role, lang)}")
         reached_all = sorted({r for leak in leaks for r in leak.reached})
         if reached_all:
             notes.append(f"{text['reached-list']}: {name.many(reached_all)}")

@@ -39,6 +39,7 @@ from urllib.parse import quote
 from .blast import blast_rank
 from .diagram import ROLE_ORDER, Names, _party_roles, _primary_role, diagram_html, role_names
 from .leaks import single_points_of_failure
+from .text import step_effect, term
 from .trace import trace_all
 from .views import ChainView
 
@@ -726,8 +727,8 @@ def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
         blocks.append(Items(tuple(facts)))
         blocks.append(Para(Strong(text["path"])))
         rows = tuple(
-            (str(position), [Name(step.element)], step.kind, _names([step.sender]) if step.sender else "-",
-             _names([step.receiver]) if step.receiver else "-", step.role)
+            (str(position), [Name(step.element)], term(step.kind, lang), _names([step.sender]) if step.sender else "-",
+             _names([step.receiver]) if step.receiver else "-", step_effect(step.role, lang))
             for position, step in enumerate(leak.path, start=1)
         )
         blocks.append(Table((text["step"], text["element"], text["kind"], text["sender"], text["receiver"], text["role"]),

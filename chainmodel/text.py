@@ -8,7 +8,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["name", "term", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
+__all__ = ["name", "term", "step_effect", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
 
 HEADINGS = {
     "en": {"duty": "Duty", "accountable": "accountable", "performer": "performer", "chain": "chain",
@@ -70,6 +70,16 @@ def term(value: str, lang: str = "en") -> str:
     """
     pair = TERMS.get(value)
     return pair[1 if lang == "ja" else 0] if pair else value
+
+
+def step_effect(effect: str, lang: str = "en") -> str:
+    """A leak step's effect in ``lang``; an explanation after ": " is kept as written.
+
+    >>> step_effect("passes the failure on", "ja")
+    '失敗を次に伝える'
+    """
+    head, _, rest = effect.partition(": ")
+    return term(head, lang) + (f": {rest}" if rest else "")
 
 
 def name(ref: dict | None, lang: str = "en") -> str:
@@ -139,9 +149,7 @@ def leaks_text(leaks: list[dict], lang: str = "en") -> str:
             ends = ""
             if step["from"] or step["to"]:
                 ends = f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"] else f" [{name(step['from'], lang)}]"
-            effect = step["effect"]
-            head, _, rest = effect.partition(": ")
-            lines.append(f"     - {name(step['element'], lang)}{ends}: {term(head, lang)}" + (f": {rest}" if rest else ""))
+            lines.append(f"     - {name(step['element'], lang)}{ends}: {step_effect(step['effect'], lang)}")
         lines.append(f"   {h['reached']}: " + ", ".join(name(p, lang) for p in leak["reached"]))
         lines.extend(_exposure_lines(leak["exposure"], h, lang, "   "))
         if leak["controls_not_catching_it"]:
