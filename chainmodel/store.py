@@ -83,6 +83,7 @@ class OxigraphGraph:
     def __init__(self, store: ox.Store, location: str = "memory"):
         self.store = store
         self.location = location
+        self._iris: dict[str, URIRef] = {}  # one URIRef per IRI: the same parties recur in millions of triples
 
     def _quads(self, s, p, o) -> Iterator:
         return self.store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)
@@ -93,8 +94,20 @@ class OxigraphGraph:
             yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
 
     def subject_objects(self, predicate) -> Iterator[tuple]:
+        iris = self._iris
         for quad in self._quads(None, predicate, None):
-            yield _from_ox(quad.subject), _from_ox(quad.object)
+            subject, value = quad.subject, quad.object
+            if isinstance(subject, ox.NamedNode):
+                text = subject.value
+                subject = iris.get(text) or iris.setdefault(text, str.__new__(URIRef, text))
+            else:
+                subject = _from_ox(subject)
+            if isinstance(value, ox.NamedNode):
+                text = value.value
+                value = iris.get(text) or iris.setdefault(text, str.__new__(URIRef, text))
+            else:
+                value = _from_ox(value)
+            yield subject, value
 
     def objects(self, subject=None, predicate=None) -> Iterator:
         for quad in self._quads(subject, predicate, None):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from sys import intern
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -497,7 +498,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
             for subject, value in graph.subject_objects(predicate):
                 subject_key = _iri(subject)
                 if subject_key is not None:
-                    found[subject_key].append(value)
+                    found[intern(subject_key)].append(value)  # one string per subject across tables
             tables[key] = found
         return tables[key]
 
