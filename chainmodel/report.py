@@ -295,9 +295,9 @@ TEXT = {
 
 @dataclass(frozen=True)
 class Name:
-    """A model element, shown by its label (with its IRI as a tooltip in HTML)."""
+    """A model element, shown by its label (with its IRI as a tooltip in HTML); None shows "-"."""
 
-    iri: str
+    iri: str | None
 
 
 @dataclass(frozen=True)
@@ -392,7 +392,9 @@ class _Renderer:
     def html_inline(self, content: Content) -> str:
         out = []
         for part in _inlines(content):
-            if isinstance(part, Name):
+            if isinstance(part, Name) and part.iri is None:  # a reference the model leaves out
+                out.append("-")
+            elif isinstance(part, Name):
                 out.append(f'<span class="el" title="{html.escape(part.iri)}">{html.escape(self.name(part.iri))}</span>')
             elif isinstance(part, Code):
                 out.append(f"<code>{html.escape(part.text)}</code>")
@@ -433,7 +435,7 @@ class _Renderer:
         out = []
         for part in _inlines(content):
             if isinstance(part, Name):
-                out.append(_md_text(self.name(part.iri)))
+                out.append(_md_text(self.name(part.iri)) if part.iri is not None else "-")
             elif isinstance(part, Code):
                 text = " ".join(part.text.split()).replace("`", "'")
                 out.append(f"`{text}`")

@@ -288,7 +288,8 @@ def describe_json(view: ChainView, summary: Summary) -> dict:
             dict(ref_json(view, i), events=[
                 dict(ref_json(view, e), date=view.events[e].date, kind=view.events[e].kind,
                      actor=party_json(view, view.events[e].actor))
-                for e in sorted(view.incidents[i].events, key=lambda e: (view.events[e].date or "", e)) if e in view.events
+                for e in sorted((e for e in view.incidents[i].events if e in view.events),
+                                key=lambda e: (view.events[e].date or "", e))
             ])
             for i in summary.incidents
         ],

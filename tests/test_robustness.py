@@ -1,0 +1,70 @@
+"""Damaged models never crash an analysis or a renderer: they get findings, not tracebacks.
+
+Each case starts from a bundled example, deletes random triples and adds random ones
+(chainmodel properties with values of the wrong kind, stray types, dangling IRIs), then runs
+every analysis and every renderer.
+"""
+
+import random
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
+
+from chainmodel.blast import blast_rank
+from chainmodel.cutsets import minimal_cut_sets
+from chainmodel.describe import describe
+from chainmodel.diagram import diagram_html
+from chainmodel.failures import harms
+from chainmodel.leaks import single_points_of_failure
+from chainmodel.loading import load_graph
+from chainmodel.model import ChainModel, ontology_graph
+from chainmodel.report import report_html, report_markdown
+from chainmodel.serialise import blast_json, describe_json, finding_json, leak_json, trace_json
+from chainmodel.text import blast_text, describe_text, findings_text, leaks_text, trace_text
+from chainmodel.trace import trace_all
+from chainmodel.validate import validate
+from chainmodel.views import chain_view
+
+CM = "https://w3id.org/chainmodel#"
+TERMS = sorted(s for s in ontology_graph().subjects() if str(s).startswith(CM) and len(str(s)) > len(CM))
+PROPERTIES = [t for t in TERMS if str(t)[len(CM)].islower()]
+CLASSES = [t for t in TERMS if str(t)[len(CM)].isupper()]
+EXAMPLES = ["case-a-laptop", "case-b-optout", "illustrative-usb"]
+BASES = {name: load_graph([f"examples/{name}/model.ttl"]) for name in EXAMPLES}
+ODD_VALUES = [Literal("x"), Literal("-1", datatype=ns.XSD.integer), Literal("P1M", datatype=ns.XSD.duration),
+              Literal("2025-01-01", datatype=ns.XSD.date), URIRef("urn:x:nothing")]
+
+
+def damaged(seed: int) -> Graph:
+    rnd = random.Random(seed)
+    graph = Graph()
+    for triple in BASES[EXAMPLES[seed % len(EXAMPLES)]]:
+        graph.add(triple)
+    triples = sorted(graph, key=lambda t: tuple(map(str, t)))
+    for triple in rnd.sample(triples, rnd.randint(0, 15)):
+        graph.remove(triple)
+    subjects = sorted(set(graph.subjects()), key=str)
+    for _ in range(rnd.randint(0, 15)):
+        subject = rnd.choice(subjects)
+        if rnd.random() < 0.3:
+            graph.add((subject, ns.RDF.type, rnd.choice(CLASSES)))
+        else:
+            graph.add((subject, rnd.choice(PROPERTIES), rnd.choice(subjects + ODD_VALUES)))
+    return graph
+
+
+@pytest.mark.parametrize("seed", range(150))
+@pytest.mark.parametrize("lang", ["en"])
+def test_every_analysis_and_renderer_survives_a_damaged_model(seed, lang):
+    view = chain_view(ChainModel(graph=damaged(seed)))
+    findings_text([finding_json(view, f) for f in validate(view)], lang)
+    trace_text([trace_json(view, t) for t in trace_all(view)], lang)
+    leaks_text([leak_json(view, leak) for leak in single_points_of_failure(view)], lang)
+    for harm in harms(view):
+        minimal_cut_sets(harm, 2)
+    blast_text([blast_json(view, b) for b in blast_rank(view)], lang)
+    describe_text(describe_json(view, describe(view)), lang)
+    diagram_html(view, lang="ja")
+    report_html(view, lang="ja", diagram=False)
+    report_markdown(view, lang=lang)
