@@ -5,8 +5,8 @@ derived from it and never written back.
 
 Examples
 --------
->>> model = load_model(["examples/case-b-optout"])          # doctest: +SKIP
->>> model.resolve("accepting and reporting opt-out requests")  # doctest: +SKIP
+>>> model = load_model(["examples/case-b-optout"])
+>>> model.resolve("accepting and reporting opt-out requests")
 'https://example.org/chainmodel/case-b#duty-optout'
 """
 
@@ -181,8 +181,8 @@ def load_model(paths: Sequence[str | Path]) -> ChainModel:
 
     Examples
     --------
-    >>> model = load_model(["examples/case-a-laptop"])      # doctest: +SKIP
-    >>> model.label("https://example.org/chainmodel/case-a#laptop", "ja")  # doctest: +SKIP
+    >>> model = load_model(["examples/case-a-laptop"])
+    >>> model.label("https://example.org/chainmodel/case-a#laptop", "ja")
     'ノートパソコン'
     """
     files = model_files(paths)
