@@ -364,11 +364,14 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
     from .store import as_rdflib
 
     chain_model = _model(model)
-    graph = as_rdflib(chain_model.graph)
+    if model.store:
+        graph = chain_model.graph  # the query runs inside the store, in a child with the time limit
+    else:
+        graph = as_rdflib(chain_model.graph)
     if graph is None:
         raise click.UsageError(
-            "the store is too large to copy into memory for a hardened query; serve it read-only "
-            "(oxigraph serve-read-only --location DIR) and use the server's own time limits")
+            "the endpoint's model is too large to copy into memory for a hardened query; query the "
+            "endpoint with its own tools and time limits")
     result = run_query(graph, text, timeout=timeout, limit=limit)
     click.echo(format_result(result, output_format, chain_model.namespaces), nl=False)
     if result.truncated and output_format != "table":

@@ -228,6 +228,7 @@ class _Prepared:
     query: Query
     variables: tuple[Variable, ...]
     ordered: bool
+    text: str = ""
 
 
 def _get(node: Any, key: str) -> Any:
@@ -513,7 +514,7 @@ def _prepare(text: str) -> _Prepared:
             _add_tie_breakers(query.algebra, variables)
     else:
         ordered = False
-    return _Prepared(form=form, query=query, variables=variables, ordered=ordered)
+    return _Prepared(form=form, query=query, variables=variables, ordered=ordered, text=text)
 
 
 def check_query(text: str) -> str:
@@ -726,8 +727,40 @@ def _decode(value: Any) -> Any:
     raise ChainModelError(f"the query process sent an unknown term kind {kind!r}")
 
 
+def _native_answer(graph, prepared: _Prepared) -> dict:
+    """Run a checked query inside an Oxigraph store (in the child, on a store opened anew).
+
+    The answer has the shape of rdflib's (``askAnswer``, ``bindings``, ``graph``), so the
+    same canonical ordering and limits apply whichever engine ran it.
+    """
+    import pyoxigraph
+
+    from .store import STORE_PREFIX, _from_ox
+
+    store = pyoxigraph.Store.read_only(graph.location[len(STORE_PREFIX):])
+    header = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(default_prefixes().items()))
+    result = store.query(header + prepared.text, use_default_graph_as_union=True)
+    if prepared.form == "ASK":
+        return {"askAnswer": bool(result)}
+    if prepared.form == "SELECT":
+        names = [str(v) for v in prepared.variables]
+        bindings = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[Variable(name)] = _from_ox(value)
+            bindings.append(row)
+        return {"bindings": bindings}
+    return {"graph": [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result]}
+
+
 def _evaluate(graph: Graph, prepared: _Prepared, limit: int | None) -> dict:
-    answer = evalQuery(graph, prepared.query, {})
+    if getattr(graph, "location", "").startswith("oxigraph:"):
+        answer = _native_answer(graph, prepared)
+    else:
+        answer = evalQuery(graph, prepared.query, {})
     if prepared.form == "ASK":
         return {"form": "ASK", "boolean": bool(answer.get("askAnswer"))}
     if prepared.form == "SELECT":

@@ -102,3 +102,19 @@ def test_missing_store_and_both_sources_are_clear_errors(tmp_path):
     assert missing.exit_code == 2 and "chainmodel load" in missing.output
     both = CliRunner().invoke(cli, ["leaks", "examples/case-a-laptop", "--store", f"oxigraph:{tmp_path}"])
     assert both.exit_code == 2 and "exactly one" in both.output
+
+
+@pytest.mark.parametrize("name", ["chains-per-duty", "deep-tiers", "unapproved-reconsignments",
+                                  "sensitive-data-per-party", "shared-consignees"])
+def test_named_queries_give_the_same_answer_inside_the_store(backends, name):
+    memory = CliRunner().invoke(cli, ["query", *backends["memory"], "--name", name, "--format", "json"])
+    store = CliRunner().invoke(cli, ["query", *backends["store"], "--name", name, "--format", "json"])
+    assert memory.exit_code == store.exit_code == 0, store.output
+    assert store.output == memory.output
+
+
+def test_a_runaway_query_inside_the_store_is_stopped(backends, tmp_path):
+    query = tmp_path / "cartesian.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["query", *backends["store"], "--query", str(query), "--timeout", "1"])
+    assert result.exit_code == 3
