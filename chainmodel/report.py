@@ -701,10 +701,10 @@ def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
         modes = ", ".join(name(m) for m in leak.modes)
         blocks.append(Heading(3, f"{number}. {name(leak.element)} ({modes})"))
         facts: list[Content] = [
-            [f"{text['element']}: ", Name(leak.element), " ", Code(model.qname(leak.element)), f" ({leak.element_kind})"],
+            [f"{text['element']}: ", Name(leak.element), " ", Code(model.qname(leak.element)), f" ({term(leak.element_kind, lang)})"],
             [f"{text['operators']}: "] + _names(leak.operators),
             [f"{text['accountable']}: "] + _names(leak.accountable),
-            f"{text['harm']}: {leak.harm_kind}",
+            f"{text['harm']}: {term(leak.harm_kind, lang)}",
         ]
         if leak.flow:
             facts.append([f"{text['flow']}: ", Name(leak.flow)])
