@@ -57,7 +57,8 @@ def _element_kind(view: ChainView, iri: str) -> str:
     for kind, table in (("party", view.parties), ("device", view.devices), ("copy", view.copies), ("asset", view.assets)):
         if iri in table:
             return kind
-    raise UnknownReference(f"{iri} is not a party, device, copy or data asset in the model")
+    raise UnknownReference(f"{iri} is not a party, device, copy or data asset in the model; "
+                           "blast takes one of those (see chainmodel describe for their IRIs)")
 
 
 def _members(view: ChainView, party: str) -> set[str]:

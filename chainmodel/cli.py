@@ -51,7 +51,7 @@ def model_argument(function):
     @functools.wraps(function)
     def wrapper(*args, model, store, endpoint, **kwargs):
         given = sum(bool(x) for x in (model, store, endpoint))
-        if given != 1 and not kwargs.get("list_names"):  # query --list needs no model
+        if given != 1:
             raise click.UsageError("give the model as files or folders, or --store oxigraph:DIR, or --endpoint URL "
                                    "(exactly one)")
         return function(*args, model=ModelSource(tuple(model), store, endpoint), **kwargs)
@@ -328,17 +328,29 @@ def load(model, store, quiet):
         click.echo(f"{count:,} triples in {store}", err=True)
 
 
+def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
+    """Eager --list: print the named queries before anything asks for a model."""
+    if not wanted or context.resilient_parsing:
+        return
+    from .sparql import named_queries
+
+    for key, named in sorted(named_queries().items()):
+        click.echo(f"{key}: {named.title}")
+    context.exit(0)
+
+
 @cli.command(epilog=EPILOG)
 @model_argument
 @click.option("--query", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A file with one read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
 @click.option("--name", help="A named query shipped with chainmodel (see --list).")
-@click.option("--list", "list_names", is_flag=True, help="List the named queries and exit.")
+@click.option("--list", is_flag=True, is_eager=True, expose_value=False, callback=_list_named_queries,
+              help="List the named queries and exit (no model needed).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "tsv", "turtle", "ntriples"]),
               default="table", show_default=True, help="table for people; json/csv/tsv are the W3C result formats.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the query is stopped (exit 3).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Return at most this many rows.")
-def query(model, query_file, name, list_names, output_format, timeout, limit):
+def query(model, query_file, name, output_format, timeout, limit):
     """Answer a read-only SPARQL query over MODEL.
 
     Updates, SERVICE, FROM and FROM NAMED are refused: nothing is fetched, nothing is
@@ -352,12 +364,8 @@ def query(model, query_file, name, list_names, output_format, timeout, limit):
       sensitive-data-per-party   who holds or receives sensitive data
       shared-consignees          consignees shared by the most principals
     """
-    from .sparql import format_result, load_named_query, named_queries, run_query
+    from .sparql import format_result, load_named_query, run_query
 
-    if list_names:
-        for key, named in sorted(named_queries().items()):
-            click.echo(f"{key}: {named.title}")
-        return
     if bool(query_file) == bool(name):
         raise click.UsageError("give either --query FILE or --name NAME (see --list)")
     text = query_file.read_text(encoding="utf-8") if query_file else load_named_query(name).text

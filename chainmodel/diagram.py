@@ -61,17 +61,9 @@ __all__ = ["diagram_html", "diagram_data", "write_diagram", "Names", "json_for_h
 ROLE_ORDER = ("principal", "producer", "regulator", "data-subjects", "recipient", "consignee", "re-consignee")
 """When a party holds several roles, the first of these decides its shape and colour."""
 
-ROLE_NAMES = {
-    "ja": {"principal": "委託元", "consignee": "委託先", "re-consignee": "再委託先", "producer": "作成事業者",
-           "recipient": "提供先", "regulator": "監督当局", "data-subjects": "本人"},
-}
-"""Role names per language; English uses the role names themselves."""
-
-
 def role_names(roles: Iterable[str], lang: str) -> str:
     """Roles as a comma-separated list in ``lang`` (``-`` when there are none)."""
-    names = ROLE_NAMES.get(lang, {})
-    return ", ".join(names.get(role, role) for role in roles) or "-"
+    return ", ".join(term(role, lang) for role in roles) or "-"
 
 
 NODE_STYLE = {
@@ -444,24 +436,12 @@ def _primary_role(roles: Iterable[str]) -> str | None:
 
 
 def _party_roles(view: ChainView) -> dict[str, tuple[str, ...]]:
-    """``view.roles`` for every party in one pass (``view.roles`` is linear per call)."""
-    roles = {iri: set(party.roles) for iri, party in view.parties.items()}
-    for consignment in view.consignments.values():
-        tier = view.tier(consignment.iri) or 1
-        if tier == 1 and consignment.consignor in roles:
-            roles[consignment.consignor].add("principal")
-        if consignment.consignee in roles:
-            roles[consignment.consignee].add("consignee" if tier == 1 else "re-consignee")
-    return {iri: tuple(sorted(value)) for iri, value in roles.items()}
+    """``view.roles`` of every party."""
+    return {iri: view.roles(iri) for iri in view.parties}
 
 
 def _resolve(view: ChainView, name: str | None, among: Iterable[str], what: str) -> str | None:
-    if name is None:
-        return None
-    among = list(among)
-    if name in set(among):
-        return name
-    return view.model.resolve(name, among=among, what=what)
+    return None if name is None else view.model.resolve(name, among=among, what=what)
 
 
 def _principal_consignments(view: ChainView, principal: str) -> set[str]:

@@ -105,9 +105,9 @@ def model_files(paths: Iterable[str | Path]) -> list[Path]:
                 )
             found.append(path)
         else:
-            raise InputError(f"{given}: no such file or folder")
+            raise InputError(f"{given}: no such file or folder; check the path (folders are read recursively)")
     if not found:
-        raise InputError("no model file given")
+        raise InputError("no model file given: name one or more model files or folders")
     unique: list[Path] = []
     for path in found:
         if path not in unique:
@@ -179,7 +179,7 @@ def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
         if datatype in (_XSD_STRING, _RDF_LANG_STRING):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
-    raise InputError(f"unsupported RDF term {term!r} (RDF-star triples are not read)")
+    raise InputError(f"unsupported RDF term {term!r}: RDF-star triples are not read; write the statement about a statement with a node of its own")
 
 
 def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
@@ -194,7 +194,7 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+        raise InputError(f"{path}: cannot be read: {error.strerror or error}; check that the file exists and is readable") from None
     if rdf_format == ox.RdfFormat.RDF_XML:
         _refuse_xml_declarations(path, data)
     if rdf_format == ox.RdfFormat.JSON_LD:

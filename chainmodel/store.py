@@ -187,7 +187,6 @@ class EndpointGraph:
                 yield triple
 
     def __contains__(self, pattern) -> bool:
-        s, p, o = pattern
         parts = [self._term(t) if t is not None and not isinstance(t, BNode) else f"?v{i}" for i, t in enumerate(pattern)]
         return bool(self.select(f"SELECT * WHERE {{ {' '.join(parts)} }} LIMIT 1"))
 
@@ -216,14 +215,14 @@ def _from_json(value: dict):
 def open_store(spec: str) -> OxigraphGraph:
     """Open ``oxigraph:DIR`` (made by :func:`load_store`) read-only."""
     if not spec.startswith(STORE_PREFIX):
-        raise InputError(f"{spec}: a store is given as oxigraph:DIR")
+        raise InputError(f"{spec}: a store is given as oxigraph:DIR, e.g. --store oxigraph:./store")
     folder = Path(spec[len(STORE_PREFIX):])
     if not folder.is_dir():
         raise InputError(f"{folder}: no store there; create it with 'chainmodel load MODEL... --store {spec}'")
     try:
         store = ox.Store.read_only(str(folder))
     except OSError as error:
-        raise InputError(f"{folder}: not an Oxigraph store ({error})") from None
+        raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... --store {spec}'") from None
     return OxigraphGraph(store, spec)
 
 

@@ -8,6 +8,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["name", "term", "step_effect", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
 
 HEADINGS = {
@@ -47,10 +49,8 @@ TERMS = {
     "device": ("device", "機器"), "control": ("control", "管理策"), "party": ("party", "当事者"),
     "asset": ("data asset", "データ資産"), "report": ("report", "報告"), "data-provision": ("data provision", "データ提供"),
     "instruction": ("instruction", "指示"), "exposure": ("exposure", "露出"), "structure": ("the model itself", "モデルの構造"),
-    # capacities
-    "principal": ("principal", "委託元"), "consignee": ("consignee", "委託先"), "re-consignee": ("re-consignee", "再委託先"),
-    "producer": ("producer", "作成事業者"), "recipient": ("recipient", "提供先"), "regulator": ("regulator", "監督当局"),
-    "data-subjects": ("data subjects", "本人"), "other": ("other", "その他"),
+    # capacities other than the ontology's role classes (whose labels name the rest)
+    "other": ("other", "その他"),
     # leak path steps
     "fails": ("fails", "失敗する"),
     "passes the failure on": ("passes the failure on", "失敗を次に伝える"),
@@ -62,13 +62,34 @@ TERMS = {
 """Fixed words of the analyses (machine values in the JSON), in English and Japanese."""
 
 
+@lru_cache(maxsize=None)
+def _role_labels() -> dict[str, tuple[str, str]]:
+    """Role names from the ontology's labels of the role classes (cm:Principal, ...)."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS
+
+    from .model import ontology_graph
+    from .views import ROLE_CLASSES
+
+    graph = ontology_graph()
+    found = {}
+    for cls, role in ROLE_CLASSES.items():
+        labels = {label.language: str(label) for label in graph.objects(URIRef(cls), RDFS.label)}
+        found[role] = (labels.get("en", role), labels.get("ja", role))
+    return found
+
+
 def term(value: str, lang: str = "en") -> str:
     """A fixed word of the analyses in ``lang`` (unknown words are returned as they are).
 
+    Role names come from the ontology's labels, so they read the same everywhere.
+
     >>> term("device-exposure", "ja")
     '機器の紛失・盗難'
+    >>> term("re-consignee", "ja")
+    '再委託先'
     """
-    pair = TERMS.get(value)
+    pair = TERMS.get(value) or _role_labels().get(value)
     return pair[1 if lang == "ja" else 0] if pair else value
 
 

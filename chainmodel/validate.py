@@ -59,7 +59,7 @@ from .findings import SEVERITIES, Finding
 from .model import rules_graph
 from .namespace import CM, RULE
 from .trace import trace_duty
-from .views import ChainView, Consignment, DataCopy
+from .views import ChainView, Consignment
 
 Check = Callable[[ChainView], list[Finding]]
 """A rule check: a view in, the rule's findings out."""
@@ -288,11 +288,6 @@ class _Assets:
         return parties
 
 
-def _copy_end(view: ChainView, copy: DataCopy) -> str | None:
-    """The copy's own ``cm:endDate``, or None while it is held."""
-    return copy.end
-
-
 # -- the checks ---------------------------------------------------------------------------------
 
 
@@ -484,7 +479,7 @@ def data_past_end(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
         consigned = assets.consigned(holder, copy.asset)
         if not consigned or holder in assets.controllers(copy.asset) or assets.received(holder, copy.asset):
             continue
-        copy_end = _copy_end(view, copy)
+        copy_end = copy.end
         if any(c.end is None or (copy_end is not None and copy_end <= c.end) for c in consigned):
             continue
         last = max(consigned, key=lambda c: (c.end, c.iri))

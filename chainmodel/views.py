@@ -48,6 +48,7 @@ __all__ = [
     "Event",
     "Incident",
     "ChainView",
+    "ROLE_CLASSES",
     "ViewIndex",
     "chain_view",
     "duration_months",
@@ -75,7 +76,7 @@ READ_AS = {
     PROV + "Person": CM.Agent,
 }
 
-_ROLE_CLASSES = {
+ROLE_CLASSES = {
     str(CM.Principal): "principal",
     str(CM.Consignee): "consignee",
     str(CM.ReConsignee): "re-consignee",
@@ -593,7 +594,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         classes = types.get(iri, set())
         parties[iri] = Party(
             iri=iri,
-            roles=frozenset(role for cls, role in _ROLE_CLASSES.items() if cls in classes),
+            roles=frozenset(role for cls, role in ROLE_CLASSES.items() if cls in classes),
             organisation=ref(iri, C.capacityOf),
             is_capacity=str(C.Capacity) in classes,
             declared=iri in party_iris,
