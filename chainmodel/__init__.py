@@ -9,6 +9,7 @@ The Python API offers everything the CLI does:
 [3, 2]
 """
 
+from .audit import audit
 from .blast import blast_radius, blast_rank
 from .cutsets import minimal_cut_sets, single_points
 from .errors import *  # noqa: F401,F403
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CM",
     "ChainModel",
+    "audit",
     "blast_radius",
     "blast_rank",
     "chain_view",

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
@@ -61,6 +62,11 @@ def _element_kind(view: ChainView, iri: str) -> str:
                            "blast takes one of those (see chainmodel describe for their IRIs)")
 
 
+@lru_cache(maxsize=None)
+def _rule_iri(name: str) -> str:
+    return str(RULE[name])
+
+
 def _members(view: ChainView, party: str) -> set[str]:
     """A party and, for an organisation, every capacity it acts in."""
     return {party} | set(view.index.capacities_of.get(party, ()))
@@ -81,11 +87,19 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
         holder = view.devices[iri].holder
         return assets, ({holder} if holder else set())
     members = _members(view, iri)
-    assets = {view.copies[c].asset for m in members for c in index.copies_held_by.get(m, ()) if view.copies[c].asset}
-    assets |= {a for m in members for h in index.data_received_by.get(m, ()) for a in view.handoffs[h].carries}
-    assets |= {a for m in members for c in index.consignments_into.get(m, ()) for a in view.consignments[c].data}
-    assets |= {a for m in members for a in index.assets_controlled_by.get(m, ())}
-    personal = {a for a in assets if a in view.assets and not view.assets[a].anonymised}
+    assets: set[str] = set()
+    copies, handoffs, consignments = view.copies, view.handoffs, view.consignments
+    for member in members:
+        for copy_iri in index.copies_held_by.get(member, ()):
+            if copies[copy_iri].asset:
+                assets.add(copies[copy_iri].asset)
+        for handoff in index.data_received_by.get(member, ()):
+            assets.update(handoffs[handoff].carries)
+        for consignment in index.consignments_into.get(member, ()):
+            assets.update(consignments[consignment].data)
+        assets.update(index.assets_controlled_by.get(member, ()))
+    known = view.assets
+    personal = {a for a in assets if a in known and not known[a].anonymised}
     return personal, members
 
 
@@ -99,15 +113,22 @@ def _chains_up(view: ChainView, consignment: str) -> list[str]:
     return chain
 
 
-def blast_radius(view: ChainView, element: str) -> Blast:
-    """What the compromise of ``element`` (party, device, copy or asset) exposes."""
+def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None = None) -> Blast:
+    """What the compromise of ``element`` (party, device, copy or asset) exposes.
+
+    ``_memo`` (chains by consignment, exposures by asset) may be shared across calls.
+    """
+    known_chains, known_items = _memo if _memo is not None else ({}, {})
     kind = _element_kind(view, element)
     assets, holders = _held_assets(view, element, kind)
-    found = exposure(view, assets)
-    relevant = [view.consignments[c] for h in holders for c in view.index.consignments_into.get(h, ())]
+    found = exposure(view, assets, known_items)
+    relevant = [c for h in holders for c in view.index.consignments_into.get(h, ())]
     if kind == "asset":
-        relevant += [view.consignments[c] for c in view.index.consignments_with_data.get(element, ())]
-    chains = sorted({tuple(_chains_up(view, c.iri)) for c in relevant})
+        relevant += view.index.consignments_with_data.get(element, ())
+    for consignment in relevant:
+        if consignment not in known_chains:
+            known_chains[consignment] = tuple(_chains_up(view, consignment))
+    chains = sorted({known_chains[c] for c in relevant})
     principals = sorted({p for item in found.assets for p in item.controllers}
                         | {p for p, count in found.per_principal if count > 0})
     notifications: list[Notification] = []
@@ -116,7 +137,7 @@ def blast_radius(view: ChainView, element: str) -> Blast:
     def add(sender: str, recipient: str, rule: str, because: str) -> None:
         if (sender, recipient) not in seen and sender != recipient:
             seen.add((sender, recipient))
-            notifications.append(Notification(sender, recipient, str(RULE[rule]), because))
+            notifications.append(Notification(sender, recipient, _rule_iri(rule), because))
 
     for chain in chains:
         for iri in reversed(chain):
@@ -125,9 +146,12 @@ def blast_radius(view: ChainView, element: str) -> Blast:
                 "a consignee tells the party that consigned to it, which stays accountable")
     regulators = view.regulators
     counts = dict(found.per_principal)
+    owned: dict[str, list] = {}  # principal -> the exposed assets it controls or has people in
+    for item in found.assets:
+        for principal in set(item.controllers) | {p for p, count in item.per_principal if count > 0}:
+            owned.setdefault(principal, []).append(item)
     for principal in principals:
-        own = [item for item in found.assets
-               if principal in item.controllers or dict(item.per_principal).get(principal, 0) > 0]
+        own = owned.get(principal, [])
         sensitive = any(item.sensitive for item in own)
         people = counts.get(principal)
         if people is None:
@@ -166,7 +190,8 @@ def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
     candidates = [p for p in view.parties if "regulator" not in view.parties[p].roles
                   and "data-subjects" not in view.parties[p].roles]
     candidates += list(view.devices)
-    results = [blast_radius(view, iri) for iri in sorted(candidates)]
+    memo: tuple[dict, dict] = ({}, {})  # parties share consignments and assets: each is worked out once
+    results = [blast_radius(view, iri, memo) for iri in sorted(candidates)]
     results = [r for r in results if r.exposure.assets]
     results.sort(key=lambda r: (r.exposure.rank_key, -len(r.principals), r.element))
     return results[:limit] if limit else results

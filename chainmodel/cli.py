@@ -100,7 +100,14 @@ def _load(source: ModelSource, validating: bool = False) -> tuple[ChainModel, Ch
     progress.stage(f"reading the model from {what}")
     model = _model(source)
     progress.done(f"{len(model.graph):,} triples" if isinstance(model.graph, Graph) else "opened")
-    progress.stage("deriving the chain view (parties, consignments, tiers, hand-offs)")
+    has_saved = getattr(model.graph, "has_saved_view", None)
+    if source.store and not (has_saved and has_saved()):
+        progress.stage("no current view saved in the store (run 'chainmodel load' again to save one); "
+                       "deriving the chain view from every triple")
+    elif source.store:
+        progress.stage("reading the chain view saved in the store")
+    else:
+        progress.stage("deriving the chain view (parties, consignments, tiers, hand-offs)")
     view = chain_view(model, keep_scans=validating)
     progress.done(f"{len(view.parties):,} parties, {len(view.consignments):,} consignments, "
                   f"{len(view.handoffs):,} hand-offs")
@@ -281,6 +288,39 @@ def blast(model, element, rank, top, output_format, lang):
 
 
 @cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--top", type=click.IntRange(1), default=None,
+              help="Show only the first N single points of failure and blast ranks.")
+@click.option("--workers", type=click.IntRange(1, 2), default=None,
+              help="Processes to use: validation runs beside the failure analysis (default: 2 on two cores or more).")
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
+@format_option
+@lang_option
+def audit(model, top, workers, no_shacl, output_format, lang):
+    """The whole audit on one reading of MODEL: validate, leaks and blast --rank.
+
+    The same findings, single points of failure and blast ranking as the three commands,
+    in one report (JSON: "conforms", "findings", "single_points_of_failure",
+    "blast_rank"). Validation runs in a second process while the failures are analysed.
+    Exit 1 when any finding has error severity.
+    """
+    from .audit import audit as run_audit
+    from .serialise import blast_json, finding_json, leak_json
+    from .text import audit_text
+
+    _, view = _load(model)
+    result = run_audit(view, shacl=not no_shacl, workers=workers)
+    data = {
+        "conforms": result.conforms,
+        "findings": [finding_json(view, f) for f in result.findings],
+        "single_points_of_failure": [leak_json(view, leak) for leak in result.leaks[:top]],
+        "blast_rank": [blast_json(view, b) for b in result.blasts[:top]],
+    }
+    _emit(data, output_format, audit_text, lang)
+    sys.exit(0 if result.conforms else 1)
+
+
+@cli.command(epilog=EPILOG)
 @click.option("--principals", type=click.IntRange(1), required=True, help="Principals in the model (about 69 triples each).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -311,6 +351,11 @@ def load(model, store, quiet):
     The store is built beside DIR and swapped in only when every file has loaded, so an
     interrupted or failed load leaves DIR as it was. The store holds exactly MODEL: loading
     again replaces it.
+
+    The chain view is derived once here and saved in DIR (JSON files named chainmodel-*),
+    so commands on the store start in seconds instead of reading every triple back. If the
+    store is later written by another tool, or chainmodel is upgraded, commands notice and
+    read the store itself (same answers, slower); load again to save a fresh view.
     """
     from .store import STORE_PREFIX, load_store, write_prefixes
     from .loading import model_files

@@ -139,5 +139,11 @@ def _contains_cut(candidate: frozenset[str], cuts: set[frozenset[str]]) -> bool:
 
 
 def single_points(harm: Harm) -> list[str]:
-    """The events that cause the harm on their own (order 1 cut sets)."""
-    return [cut[0] for cut in minimal_cut_sets(harm, order=1) if len(cut) == 1]
+    """The events that cause the harm on their own (order 1 cut sets), sorted.
+
+    The same as the singletons of ``minimal_cut_sets(harm, 1)``, without the bookkeeping of
+    larger orders: this runs once per harm of the model.
+    """
+    if harm_occurs(harm, frozenset()):
+        return []
+    return sorted(_dominating_events(harm, frozenset()))

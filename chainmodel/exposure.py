@@ -54,34 +54,47 @@ class Exposure:
         return (-self.known_subjects, -len(self.sensitive_categories), not self.sensitive)
 
 
-def exposure(view: ChainView, assets: Iterable[str]) -> Exposure:
-    """Add up what the given assets expose (unknown assets are skipped)."""
+def _asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
+    asset = view.assets.get(iri)
+    if asset is None:
+        return None
+    counts = asset.counts
+    named = sum(count for _, count in counts)
+    unattributed = asset.subject_count - named if asset.subject_count is not None else None
+    counted = {principal for principal, _ in counts}
+    if unattributed and len(asset.controllers) == 1 and asset.controllers[0] not in counted:
+        # the one controller not counted separately answers for the rest
+        counts = tuple(sorted(counts + ((asset.controllers[0], unattributed),)))
+        unattributed = 0
+    return AssetExposure(
+        asset=iri,
+        subjects=asset.subject_count,
+        per_principal=counts,
+        unattributed=unattributed if unattributed and unattributed > 0 else (0 if unattributed == 0 else None),
+        sensitive=asset.sensitive,
+        sensitive_categories=asset.sensitive_categories,
+        controllers=asset.controllers,
+    )
+
+
+def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -> Exposure:
+    """Add up what the given assets expose (unknown assets are skipped).
+
+    ``memo`` (asset -> its :class:`AssetExposure`) may be shared by callers that add up
+    many overlapping sets of assets.
+    """
     items: list[AssetExposure] = []
     totals: dict[str, int] = {}
     for iri in sorted(set(assets)):
-        asset = view.assets.get(iri)
-        if asset is None:
-            continue
-        counts = asset.counts
-        named = sum(count for _, count in counts)
-        unattributed = asset.subject_count - named if asset.subject_count is not None else None
-        counted = {principal for principal, _ in counts}
-        if unattributed and len(asset.controllers) == 1 and asset.controllers[0] not in counted:
-            # the one controller not counted separately answers for the rest
-            counts = tuple(sorted(counts + ((asset.controllers[0], unattributed),)))
-            unattributed = 0
-        items.append(
-            AssetExposure(
-                asset=iri,
-                subjects=asset.subject_count,
-                per_principal=counts,
-                unattributed=unattributed if unattributed and unattributed > 0 else (0 if unattributed == 0 else None),
-                sensitive=asset.sensitive,
-                sensitive_categories=asset.sensitive_categories,
-                controllers=asset.controllers,
-            )
-        )
-        for principal, count in counts:
+        item = memo.get(iri) if memo is not None else None
+        if item is None:
+            item = _asset_exposure(view, iri)
+            if item is None:
+                continue
+            if memo is not None:
+                memo[iri] = item
+        items.append(item)
+        for principal, count in item.per_principal:
             totals[principal] = totals.get(principal, 0) + count
     known = sum(item.subjects for item in items if item.subjects is not None)
     subjects = known if items and all(item.subjects is not None for item in items) else None

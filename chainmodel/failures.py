@@ -57,6 +57,8 @@ __all__ = [
 SOURCE = ("terminal", "S")
 SINK = ("terminal", "T")
 EXPOSURE_KINDS = ("device-exposure", "copy-exposure", "misdirected-data")
+_EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
+
 FINDER = "urn:chainmodel:reached:whoever-finds-or-takes-the-device"
 COPIER = "urn:chainmodel:reached:whoever-copies-the-data"
 UNINTENDED = "urn:chainmodel:reached:an-unintended-recipient"
@@ -98,7 +100,8 @@ class Harm:
     exposed_assets: tuple[str, ...]
     reached: tuple[str, ...]
     downstream: tuple[str, ...]
-    graph: nx.DiGraph
+    successors: dict
+    """The harm's reliability graph: node -> the nodes it leads to (an ordered collection)."""
     event_nodes: dict[str, tuple] = field(default_factory=dict)
     elements: dict[str, Element] = field(default_factory=dict)
     verdicts: tuple[ControlVerdict, ...] = ()
@@ -111,9 +114,12 @@ class Harm:
         return tuple(sorted(self.elements))
 
     @cached_property
-    def successors(self) -> dict:
-        """The graph as plain adjacency lists (the cut-set search walks it many times)."""
-        return {node: list(self.graph.successors(node)) for node in self.graph}
+    def graph(self) -> nx.DiGraph:
+        """The reliability graph as a networkx graph, for whoever wants its algorithms."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.successors)
+        graph.add_edges_from((node, nxt) for node, following in self.successors.items() for nxt in following)
+        return graph
 
     def path_to_sink(self, start, avoid: set | frozenset = frozenset()) -> list:
         """A shortest path of nodes from ``start`` to T that avoids ``avoid`` ([start] if none)."""
@@ -148,12 +154,19 @@ class Harm:
         return seen
 
 
-def _modes_for(view: ChainView, classes: set[str], explicit: tuple[str, ...], effect: str) -> tuple[str, ...]:
+def _modes_for(view: ChainView, classes: set[str], explicit: tuple[str, ...], effect: str,
+               cache: dict | None = None) -> tuple[str, ...]:
+    key = (frozenset(classes), explicit, effect)
+    if cache is not None and key in cache:
+        return cache[key]
     if explicit:
         chosen = [m for m in explicit if m in view.failure_modes]
     else:
         chosen = [m.iri for m in view.failure_modes.values() if set(m.applies_to) & classes]
-    return tuple(sorted(m for m in chosen if view.failure_modes[m].effect == effect))
+    found = tuple(sorted(m for m in chosen if view.failure_modes[m].effect == effect))
+    if cache is not None:
+        cache[key] = found  # elements of the same classes share their modes
+    return found
 
 
 def _handoff_classes(view: ChainView, iri: str) -> set[str]:
@@ -163,27 +176,29 @@ def _handoff_classes(view: ChainView, iri: str) -> set[str]:
 def elements(view: ChainView) -> dict[str, Element]:
     """Every failure event in the model with the failure modes that apply to it."""
     found: dict[str, Element] = {}
+    cache: dict = {}
     for h in view.handoffs.values():
-        modes = _modes_for(view, _handoff_classes(view, h.iri), h.failure_modes, str(CM.Breaks))
-        modes += _modes_for(view, _handoff_classes(view, h.iri), h.failure_modes, str(CM.Exposes))
+        classes = _handoff_classes(view, h.iri)
+        modes = _modes_for(view, classes, h.failure_modes, _BREAKS, cache)
+        modes += _modes_for(view, classes, h.failure_modes, _EXPOSES, cache)
         found[h.iri] = Element(h.iri, "hand-off", (h.sender,) if h.sender else (), tuple(sorted(modes)))
     for d in view.duties.values():
         classes = set(view.types.get(d.iri, ())) | {str(CM.Duty)}
-        modes = _modes_for(view, classes, (), str(CM.Breaks))
+        modes = _modes_for(view, classes, (), _BREAKS, cache)
         operators = d.performers or ((d.accountable,) if d.accountable else ())
         found[d.iri] = Element(d.iri, "task", tuple(operators), modes)
     for c in view.copies.values():
         classes = set(view.types.get(c.iri, ())) | {str(CM.DataCopy)}
-        modes = _modes_for(view, classes, c.failure_modes, str(CM.Exposes))
+        modes = _modes_for(view, classes, c.failure_modes, _EXPOSES, cache)
         holder = view.holder_of(c)
         found[c.iri] = Element(c.iri, "copy", (holder,) if holder else (), modes)
     for device in view.devices.values():
         classes = set(view.types.get(device.iri, ())) | {str(CM.Device)}
-        modes = _modes_for(view, classes, (), str(CM.Exposes))
+        modes = _modes_for(view, classes, (), _EXPOSES, cache)
         found[device.iri] = Element(device.iri, "device", (device.holder,) if device.holder else (), modes)
     for k in view.controls.values():
         classes = set(view.types.get(k.iri, ())) | {str(CM.Control)}
-        modes = _modes_for(view, classes, (), str(CM.Breaks))
+        modes = _modes_for(view, classes, (), _BREAKS, cache)
         found[k.iri] = Element(k.iri, "control", k.operators, modes)
     return found
 
@@ -251,31 +266,39 @@ class _GraphBuilder:
     """Builds one harm's reliability graph, event by event."""
 
     def __init__(self, all_elements: dict[str, Element]):
-        self.graph = nx.DiGraph()
-        self.graph.add_node(SOURCE)
-        self.graph.add_node(SINK)
+        self.adjacency: dict[tuple | str, dict] = {SOURCE: {}, SINK: {}}  # ordered, without repeated edges
         self.all_elements = all_elements
         self.event_nodes: dict[str, list[tuple]] = {}
         self.placed: list[tuple[str, tuple, tuple]] = []  # (event, tail, head)
 
+    def add_edge(self, tail, head) -> None:
+        adjacency = self.adjacency
+        if tail not in adjacency:
+            adjacency[tail] = {}
+        if head not in adjacency:
+            adjacency[head] = {}
+        adjacency[tail][head] = None
+
     def place(self, event: str, tail: tuple, head: tuple) -> None:
         node = ("event", event, len(self.event_nodes.get(event, [])), tail, head)
-        self.graph.add_edge(tail, node)
-        self.graph.add_edge(node, head)
+        self.add_edge(tail, node)
+        self.add_edge(node, head)
         self.event_nodes.setdefault(event, []).append(node)
         self.placed.append((event, tail, head))
 
 
 def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act: set[str],
                       lead_time: str | None) -> list[ControlVerdict]:
-    verdicts = []
-    element_orgs = {view.org(p) for p in element.operators}
-    targets = {element.iri}
+    verdicts: list[ControlVerdict] = []
+    index = view.index.controls_covering
+    covering = index.get(element.iri, ())  # sorted
     if element.kind == "copy":
-        copy = view.copies[element.iri]
-        if copy.device:
-            targets.add(copy.device)
-    covering = sorted({k for target in targets for k in view.index.controls_covering.get(target, ())})
+        device = view.copies[element.iri].device
+        if device and device in index:
+            covering = sorted(set(covering) | set(index[device]))
+    if not covering:
+        return verdicts
+    element_orgs = {view.org(p) for p in element.operators}
     for control in (view.controls[k] for k in covering):
         reasons: list[str] = []
         if harm_kind in EXPOSURE_KINDS:
@@ -343,7 +366,7 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
             return ("out", needed, party) if party in performers else ("at", needed, party)
 
         for origin in origins:
-            builder.graph.add_edge(stage_in, node_in(origin))
+            builder.add_edge(stage_in, node_in(origin))
         for performer in sorted(performers):
             builder.place(needed, node_in(performer), node_out(performer))
         for h in serving:
@@ -351,7 +374,7 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
             builder.place(h, node_out(handoff.sender), node_in(handoff.receiver))
         stage_out = ("stage", needed)
         for performer in guard_performers:
-            builder.graph.add_edge(node_out(performer), stage_out)
+            builder.add_edge(node_out(performer), stage_out)
         # parties at or after each event's head, for "can still act"
         party_graph: dict[str, set[str]] = {}
         for h in serving:
@@ -381,7 +404,7 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
         exposed_assets=tuple(sorted(protected)),
         reached=tuple(parties),
         downstream=tuple([flow_iri] + flows),
-        graph=builder.graph,
+        successors=builder.adjacency,
         event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
         elements={event: all_elements[event] for event in builder.event_nodes},
         verdicts=tuple(verdicts),
@@ -408,7 +431,7 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
         exposed_assets=assets,
         reached=(reached,),
         downstream=(),
-        graph=builder.graph,
+        successors=builder.adjacency,
         event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
         elements={event: all_elements[event] for event in builder.event_nodes},
         verdicts=tuple(verdicts),
@@ -444,7 +467,7 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
                                                (copy.asset,), COPIER)))
     for flow in view.handoffs.values():
         element = all_elements[flow.iri]
-        exposes = [m for m in element.modes if view.failure_modes[m].effect == str(CM.Exposes)]
+        exposes = [m for m in element.modes if view.failure_modes[m].effect == _EXPOSES]
         personal = tuple(a for a in flow.carries if a in view.assets and not view.assets[a].anonymised)
         if flow.is_data and exposes and personal:
             specs.append((3, flow.iri, partial(_exposure_harm, view, all_elements, element, "misdirected-data",

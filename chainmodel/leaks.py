@@ -61,6 +61,9 @@ class Leak:
     no_failure_needed: bool = False
 
 
+_EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
+
+
 def _step_for(view: ChainView, event: str, role: str) -> Step:
     if event in view.handoffs:
         h = view.handoffs[event]
@@ -96,10 +99,13 @@ def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def leak_for(view: ChainView, harm: Harm, event: str) -> Leak:
-    """The full report of one failure event that causes ``harm`` on its own."""
+def leak_for(view: ChainView, harm: Harm, event: str, exposed: Exposure | None = None) -> Leak:
+    """The full report of one failure event that causes ``harm`` on its own.
+
+    ``exposed`` is what the harm exposes, when the caller has it already.
+    """
     element = harm.elements[event]
-    effect = str(CM.Exposes) if harm.kind in EXPOSURE_KINDS else str(CM.Breaks)
+    effect = _EXPOSES if harm.kind in EXPOSURE_KINDS else _BREAKS
     modes = tuple(m for m in element.modes if view.failure_modes[m].effect == effect)
     return Leak(
         element=event,
@@ -112,7 +118,7 @@ def leak_for(view: ChainView, harm: Harm, event: str) -> Leak:
         guard=harm.guard,
         path=_path(view, harm, event),
         reached=tuple(r for r in harm.reached if harm.kind in EXPOSURE_KINDS or r != view.handoffs[harm.flow].sender),
-        exposure=exposure(view, harm.exposed_assets),
+        exposure=exposed if exposed is not None else exposure(view, harm.exposed_assets),
         uncaught_by=tuple(v for v in harm.verdicts if v.element == event and not v.counts),
         duties=harm.duties,
     )
@@ -157,14 +163,17 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
     entrusted with the exposed data).
     """
     found: list[Leak] = []
+    memo: dict = {}  # asset -> what it exposes, shared by the harms
     for harm in iter_harms(view):
         if duty is not None and duty not in harm.duties:
             continue
         if harm_occurs(harm, frozenset()):
             found.append(unavoidable_leak(view, harm))
             continue
+        exposed = None
         for event in single_points(harm):
-            leak = leak_for(view, harm, event)
+            exposed = exposed or exposure(view, harm.exposed_assets, memo)  # the same for every point of one harm
+            leak = leak_for(view, harm, event, exposed)
             if leak.modes:
                 found.append(leak)
     kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}

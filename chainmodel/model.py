@@ -42,6 +42,9 @@ STANDARD_PREFIXES = {
 }
 
 
+_LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+
+
 @lru_cache(maxsize=None)
 def ontology_graph() -> Graph:
     """The shipped ontology, parsed once per process. Treat it as read-only."""
@@ -52,6 +55,16 @@ def ontology_graph() -> Graph:
 def rules_graph() -> Graph:
     """The shipped rules and legal sources, parsed once per process. Read-only."""
     return load_graph([ontology_path("rules.ttl")])
+
+
+def graph_labels(graph) -> dict[str, list[tuple[str, str]]]:
+    """IRI -> its (text, language) labels in ``graph`` (rdfs:label, skos:prefLabel, skos:altLabel)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for predicate in _LABEL_PREDICATES:
+        for subject, label in graph.subject_objects(predicate):
+            if isinstance(subject, URIRef) and isinstance(label, Literal):
+                found.setdefault(str(subject), []).append((str(label), label.language or ""))
+    return found
 
 
 def _prefixes_in(paths: Iterable[Path]) -> dict[str, str]:
@@ -91,13 +104,21 @@ class ChainModel:
         the prefixes a model file happened to declare (the JSON outputs use it, and stay the
         same whichever backend holds the model).
         """
+        key = (iri, standard)
+        if key in self._names:
+            return self._names[key]
         best = ""
         for prefix, namespace in (STANDARD_PREFIXES if standard else self.namespaces).items():
             if iri.startswith(namespace) and len(namespace) > len(best):
                 local = iri[len(namespace):]
                 if local and all(ch.isalnum() or ch in "-_." for ch in local):
                     best, name = namespace, f"{prefix}:{local}"
-        return name if best else iri
+        self._names[key] = name if best else iri  # reports name the same elements again and again
+        return self._names[key]
+
+    @cached_property
+    def _names(self) -> dict[tuple[str, bool], str]:
+        return {}
 
     def expand(self, name: str) -> str | None:
         """Expand ``prefix:local`` to an IRI with the known prefixes, or return None."""
@@ -110,21 +131,53 @@ class ChainModel:
     @cached_property
     def _labels(self) -> dict[str, list[tuple[str, str]]]:
         """Labels from the model, then from the shipped ontology and rules for their own terms."""
+        saved = getattr(self.graph, "saved_labels", None)  # a store may keep them from its load
+        own = saved() if saved is not None else None
         labels: dict[str, list[tuple[str, str]]] = {}
-        for graph in (self.graph, ontology_graph(), rules_graph()):
-            found: dict[str, list[tuple[str, str]]] = {}
-            for predicate in (RDFS.label, SKOS.prefLabel, SKOS.altLabel):
-                for subject, label in graph.subject_objects(predicate):
-                    if isinstance(subject, URIRef) and isinstance(label, Literal):
-                        found.setdefault(str(subject), []).append((str(label), label.language or ""))
+        for found in (own if own is not None else graph_labels(self.graph),
+                      graph_labels(ontology_graph()), graph_labels(rules_graph())):
             for iri, values in found.items():
                 labels.setdefault(iri, values)
         return labels
 
+    @cached_property
+    def _labels_looked_up(self) -> dict[str, list[tuple[str, str]]]:
+        return {}
+
+    @cached_property
+    def _labels_saved(self) -> bool:
+        saved = getattr(self.graph, "has_saved_view", None)
+        return bool(saved and saved())
+
+    def _labels_of(self, iri: str) -> list[tuple[str, str]]:
+        """The labels of one IRI: from the index when it is built, else looked up and kept.
+
+        A store answers a look-up by subject from its index, so a report that names a few
+        thousand elements need not read the labels of millions; an endpoint (one request
+        per look-up) reads them all at once instead.
+        """
+        if "_labels" in self.__dict__ or getattr(self.graph, "bulk_reads", False) or self._labels_saved:
+            return self._labels.get(iri, [])
+        cache = self._labels_looked_up
+        if iri not in cache:
+            found: list[tuple[str, str]] = []
+            try:
+                subject = URIRef(iri)
+                for graph in (self.graph, ontology_graph(), rules_graph()):
+                    found = [(str(label), label.language or "") for predicate in _LABEL_PREDICATES
+                             for label in graph.objects(subject, predicate) if isinstance(label, Literal)]
+                    if found:
+                        break
+            except ValueError:  # not an IRI a store accepts: it has no labels
+                found = []
+            cache[iri] = found
+        return cache[iri]
+
     def labels(self, iri: str) -> dict[str, str]:
         """The first label per language tag (``{"en": ..., "ja": ...}``), sorted for stability."""
         chosen: dict[str, str] = {}
-        for text, language in sorted(self._labels.get(iri, []), key=lambda item: (item[1], item[0])):
+        found = self._labels_of(iri)
+        for text, language in sorted(found, key=lambda item: (item[1], item[0])) if len(found) > 1 else found:
             chosen.setdefault(language, text)
         return chosen
 

@@ -27,9 +27,10 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from itertools import chain
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -68,6 +69,16 @@ class _Values:
     node_kind: URIRef | None = None
     min_inclusive: Literal | None = None
     alternatives: tuple["_Values", ...] = ()
+    class_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    any: bool = field(init=False, compare=False, repr=False)
+    only_classes: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "class_names", tuple(str(cls) for cls in self.classes))  # the scans' keys are str
+        others = (self.datatype is not None or self.allowed is not None or self.node_kind is not None
+                  or self.min_inclusive is not None or bool(self.alternatives))
+        object.__setattr__(self, "any", bool(self.classes) or others)
+        object.__setattr__(self, "only_classes", bool(self.classes) and not others)
 
 
 @dataclass(frozen=True)
@@ -178,8 +189,9 @@ class _Model:
     """
 
     def __init__(self, graph, superclasses: dict[str, frozenset[str]], scans: dict | None = None,
-                 types: dict | None = None):
+                 types: dict | None = None, target_classes: Iterable[str] = ()):
         self.graph = graph
+        self.target_classes = frozenset(map(str, target_classes))
         self._tables: dict[str, dict] = scans if scans is not None else {}
         if types is None:
             found: dict[str, set[str]] = defaultdict(set)
@@ -206,15 +218,26 @@ class _Model:
         return self.types.get(key, frozenset()) if key is not None else frozenset()
 
     def instances(self, cls: URIRef) -> list[str]:
-        wanted = str(cls)
-        return [key for key, classes in self.types.items() if wanted in classes]
+        return self._instances.get(str(cls), [])
+
+    @cached_property
+    def _instances(self) -> dict[str, list[str]]:
+        """Class -> its instances, for the classes the shapes target, in one pass over the types."""
+        wanted = self.target_classes
+        found: dict[str, list[str]] = defaultdict(list)
+        for key, classes in self.types.items():
+            if not wanted.isdisjoint(classes):
+                for cls in wanted.intersection(classes):
+                    found[cls].append(key)
+        return found
 
 
 def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
     """One verdict per constraint that applies (False where it fails)."""
     verdicts = []
-    for cls in constraint.classes:
-        verdicts.append(str(cls) in model.classes_of(value))
+    if constraint.class_names:
+        classes = model.classes_of(value)
+        verdicts.extend(name in classes for name in constraint.class_names)
     if constraint.datatype is not None:
         if isinstance(value, Literal):
             datatype = value.datatype or (_LANG_STRING if value.language else _XSD_STRING)
@@ -235,24 +258,101 @@ def _value_ok(model: _Model, constraint: _Values, value) -> list[bool]:
     return verdicts
 
 
-def _check_property(model: _Model, focus, prop: _Property) -> Iterable[Result]:
-    """``focus`` is a scan key (IRI or ``_:label``) or a literal."""
-    is_key = type(focus) is str  # a literal is a str subclass: it is its own node, with no values
-    values = model.values(prop.path).get(focus, []) if is_key else []
-    node = _node(focus) if is_key else focus
-    count = len(set(values))
-    if prop.min_count is not None and count < prop.min_count:
-        yield Result(prop.severity, node, prop.path, None, prop.messages)
-    if prop.max_count is not None and count > prop.max_count:
-        yield Result(prop.severity, node, prop.path, None, prop.messages)
-    for value in sorted(set(values), key=str):
-        for verdict in _value_ok(model, prop.values, value):
-            if not verdict:
-                yield Result(prop.severity, node, prop.path, value, prop.messages)
+def _check_property(model: _Model, focus, prop: _Property, results: list) -> None:
+    """Append the results of one property shape on ``focus`` (a scan key, IRI or ``_:label``, or a literal)."""
+    if type(focus) is str:
+        _check_all(model, {focus}, (), prop, results)
+    else:
+        _check_all(model, set(), (focus,), prop, results)
+
+
+def _check_all(model: _Model, keys: set[str], literals: Iterable, prop: _Property, results: list) -> None:
+    """Append the results of one property shape on every focus node.
+
+    Focus nodes are scan ``keys`` (IRIs, ``_:label``) and ``literals`` (their own nodes, with
+    no values). This is the inner loop of validation, so it works a table at a time: missing
+    values by set difference, and value constraints checked once per distinct value; only
+    when a value fails are the focus nodes that carry it looked for.
+    """
+    table = model.values(prop.path)
+    min_count, max_count, constraint = prop.min_count, prop.max_count, prop.values
+
+    def report(focus, value=None) -> None:
+        node = _node(focus) if type(focus) is str else focus
+        results.append(Result(prop.severity, node, prop.path, value, prop.messages))
+
+    # Loops run over the focus nodes, never over the whole table: one focus node (sh:xone
+    # checks them one by one) must cost one look-up, not a pass over millions of subjects.
+    if min_count:
+        for focus in literals:
+            report(focus)
+        for focus in keys:
+            if focus not in table:
+                report(focus)
+    present = [focus for focus in keys if focus in table]
+    if min_count is not None and min_count > 1 or max_count is not None:
+        for focus in present:
+            values = table[focus]
+            count = len(values) if len(values) == 1 else len(set(values))
+            if min_count is not None and count < min_count:
+                report(focus)
+            if max_count is not None and count > max_count:
+                report(focus)
+    if not constraint.any or not present:
+        return
+    # Each value object once (by identity: rdflib hashes a literal in Python, slowly; a
+    # scan shares one object per distinct term). Equal values get equal verdicts.
+    if len(present) == len(table):
+        objects = {id(value): value for value in chain.from_iterable(table.values())}
+    else:
+        objects = {id(value): value for value in chain.from_iterable(table[focus] for focus in present)}
+    failing: dict[int, int] = {}  # id of a value -> how many of its constraints fail
+    if constraint.only_classes:
+        types = model.types
+        for ident, value in objects.items():
+            key = _key(value)
+            classes = types.get(key, ()) if key is not None else ()
+            misses = sum(1 for name in constraint.class_names if name not in classes)
+            if misses:
+                failing[ident] = misses
+    else:
+        for ident, value in objects.items():
+            misses = sum(1 for verdict in _value_ok(model, constraint, value) if not verdict)
+            if misses:
+                failing[ident] = misses
+    if not failing:
+        return
+    for focus in present:
+        values = table[focus]
+        if any(id(value) in failing for value in values):
+            for value in set(values):
+                for _ in range(failing[id(value)] if id(value) in failing else 0):
+                    report(focus, value)
 
 
 def _conforms(model: _Model, focus, prop: _Property) -> bool:
-    return not any(True for _ in _check_property(model, focus, prop))
+    found: list[Result] = []
+    _check_property(model, focus, prop, found)
+    return not found
+
+
+def _shipped_shapes() -> Graph:
+    from .shacl import _parsed
+
+    return _parsed("shapes.ttl")
+
+
+def read_shape_predicates(graph, scans: dict, types: dict, shapes: Graph | None = None) -> dict:
+    """Add to ``scans`` every predicate the shapes read that is not there yet; return ``scans``.
+
+    A chain view's scans then hold all that :func:`evaluate` needs, so a view saved with
+    them can be validated without reading the graph again.
+    """
+    model = _Model(graph, {}, scans, types)
+    for shape in _node_shapes(shapes if shapes is not None else _shipped_shapes()):
+        for predicate in shape.target_objects_of + tuple(p.path for p in shape.properties + shape.xone):
+            model.values(predicate)
+    return scans
 
 
 def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozenset[str]] | None = None, *,
@@ -262,26 +362,29 @@ def evaluate(graph, shapes: Graph | None = None, superclasses: dict[str, frozens
     ``scans`` and ``types`` (from a chain view) save reading the graph a second time.
     """
     if shapes is None:
-        from .shacl import _parsed
-
-        shapes = _parsed("shapes.ttl")
+        shapes = _shipped_shapes()
     if superclasses is None and types is None:
         from .views import superclass_closure
 
         superclasses = superclass_closure(graph)
-    model = _Model(graph, superclasses or {}, scans, types)
+    node_shapes = _node_shapes(shapes)
+    model = _Model(graph, superclasses or {}, scans, types,
+                   target_classes={cls for shape in node_shapes for cls in shape.target_classes})
     results: list[Result] = []
-    for shape in _node_shapes(shapes):
+    for shape in node_shapes:
         focus_nodes: set = set()
         for cls in shape.target_classes:
             focus_nodes.update(model.instances(cls))
         for predicate in shape.target_objects_of:
             for values in model.values(predicate).values():
                 focus_nodes.update(_key(value) or value for value in values)
-        for focus in sorted(focus_nodes, key=str):
-            for prop in shape.properties:
-                results.extend(_check_property(model, focus, prop))
-            if shape.xone and sum(_conforms(model, focus, p) for p in shape.xone) != 1:
+        keys = {focus for focus in focus_nodes if type(focus) is str}
+        literals = [focus for focus in focus_nodes if type(focus) is not str]
+        for prop in shape.properties:
+            _check_all(model, keys, literals, prop, results)
+        for focus in sorted(focus_nodes, key=str) if shape.xone else ():
+            if sum(_conforms(model, focus, p) for p in shape.xone) != 1:
                 node = _node(focus) if type(focus) is str else focus
                 results.append(Result(shape.severity, node, None, node, shape.messages))
+    results.sort(key=lambda r: (str(r.focus), str(r.path or ""), "" if r.value is None else str(r.value), str(r.severity)))
     return results

@@ -32,6 +32,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError, ParseError, RefusedInput
 from .loading import CHAINMODEL_ONTOLOGY, FORMATS, _refuse_remote_contexts, _refuse_xml_declarations, model_files
+from .model import ChainModel, graph_labels
+from .shapes import read_shape_predicates
+from .snapshot import write_view
+from .views import ChainView, chain_view
 
 __all__ = ["OxigraphGraph", "EndpointGraph", "open_store", "load_store", "as_rdflib", "read_prefixes",
            "write_prefixes", "STORE_PREFIX"]
@@ -80,10 +84,47 @@ def _to_ox(term):
 class OxigraphGraph:
     """The read-only calls the analyses need, over a pyoxigraph ``Store`` (all named graphs merged)."""
 
-    def __init__(self, store: ox.Store, location: str = "memory"):
+    def __init__(self, store: ox.Store, location: str = "memory", folder: Path | None = None):
         self.store = store
         self.location = location
+        self.folder = folder
         self._iris: dict[str, URIRef] = {}  # one URIRef per IRI: the same parties recur in millions of triples
+
+    def saved_view(self, model, keep_scans: bool = True):
+        """The chain view ``chainmodel load`` saved in the store, if it is still current, else None."""
+        if self.folder is None:
+            return None
+        from .snapshot import read_view
+
+        return read_view(self.folder, model, keep_scans)
+
+    def saved_scans(self) -> dict | None:
+        """The predicate scans validation reads, saved with the store, or None."""
+        if self.folder is None:
+            return None
+        from .snapshot import read_scans
+
+        return read_scans(self.folder)
+
+    def reopened(self) -> "OxigraphGraph":
+        """The same store opened afresh (a forked process must not use its parent's handle)."""
+        if self.folder is None:
+            return self
+        return OxigraphGraph(ox.Store.read_only(str(self.folder)), self.location, self.folder)
+
+    def has_saved_view(self) -> bool:
+        """Whether ``chainmodel load`` saved the view and labels with the store, still current."""
+        from .snapshot import is_current
+
+        return self.folder is not None and is_current(self.folder)
+
+    def saved_labels(self) -> dict[str, list[tuple[str, str]]] | None:
+        """The model's labels saved with the store (IRI -> (text, language) pairs), or None."""
+        if self.folder is None:
+            return None
+        from .snapshot import read_labels
+
+        return read_labels(self.folder)
 
     def _quads(self, s, p, o) -> Iterator:
         return self.store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)
@@ -132,6 +173,9 @@ class EndpointGraph:
 
     Each call is one SELECT; results come back as SPARQL JSON. Nothing is ever written.
     """
+
+    bulk_reads = True
+    """One request per look-up is slow: read a whole predicate at once instead."""
 
     def __init__(self, url: str, timeout: float = 60.0, opener: Callable | None = None):
         parsed = urllib.parse.urlparse(url)
@@ -223,7 +267,7 @@ def open_store(spec: str) -> OxigraphGraph:
         store = ox.Store.read_only(str(folder))
     except OSError as error:
         raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... --store {spec}'") from None
-    return OxigraphGraph(store, spec)
+    return OxigraphGraph(store, spec, folder)
 
 
 def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None) -> int:
@@ -231,8 +275,10 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
 
     The store is built in a sibling folder and swapped in at the end, so an interrupted or
     failed load leaves ``folder`` as it was. Files are checked for what chainmodel refuses
-    (XML entities, JSON-LD contexts by address) before anything is loaded. Returns the
-    number of triples in the new store.
+    (XML entities, JSON-LD contexts by address) before anything is loaded. The chain view
+    is derived once and saved in the store (see :mod:`chainmodel.snapshot`), so commands
+    that open it need not read every triple back. Returns the number of triples in the
+    new store.
     """
     files = model_files(paths)
     target = Path(folder)
@@ -258,7 +304,13 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
         store.flush()
         store.optimize()
         count = len(store)
-        del store
+        if progress:
+            progress(f"deriving the chain view of {count:,} triples, to save with the store")
+        view = _derive_view(store)
+        labels = graph_labels(OxigraphGraph(store))
+        del store  # closed: the saved view's fingerprint covers the store's final files
+        write_view(building, view, labels)
+        del view, labels
         previous = target.with_name(target.name + ".previous")
         if target.exists():
             if previous.exists():
@@ -273,6 +325,14 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+
+
+def _derive_view(store: ox.Store) -> ChainView:
+    """The chain view of a freshly loaded store, with every predicate validation reads."""
+    view = chain_view(ChainModel(graph=OxigraphGraph(store)), keep_scans=True)
+    read_shape_predicates(OxigraphGraph(store), view.scans, view.types)
+    view.model = None  # let go of the store
+    return view
 
 
 def _prefix_path(spec: str) -> Path:

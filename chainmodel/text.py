@@ -270,3 +270,19 @@ def findings_text(findings: list[dict], lang: str = "en") -> str:
         for focus in finding["focus"]:
             lines.append(f"   - {focus['iri']}")
     return "\n".join(lines) + "\n"
+
+
+AUDIT_SECTIONS = (
+    ("findings", ("Findings", "検査結果"), findings_text),
+    ("single_points_of_failure", ("Single points of failure", "単一障害点"), leaks_text),
+    ("blast_rank", ("Blast radius, largest first", "影響範囲（大きい順）"), blast_text),
+)
+
+
+def audit_text(data: dict, lang: str = "en") -> str:
+    """The three sections of ``chainmodel audit``, each with its count."""
+    parts = []
+    for key, titles, render in AUDIT_SECTIONS:
+        title = titles[1] if lang == "ja" else titles[0]
+        parts.append(f"== {title} ({len(data[key]):,}) ==\n{render(data[key], lang)}")
+    return "\n".join(parts)

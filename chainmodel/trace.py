@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .views import ChainView
 
-__all__ = ["Link", "Chain", "DutyTrace", "trace_duty", "trace_all", "MAX_CHAINS"]
+__all__ = ["Link", "Chain", "DutyTrace", "trace_duty", "trace_all", "has_no_performer", "MAX_CHAINS"]
 
 MAX_CHAINS = 10_000
 """Chains enumerated per duty at most; past it the trace says it was cut short."""
@@ -145,6 +145,31 @@ def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> Duty
         no_performer=no_performer,
         truncated=truncated,
     )
+
+
+def has_no_performer(view: ChainView, duty: str) -> bool:
+    """``trace_duty(view, duty).no_performer``, without building the chains.
+
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> has_no_performer(view, "https://example.org/chainmodel/case-b#duty-optout")
+    False
+    """
+    record = view.duties[duty]
+    accountable = record.accountable
+    paths, _ = _chains_of(view, duty)
+    if record.performers:
+        performers = record.performers
+    elif paths:
+        return False  # the chains end at whoever performs it
+    else:
+        performers = (accountable,) if accountable else ()
+    performer_orgs = {view.org(p) for p in performers}
+    if accountable is not None and view.org(accountable) in performer_orgs:
+        return False
+    consignments = view.consignments
+    return not any(view.org(consignments[iri].consignee) in performer_orgs for path in paths for iri in path)
 
 
 def trace_all(view: ChainView, principal: str | None = None) -> list[DutyTrace]:

@@ -58,7 +58,7 @@ from rdflib.namespace import RDF, RDFS
 from .findings import SEVERITIES, Finding
 from .model import rules_graph
 from .namespace import CM, RULE
-from .trace import trace_duty
+from .trace import has_no_performer, trace_duty
 from .views import ChainView, Consignment
 
 Check = Callable[[ChainView], list[Finding]]
@@ -415,9 +415,9 @@ def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], s
     Focus: the duty.
     """
     for duty in view.duties:
-        trace = trace_duty(view, duty)
-        if not trace.no_performer:
+        if not has_no_performer(view, duty):
             continue
+        trace = trace_duty(view, duty)
         performers = _names(view, trace.performers) or "no party"
         if trace.chains:
             how = (f"none of its {len(trace.chains)} chain(s) of consignments, which end at "
@@ -604,6 +604,10 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
     findings: list[Finding] = []
     if shacl:
         from .shacl import shacl_findings
+
+        if not view.scans:  # a store built by chainmodel load saved what the shapes read
+            saved = getattr(view.model.graph, "saved_scans", None)
+            view.scans = (saved() if saved is not None else None) or view.scans
 
         findings.extend(shacl_findings(view.model.graph, view=view))
     for check in RULES:

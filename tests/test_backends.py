@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from chainmodel.cli import cli
 from chainmodel.errors import ParseError, RefusedInput
 from chainmodel.generate import write_model
+from chainmodel.snapshot import MANIFEST_FILE
 from chainmodel.store import load_store, open_store
 
 COMMANDS = [
@@ -62,7 +63,11 @@ def backends(request, tmp_path_factory):
                 server.kill()
                 pytest.fail("the Oxigraph server did not start")
             time.sleep(0.1)
-    yield {"memory": [str(model)], "store": ["--store", f"oxigraph:{store}"], "endpoint": ["--endpoint", url]}
+    read_back = folder / "store-without-saved-view"  # as if built by another tool: every triple is read back
+    shutil.copytree(store, read_back)
+    (read_back / MANIFEST_FILE).unlink()
+    yield {"memory": [str(model)], "store": ["--store", f"oxigraph:{store}"], "endpoint": ["--endpoint", url],
+           "store-read-back": ["--store", f"oxigraph:{read_back}"]}
     server.terminate()
     server.wait(timeout=10)
 
@@ -76,6 +81,7 @@ def test_every_backend_gives_the_same_json(backends, command):
         outputs[name] = result.output
     assert outputs["store"] == outputs["memory"]
     assert outputs["endpoint"] == outputs["memory"]
+    assert outputs["store-read-back"] == outputs["memory"]
 
 
 def test_a_failed_load_leaves_the_store_as_it_was(tmp_path):

@@ -76,6 +76,7 @@ def test_cut_sets_equal_brute_force(tmp_path_factory, drawn, order):
     view = view_of(tmp_path_factory, text)
     for harm in harms(view):
         assert minimal_cut_sets(harm, order) == brute_force(harm, order), text
+        assert single_points(harm) == [cut[0] for cut in brute_force(harm, 1) if len(cut) == 1], text
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

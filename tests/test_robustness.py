@@ -22,7 +22,7 @@ from chainmodel.model import ChainModel, ontology_graph
 from chainmodel.report import report_html, report_markdown
 from chainmodel.serialise import blast_json, describe_json, finding_json, leak_json, trace_json
 from chainmodel.text import blast_text, describe_text, findings_text, leaks_text, trace_text
-from chainmodel.trace import trace_all
+from chainmodel.trace import has_no_performer, trace_all, trace_duty
 from chainmodel.validate import validate
 from chainmodel.views import chain_view
 
@@ -68,3 +68,9 @@ def test_every_analysis_and_renderer_survives_a_damaged_model(seed, lang):
     diagram_html(view, lang="ja")
     report_html(view, lang="ja", diagram=False)
     report_markdown(view, lang=lang)
+
+
+@pytest.mark.parametrize("seed", range(0, 150, 3))
+def test_the_quick_performer_check_agrees_with_the_full_trace(seed):
+    view = chain_view(ChainModel(graph=damaged(seed)))
+    assert {d: has_no_performer(view, d) for d in view.duties} == {d: trace_duty(view, d).no_performer for d in view.duties}

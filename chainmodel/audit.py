@@ -1,0 +1,96 @@
+"""The whole audit in one call: validation, single points of failure and the blast ranking.
+
+The three analyses only read the view, so on a machine with more than one core
+validation runs in a forked worker process while this one finds the single points of
+failure and ranks blast radii; the worker sends its findings back when both are done.
+The answers are exactly those of the three functions run one after the other (a test
+checks it); ``workers=1`` runs them so.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> result = audit(chain_view(load_model(["examples/case-b-optout"])), workers=1)
+>>> len(result.leaks) > 0, result.conforms
+(True, True)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass
+
+from .blast import Blast, blast_rank
+from .errors import ChainModelError
+from .findings import Finding
+from .leaks import Leak, single_points_of_failure
+from .validate import conforms, validate
+from .views import ChainView
+
+__all__ = ["Audit", "audit"]
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What ``validate``, ``leaks`` and ``blast --rank`` find, together."""
+
+    findings: tuple[Finding, ...]
+    leaks: tuple[Leak, ...]
+    blasts: tuple[Blast, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """No finding of error severity."""
+        return conforms(self.findings)
+
+
+def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None) -> Audit:
+    """Validate ``view``, find its single points of failure and rank blast radii.
+
+    ``workers`` is how many processes to use: by default 2 when this machine has two
+    cores or more and can fork, else 1.
+    """
+    if workers is None:
+        workers = 2 if (os.cpu_count() or 1) > 1 else 1
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or not can_fork:
+        findings = validate(view, shacl=shacl)
+        return Audit(tuple(findings), tuple(single_points_of_failure(view)), tuple(blast_rank(view)))
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    worker = multiprocessing.get_context("fork").Process(target=_validate_in_worker, args=(view, shacl, sending),
+                                                         daemon=True)
+    worker.start()
+    sending.close()
+    try:
+        leaks = tuple(single_points_of_failure(view))
+        blasts = tuple(blast_rank(view))
+        try:
+            outcome, payload = pickle.loads(receiving.recv_bytes())
+        except EOFError:
+            raise ChainModelError("the validation worker stopped without an answer (out of memory?); "
+                                  "run 'chainmodel validate' on its own to see why") from None
+    finally:
+        receiving.close()
+        worker.join()
+    if outcome == "error":
+        raise payload
+    return Audit(tuple(payload), leaks, blasts)
+
+
+def _validate_in_worker(view: ChainView, shacl: bool, sending) -> None:
+    """Run in the forked worker: validate, then send ("ok", findings) or ("error", exception)."""
+    reopened = getattr(view.model.graph, "reopened", None)
+    if reopened is not None:  # a store handle must not be shared across a fork: open it again
+        view.model.graph = reopened()
+    try:
+        message = ("ok", validate(view, shacl=shacl))
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+        message = ("error", error)
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled
+        data = pickle.dumps(("error", ChainModelError(f"validation failed: {error}")))
+    sending.send_bytes(data)
+    sending.close()

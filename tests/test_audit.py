@@ -1,0 +1,75 @@
+"""``chainmodel audit``: the three analyses at once, in two processes, with the same answers."""
+
+import importlib
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from chainmodel.audit import audit
+from chainmodel.blast import blast_rank
+from chainmodel.cli import cli
+from chainmodel.errors import ChainModelError
+from chainmodel.generate import write_model
+from chainmodel.leaks import single_points_of_failure
+from chainmodel.model import load_model
+from chainmodel.store import load_store
+from chainmodel.validate import validate
+from chainmodel.views import chain_view
+
+audit_module = importlib.import_module("chainmodel.audit")  # the package exports the function under the same name
+EXAMPLES = ["examples/case-a-laptop", "examples/case-b-optout", "examples/illustrative-usb"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_two_processes_find_what_the_three_analyses_find(example):
+    view = chain_view(load_model([example]))
+    together = audit(view, workers=2)
+    assert list(together.findings) == validate(view)
+    assert list(together.leaks) == single_points_of_failure(view)
+    assert list(together.blasts) == blast_rank(view)
+    assert audit(view, workers=1) == together
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+@pytest.mark.parametrize("source", ["examples/case-b-optout", "store"])
+def test_the_audit_json_is_the_three_commands_json(tmp_path, source):
+    if source == "store":
+        model = tmp_path / "generated.nt"
+        write_model(model, 25, seed=11)
+        load_store([model], tmp_path / "store")
+        given = ["--store", f"oxigraph:{tmp_path / 'store'}"]
+    else:
+        given = [source]
+    combined = json.loads(run("audit", *given, "--format", "json").output)
+    assert combined["findings"] == json.loads(run("validate", *given, "--format", "json").output)
+    assert combined["single_points_of_failure"] == json.loads(run("leaks", *given, "--format", "json").output)
+    assert combined["blast_rank"] == json.loads(run("blast", "--rank", *given, "--format", "json").output)
+    assert combined["conforms"] == (run("validate", *given).exit_code == 0)
+
+
+def test_top_keeps_the_first_entries_and_all_findings():
+    full = json.loads(run("audit", "examples/case-a-laptop", "--format", "json").output)
+    top = json.loads(run("audit", "examples/case-a-laptop", "--format", "json", "--top", "1").output)
+    assert top["single_points_of_failure"] == full["single_points_of_failure"][:1]
+    assert top["blast_rank"] == full["blast_rank"][:1]
+    assert top["findings"] == full["findings"]
+
+
+def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch):
+    def broken(view, shacl=True):
+        raise ChainModelError("the worker broke")
+
+    monkeypatch.setattr(audit_module, "validate", broken)  # inherited by the forked worker
+    with pytest.raises(ChainModelError, match="the worker broke"):
+        audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+
+
+def test_the_text_report_has_three_sections_in_japanese_too():
+    text = run("audit", "examples/case-b-optout", "--lang", "ja").output
+    assert text.index("== 検査結果") < text.index("== 単一障害点") < text.index("== 影響範囲")

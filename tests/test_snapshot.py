@@ -1,0 +1,126 @@
+"""The view ``chainmodel load`` saves in a store: equal to the derived one, and never trusted when stale."""
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from chainmodel import snapshot
+from chainmodel.generate import write_model
+from chainmodel.model import ChainModel, load_model
+from chainmodel.store import OxigraphGraph, load_store, open_store
+from chainmodel.views import chain_view
+
+CM = "https://w3id.org/chainmodel#"
+CASES = ["examples/case-a-laptop", "examples/case-b-optout", "examples/illustrative-usb", "generated"]
+
+
+@pytest.fixture(scope="module", params=CASES)
+def built(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("snapshot")
+    model = Path(request.param)
+    if request.param == "generated":
+        model = folder / "generated.nt"
+        write_model(model, 30, seed=3)
+    store = folder / "store"
+    load_store([model], store)
+    return model, store
+
+
+def saved_view(store, keep_scans=True):
+    return snapshot.read_view(store, ChainModel(graph=open_store(f"oxigraph:{store}")), keep_scans)
+
+
+def derived_view(store):
+    """The view read triple by triple from the store, ignoring what was saved."""
+    graph = OxigraphGraph(ox.Store.read_only(str(store)))  # no folder: nothing saved is consulted
+    return chain_view(ChainModel(graph=graph), keep_scans=True)
+
+
+def fields_of(view):
+    return {f.name: getattr(view, f.name) for f in dataclasses.fields(view) if f.name not in ("model", "scans")}
+
+
+def test_the_saved_view_is_the_derived_view(built):
+    _, store = built
+    saved, derived = saved_view(store), derived_view(store)
+    assert saved is not None
+    assert fields_of(saved) == fields_of(derived)
+    for predicate, table in derived.scans.items():  # validation reads the scans: same values, same kinds
+        assert {k: sorted(map(repr, v)) for k, v in saved.scans[predicate].items()} == \
+               {k: sorted(map(repr, v)) for k, v in table.items()}, predicate
+
+
+def test_the_saved_view_keeps_the_order_of_every_table(built):
+    _, store = built
+    saved, derived = saved_view(store, keep_scans=False), derived_view(store)
+    for name in ("parties", "consignments", "duties", "handoffs", "assets", "controls", "failure_modes", "types"):
+        assert list(getattr(saved, name)) == list(getattr(derived, name)), name
+
+
+def test_saved_labels_are_the_model_labels(built):
+    model_path, store = built
+    on_store = ChainModel(graph=open_store(f"oxigraph:{store}"))
+    in_memory = load_model([model_path])
+    assert on_store._labels_saved
+    view = chain_view(in_memory)
+    for iri in list(view.parties) + list(view.duties) + list(view.handoffs) + [CM + "Consignment"]:
+        assert on_store.labels(iri) == in_memory.labels(iri), iri
+
+
+def copy_store(store, tmp_path):
+    target = tmp_path / "copy"
+    shutil.copytree(store, target)  # keeps modification times: the copy is still current
+    snapshot._checked.clear()
+    return target
+
+
+def test_a_copied_store_keeps_its_saved_view(built, tmp_path):
+    _, store = built
+    assert snapshot.is_current(copy_store(store, tmp_path))
+
+
+def test_a_store_written_by_another_tool_is_read_again(tmp_path):
+    store = tmp_path / "store"
+    load_store(["examples/case-b-optout"], store)
+    writer = ox.Store(str(store))
+    new = ox.NamedNode("urn:example:c-new")
+    for predicate, value in (("type", ox.NamedNode(CM + "Consignment")),
+                             ("consignor", ox.NamedNode("https://example.org/chainmodel/case-b#nttdata")),
+                             ("consignee", ox.NamedNode("urn:example:someone-else"))):
+        iri = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" if predicate == "type" else CM + predicate
+        writer.add(ox.Quad(new, ox.NamedNode(iri), value, ox.DefaultGraph()))
+    writer.flush()
+    del writer
+    snapshot._checked.clear()
+    assert not snapshot.is_current(store)
+    view = chain_view(ChainModel(graph=open_store(f"oxigraph:{store}")))
+    assert "urn:example:c-new" in view.consignments
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbled", "manifest", "code"])
+def test_a_damaged_or_foreign_saved_view_is_ignored(tmp_path, monkeypatch, damage):
+    store = tmp_path / "store"
+    load_store(["examples/case-b-optout"], store)
+    expected = fields_of(derived_view(store))
+    view_file = store / snapshot.VIEW_FILE
+    if damage == "truncated":
+        view_file.write_bytes(view_file.read_bytes()[:100])
+    elif damage == "garbled":
+        view_file.write_bytes(b"[" * view_file.stat().st_size)  # same size, not JSON
+    elif damage == "manifest":
+        (store / snapshot.MANIFEST_FILE).write_text("{not json", encoding="utf-8")
+    else:
+        monkeypatch.setattr(snapshot, "_code_fingerprint", lambda: "chainmodel was upgraded")
+    snapshot._checked.clear()
+    assert snapshot.read_view(store, ChainModel(graph=open_store(f"oxigraph:{store}"))) is None
+    assert fields_of(chain_view(ChainModel(graph=open_store(f"oxigraph:{store}")))) == expected
+
+
+def test_saved_files_are_plain_json(built):
+    _, store = built
+    for name in (snapshot.MANIFEST_FILE, snapshot.VIEW_FILE, snapshot.SCANS_FILE, snapshot.LABELS_FILE):
+        json.loads((store / name).read_text(encoding="utf-8"))  # no pickle: opening a store runs no code
