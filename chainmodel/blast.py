@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
+from .loading import paused_gc
 from .namespace import RULE
 from .views import ChainView
 
@@ -191,7 +192,8 @@ def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
                   and "data-subjects" not in view.parties[p].roles]
     candidates += list(view.devices)
     memo: tuple[dict, dict] = ({}, {})  # parties share consignments and assets: each is worked out once
-    results = [blast_radius(view, iri, memo) for iri in sorted(candidates)]
+    with paused_gc():  # many result objects, none in a cycle: the collector would re-walk them all
+        results = [blast_radius(view, iri, memo) for iri in sorted(candidates)]
     results = [r for r in results if r.exposure.assets]
     results.sort(key=lambda r: (r.exposure.rank_key, -len(r.principals), r.element))
     return results[:limit] if limit else results

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from .cutsets import single_points
 from .exposure import Exposure, exposure
 from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, iter_harms
+from .loading import paused_gc
 from .namespace import CM
 from .views import ChainView
 
@@ -162,6 +163,11 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
     ``duty`` keeps the harms that duty takes part in (as guard, needed duty, or duty
     entrusted with the exposed data).
     """
+    with paused_gc():  # millions of result objects, none in a cycle: the collector would re-walk them all
+        return _single_points_of_failure(view, duty)
+
+
+def _single_points_of_failure(view: ChainView, duty: str | None) -> list[Leak]:
     found: list[Leak] = []
     memo: dict = {}  # asset -> what it exposes, shared by the harms
     for harm in iter_harms(view):

@@ -130,48 +130,59 @@ class ChainModel:
 
     @cached_property
     def _labels(self) -> dict[str, list[tuple[str, str]]]:
-        """Labels from the model, then from the shipped ontology and rules for their own terms."""
-        saved = getattr(self.graph, "saved_labels", None)  # a store may keep them from its load
-        own = saved() if saved is not None else None
+        """Every label: the model's own, then the shipped ontology's and rules' for their own terms."""
+        own = self._saved_labels
+        labels: dict[str, list[tuple[str, str]]] = dict(own.items() if own is not None else graph_labels(self.graph))
+        for iri, values in self._vocabulary_labels.items():
+            labels.setdefault(iri, values)
+        return labels
+
+    @cached_property
+    def _vocabulary_labels(self) -> dict[str, list[tuple[str, str]]]:
         labels: dict[str, list[tuple[str, str]]] = {}
-        for found in (own if own is not None else graph_labels(self.graph),
-                      graph_labels(ontology_graph()), graph_labels(rules_graph())):
-            for iri, values in found.items():
+        for graph in (ontology_graph(), rules_graph()):
+            for iri, values in graph_labels(graph).items():
                 labels.setdefault(iri, values)
         return labels
+
+    @cached_property
+    def _saved_labels(self):
+        """The labels a store saved when it was loaded (a read-only mapping), or None."""
+        saved = getattr(self.graph, "saved_labels", None)
+        return saved() if saved is not None else None
 
     @cached_property
     def _labels_looked_up(self) -> dict[str, list[tuple[str, str]]]:
         return {}
 
-    @cached_property
-    def _labels_saved(self) -> bool:
-        saved = getattr(self.graph, "has_saved_view", None)
-        return bool(saved and saved())
-
     def _labels_of(self, iri: str) -> list[tuple[str, str]]:
-        """The labels of one IRI: from the index when it is built, else looked up and kept.
+        """The labels of one IRI, looked up rather than all read, wherever that is cheaper.
 
-        A store answers a look-up by subject from its index, so a report that names a few
-        thousand elements need not read the labels of millions; an endpoint (one request
-        per look-up) reads them all at once instead.
+        Labels saved with a store are looked up by IRI; a graph in memory or a store is
+        asked by subject, and the answer kept; an endpoint (one request per look-up) or a
+        model whose labels were all read already answers from the full index.
         """
-        if "_labels" in self.__dict__ or getattr(self.graph, "bulk_reads", False) or self._labels_saved:
+        if "_labels" in self.__dict__ or getattr(self.graph, "bulk_reads", False):
             return self._labels.get(iri, [])
         cache = self._labels_looked_up
-        if iri not in cache:
-            found: list[tuple[str, str]] = []
-            try:
-                subject = URIRef(iri)
-                for graph in (self.graph, ontology_graph(), rules_graph()):
-                    found = [(str(label), label.language or "") for predicate in _LABEL_PREDICATES
-                             for label in graph.objects(subject, predicate) if isinstance(label, Literal)]
-                    if found:
-                        break
-            except ValueError:  # not an IRI a store accepts: it has no labels
-                found = []
+        if iri in cache:
+            return cache[iri]
+        if self._saved_labels is not None:
+            found = self._saved_labels.get(iri) or self._vocabulary_labels.get(iri, [])
             cache[iri] = found
-        return cache[iri]
+            return found
+        found = []
+        try:
+            subject = URIRef(iri)
+            for graph in (self.graph, ontology_graph(), rules_graph()):
+                found = [(str(label), label.language or "") for predicate in _LABEL_PREDICATES
+                         for label in graph.objects(subject, predicate) if isinstance(label, Literal)]
+                if found:
+                    break
+        except ValueError:  # not an IRI a store accepts: it has no labels
+            found = []
+        cache[iri] = found
+        return found
 
     def labels(self, iri: str) -> dict[str, str]:
         """The first label per language tag (``{"en": ..., "ja": ...}``), sorted for stability."""
@@ -213,14 +224,14 @@ class ChainModel:
                 return iri
         wanted = name.strip().casefold()
         matches = sorted(
-            {iri for iri in candidates for text, _ in self._labels.get(iri, []) if text.casefold() == wanted}
+            {iri for iri in candidates for text, _ in self._labels_of(iri) if text.casefold() == wanted}
         )
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
             listed = ", ".join(self.qname(iri) for iri in matches)
             raise AmbiguousReference(f"{what} {name!r} matches {len(matches)} elements: {listed}; give the IRI instead")
-        every_label = {text: iri for iri in candidates for text, _ in self._labels.get(iri, [])}
+        every_label = {text: iri for iri in candidates for text, _ in self._labels_of(iri)}
         close = difflib.get_close_matches(name, list(every_label), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(text) for text in close)}?" if close else ""
         known = ""

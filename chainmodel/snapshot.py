@@ -11,7 +11,8 @@ written by another tool, chainmodel was upgraded) means the view is derived from
 store again, with the same answers, only slower. The RDF in the store stays the one
 source of truth; this is an index of it.
 
-The files are JSON, never pickle: opening a store someone sent you must not run code.
+The view and scans are JSON and the labels an SQLite table, never pickle: opening a store
+someone sent you must not run code.
 
 Examples
 --------
@@ -33,12 +34,15 @@ import dataclasses
 import hashlib
 import json
 import os
+import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from rdflib import BNode, Literal, URIRef
 
 from . import views
+from .errors import InputError
 from .loading import paused_gc
 from .resources import ontology_path
 from .views import ChainView
@@ -51,7 +55,7 @@ FORMAT = 1
 MANIFEST_FILE = "chainmodel-manifest.json"
 VIEW_FILE = "chainmodel-view.json"
 SCANS_FILE = "chainmodel-scans.json"
-LABELS_FILE = "chainmodel-labels.json"
+LABELS_FILE = "chainmodel-labels.sqlite"
 _OURS = (MANIFEST_FILE, VIEW_FILE, SCANS_FILE, LABELS_FILE)
 _NOT_CONTENT = ("LOG", "LOCK")  # RocksDB's own log and lock change without the data changing
 
@@ -161,13 +165,62 @@ def write_view(folder: str | Path, view: ChainView, labels: dict[str, list[tuple
              for predicate, table in view.scans.items()}
     _write_json(folder / SCANS_FILE, {"scans": scans, "strings": list(strings.index), "terms": list(others)})
     del scans, strings, others
-    _write_json(folder / LABELS_FILE, {iri: [list(pair) for pair in pairs] for iri, pairs in sorted(labels.items())})
+    _write_labels(folder / LABELS_FILE, labels)
     _write_json(folder / MANIFEST_FILE, {
         "format": FORMAT,
         "code": _code_fingerprint(),
         "store": store_fingerprint(folder),
         "files": {name: (folder / name).stat().st_size for name in (VIEW_FILE, SCANS_FILE, LABELS_FILE)},
     })
+
+
+def _write_labels(path: Path, labels: dict[str, list[tuple[str, str]]]) -> None:
+    """Labels go to SQLite: a report names a few thousand elements of millions, so each is
+    looked up by IRI instead of all being read into memory."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("CREATE TABLE labels (iri TEXT PRIMARY KEY, pairs TEXT NOT NULL) WITHOUT ROWID")
+        connection.executemany("INSERT INTO labels VALUES (?, ?)", (
+            (iri, json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))) for iri, pairs in sorted(labels.items())))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+class SavedLabels(Mapping):
+    """IRI -> its (text, language) labels, read one IRI at a time from the saved SQLite file.
+
+    The file is opened read-only and immutable, once per process (a forked worker opens
+    its own).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._connection = None
+        self._pid = None
+
+    def _query(self, sql: str, parameters: tuple = ()) -> list:
+        if self._pid != os.getpid():
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+            self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        try:
+            return self._connection.execute(sql, parameters).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise InputError(f"{self.path}: the labels saved with the store cannot be read ({error}); "
+                             "load the store again with 'chainmodel load'") from None
+
+    def __getitem__(self, iri: str) -> list[tuple[str, str]]:
+        rows = self._query("SELECT pairs FROM labels WHERE iri = ?", (iri,))
+        if not rows:
+            raise KeyError(iri)
+        return [(text, language) for text, language in json.loads(rows[0][0])]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([iri for (iri,) in self._query("SELECT iri FROM labels ORDER BY iri")])
+
+    def __len__(self) -> int:
+        return self._query("SELECT COUNT(*) FROM labels")[0][0]
 
 
 def _write_json(path: Path, data) -> None:
@@ -253,19 +306,17 @@ def read_view(folder: str | Path, model, keep_scans: bool = True) -> ChainView |
         return None  # damaged: derive the view from the store instead
 
 
-def read_labels(folder: str | Path) -> dict[str, list] | None:
-    """The model's labels saved in the store at ``folder`` (IRI -> [text, language] pairs), or None."""
+def read_labels(folder: str | Path) -> SavedLabels | None:
+    """The model's labels saved in the store at ``folder``, looked up by IRI, or None."""
     folder = Path(folder)
     if not is_current(folder):
         return None
+    labels = SavedLabels(folder / LABELS_FILE)
     try:
-        with paused_gc():
-            labels = _read_json(folder / LABELS_FILE)  # IRI -> [[text, language], ...], used as read
-        if not isinstance(labels, dict):
-            return None
-        return labels
-    except _DAMAGE:
-        return None
+        labels._query("SELECT iri FROM labels LIMIT 1")
+    except InputError:
+        return None  # damaged: the labels are read from the store instead
+    return labels
 
 
 def read_scans(folder: str | Path) -> dict[str, dict[str, list]] | None:

@@ -56,6 +56,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from .findings import SEVERITIES, Finding
+from .loading import paused_gc
 from .model import rules_graph
 from .namespace import CM, RULE
 from .trace import has_no_performer, trace_duty
@@ -601,6 +602,11 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
     >>> sorted({f.rule.split("#")[1] for f in validate(view, shacl=False)})
     ['handoff-without-acknowledgement', 'reconsignment-without-approval']
     """
+    with paused_gc():  # the checks make many short-lived objects around a large, long-lived view
+        return _validate(view, shacl)
+
+
+def _validate(view: ChainView, shacl: bool) -> list[Finding]:
     findings: list[Finding] = []
     if shacl:
         from .shacl import shacl_findings

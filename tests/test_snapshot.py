@@ -65,7 +65,7 @@ def test_saved_labels_are_the_model_labels(built):
     model_path, store = built
     on_store = ChainModel(graph=open_store(f"oxigraph:{store}"))
     in_memory = load_model([model_path])
-    assert on_store._labels_saved
+    assert on_store._saved_labels is not None
     view = chain_view(in_memory)
     for iri in list(view.parties) + list(view.duties) + list(view.handoffs) + [CM + "Consignment"]:
         assert on_store.labels(iri) == in_memory.labels(iri), iri
@@ -120,7 +120,19 @@ def test_a_damaged_or_foreign_saved_view_is_ignored(tmp_path, monkeypatch, damag
     assert fields_of(chain_view(ChainModel(graph=open_store(f"oxigraph:{store}")))) == expected
 
 
-def test_saved_files_are_plain_json(built):
+def test_saved_files_are_plain_data(built):
     _, store = built
-    for name in (snapshot.MANIFEST_FILE, snapshot.VIEW_FILE, snapshot.SCANS_FILE, snapshot.LABELS_FILE):
+    for name in (snapshot.MANIFEST_FILE, snapshot.VIEW_FILE, snapshot.SCANS_FILE):
         json.loads((store / name).read_text(encoding="utf-8"))  # no pickle: opening a store runs no code
+    assert (store / snapshot.LABELS_FILE).read_bytes().startswith(b"SQLite format 3")
+
+
+def test_garbled_saved_labels_are_read_from_the_store_instead(tmp_path):
+    store = tmp_path / "store"
+    load_store(["examples/case-b-optout"], store)
+    labels = store / snapshot.LABELS_FILE
+    labels.write_bytes(b"x" * labels.stat().st_size)
+    snapshot._checked.clear()
+    on_store = ChainModel(graph=open_store(f"oxigraph:{store}"))
+    assert on_store._saved_labels is None
+    assert on_store.label("https://example.org/chainmodel/case-b#nttdata") == "NTT DATA"
