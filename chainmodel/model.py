@@ -42,7 +42,7 @@ STANDARD_PREFIXES = {
 }
 
 
-_LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
 @lru_cache(maxsize=None)
@@ -60,7 +60,7 @@ def rules_graph() -> Graph:
 def graph_labels(graph) -> dict[str, list[tuple[str, str]]]:
     """IRI -> its (text, language) labels in ``graph`` (rdfs:label, skos:prefLabel, skos:altLabel)."""
     found: dict[str, list[tuple[str, str]]] = {}
-    for predicate in _LABEL_PREDICATES:
+    for predicate in LABEL_PREDICATES:
         for subject, label in graph.subject_objects(predicate):
             if isinstance(subject, URIRef) and isinstance(label, Literal):
                 found.setdefault(str(subject), []).append((str(label), label.language or ""))
@@ -175,7 +175,7 @@ class ChainModel:
         try:
             subject = URIRef(iri)
             for graph in (self.graph, ontology_graph(), rules_graph()):
-                found = [(str(label), label.language or "") for predicate in _LABEL_PREDICATES
+                found = [(str(label), label.language or "") for predicate in LABEL_PREDICATES
                          for label in graph.objects(subject, predicate) if isinstance(label, Literal)]
                 if found:
                     break

@@ -37,7 +37,7 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from rdflib import BNode, Literal, URIRef
 
@@ -47,7 +47,8 @@ from .loading import paused_gc
 from .resources import ontology_path
 from .views import ChainView
 
-__all__ = ["write_view", "read_view", "read_labels", "read_scans", "is_current", "store_fingerprint", "MANIFEST_FILE"]
+__all__ = ["write_view", "write_labels", "write_manifest", "read_view", "read_labels", "read_scans", "is_current",
+           "store_fingerprint", "MANIFEST_FILE"]
 
 FORMAT = 1
 """Bumped whenever the layout of the saved files changes."""
@@ -141,20 +142,17 @@ def _term_code(term, strings: _Strings, others: dict) -> int:
     return -1 - found
 
 
-def write_view(folder: str | Path, view: ChainView, labels: dict[str, list[tuple[str, str]]]) -> None:
-    """Save ``view`` (with its scans) and the model's ``labels`` into the store at ``folder``.
-
-    The store must be closed.
-    The manifest is written last, so a write that did not finish leaves no usable view.
-    """
+def write_view(folder: str | Path, view: ChainView) -> None:
+    """Save ``view`` and its scans into the store's ``folder`` (then the labels, then the manifest)."""
     folder = Path(folder)
     strings = _Strings()
     payload = {name: [[_encode(getattr(record, f.name), strings) for f in dataclasses.fields(cls)]
                       for record in getattr(view, name).values()]
                for name, cls in _RECORDS}
-    type_sets = _Strings()  # many elements share a set of classes
-    payload["types"] = [[strings(iri), type_sets("\0".join(sorted(classes)))] for iri, classes in view.types.items()]
-    payload["type_sets"] = [[strings(cls) for cls in joined.split("\0")] for joined in type_sets.index]
+    type_sets: dict[frozenset[str], int] = {}  # many elements share a set of classes
+    payload["types"] = [[strings(iri), type_sets.setdefault(classes, len(type_sets))]
+                        for iri, classes in view.types.items()]
+    payload["type_sets"] = [[strings(cls) for cls in sorted(classes)] for classes in type_sets]
     payload["unresolved"] = _encode(view.unresolved, strings)
     payload["ambiguous_parents"] = _encode(view.ambiguous_parents, strings)
     _write_json(folder / VIEW_FILE, {**payload, "strings": list(strings.index)})
@@ -164,8 +162,12 @@ def write_view(folder: str | Path, view: ChainView, labels: dict[str, list[tuple
                          for code in (strings(subject), _term_code(value, strings, others))]
              for predicate, table in view.scans.items()}
     _write_json(folder / SCANS_FILE, {"scans": scans, "strings": list(strings.index), "terms": list(others)})
-    del scans, strings, others
-    _write_labels(folder / LABELS_FILE, labels)
+
+
+def write_manifest(folder: str | Path) -> None:
+    """Seal what was saved: written last, once the store is closed, so that a save that did
+    not finish leaves nothing that looks current."""
+    folder = Path(folder)
     _write_json(folder / MANIFEST_FILE, {
         "format": FORMAT,
         "code": _code_fingerprint(),
@@ -174,14 +176,17 @@ def write_view(folder: str | Path, view: ChainView, labels: dict[str, list[tuple
     })
 
 
-def _write_labels(path: Path, labels: dict[str, list[tuple[str, str]]]) -> None:
-    """Labels go to SQLite: a report names a few thousand elements of millions, so each is
-    looked up by IRI instead of all being read into memory."""
-    connection = sqlite3.connect(path)
+def write_labels(folder: str | Path, labels: Iterable[tuple[str, str, str]]) -> None:
+    """Save (IRI, text, language) rows, streamed, into SQLite in the store's ``folder``.
+
+    A report names a few thousand elements of millions, so each is looked up by IRI
+    instead of all being read into memory, here or later.
+    """
+    connection = sqlite3.connect(Path(folder) / LABELS_FILE)
     try:
-        connection.execute("CREATE TABLE labels (iri TEXT PRIMARY KEY, pairs TEXT NOT NULL) WITHOUT ROWID")
-        connection.executemany("INSERT INTO labels VALUES (?, ?)", (
-            (iri, json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))) for iri, pairs in sorted(labels.items())))
+        connection.execute("CREATE TABLE labels (iri TEXT NOT NULL, text TEXT NOT NULL, language TEXT NOT NULL)")
+        connection.executemany("INSERT INTO labels VALUES (?, ?, ?)", labels)
+        connection.execute("CREATE INDEX labels_by_iri ON labels (iri)")
         connection.commit()
     finally:
         connection.close()
@@ -211,16 +216,23 @@ class SavedLabels(Mapping):
                              "load the store again with 'chainmodel load'") from None
 
     def __getitem__(self, iri: str) -> list[tuple[str, str]]:
-        rows = self._query("SELECT pairs FROM labels WHERE iri = ?", (iri,))
+        rows = self._query("SELECT text, language FROM labels WHERE iri = ?", (iri,))
         if not rows:
             raise KeyError(iri)
-        return [(text, language) for text, language in json.loads(rows[0][0])]
+        return [(text, language) for text, language in rows]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([iri for (iri,) in self._query("SELECT iri FROM labels ORDER BY iri")])
+        return iter([iri for (iri,) in self._query("SELECT DISTINCT iri FROM labels ORDER BY iri")])
 
     def __len__(self) -> int:
-        return self._query("SELECT COUNT(*) FROM labels")[0][0]
+        return self._query("SELECT COUNT(DISTINCT iri) FROM labels")[0][0]
+
+    def items(self):
+        """All labels, read in one pass (for looking a name up among every label)."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for iri, text, language in self._query("SELECT iri, text, language FROM labels"):
+            found.setdefault(iri, []).append((text, language))
+        return found.items()
 
 
 def _write_json(path: Path, data) -> None:
