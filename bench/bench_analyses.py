@@ -3,6 +3,7 @@
 Usage:
     python bench/bench_analyses.py [--triples 1e5,1e6,1e7] [--backends memory,oxigraph]
                                    [--repeat 3] [--seed 0] [--memory-limit 2e6]
+                                   [--workdir DIR] [--stages load,view,...,audit]
 
 For each size a model is generated with a fixed seed (chainmodel.generate) and written as
 N-Triples. Each stage then runs in a fresh child process, so its peak memory (max RSS) is
@@ -15,7 +16,7 @@ analysis stages derives the view first, outside its timing; memory is the whole 
 (max RSS). audit is the whole audit as `chainmodel audit` runs it, timed end to end: open
 the store (memory: parse the file), read or derive the view, then validate in a forked
 worker while leaks and blast --rank run here; its memory is the peak of the summed PSS of
-both processes (shared pages counted once), sampled every 0.2 s. "sum" adds the
+both processes (shared pages counted once), sampled every second. "sum" adds the
 one-at-a-time stages view, validate, leaks and blast --rank (and, in memory, the load) for
 comparison. Prints medians over --repeat runs, the ratio of each time to the parse floor,
 and a JSON line with everything. The in-memory backend is skipped above
@@ -63,7 +64,7 @@ def _children(pid: int) -> list[int]:
 
 
 class _MemorySampler:
-    """Samples this process and its children every 0.2 s; ``peak_mib`` is the largest total PSS."""
+    """Samples this process and its children every second; ``peak_mib`` is the largest total PSS."""
 
     def __init__(self) -> None:
         import threading
@@ -75,7 +76,7 @@ class _MemorySampler:
 
     def _run(self) -> None:
         me = os.getpid()
-        while not self._stop.wait(0.2):
+        while not self._stop.wait(1.0):
             total = _pss_kib(me) + sum(_pss_kib(child) for child in _children(me))
             self.peak_kib = max(self.peak_kib, total)
 
@@ -182,7 +183,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--memory-limit", type=float, default=2e6)
     parser.add_argument("--workdir", default=None, help="where to write models and stores (default: a temporary folder)")
+    parser.add_argument("--stages", default=",".join(("load",) + ANALYSES),
+                        help="which stages, comma-separated (without load, the store from an earlier run in --workdir is used)")
     args = parser.parse_args()
+    wanted_stages = [stage for stage in ("load",) + ANALYSES if stage in args.stages.split(",")]
     from chainmodel.generate import principals_for_triples, write_model
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="chainmodel-bench-")
@@ -201,7 +205,9 @@ def main() -> None:
                     print(f"  {backend}: skipped above {args.memory_limit:,.0f} triples", flush=True)
                     continue
                 store = os.path.join(workdir, f"store-{wanted}") if backend == "oxigraph" else None
-                for stage in ("load",) + ANALYSES:
+                if store and "load" not in wanted_stages and not os.path.isdir(store):
+                    parser.error(f"{store} does not exist: include the load stage, or give the --workdir of an earlier run")
+                for stage in wanted_stages:
                     runs = []
                     for _ in range(args.repeat if stage != "load" or backend == "memory" else 1):
                         if stage == "load" and store and os.path.exists(store):
@@ -217,6 +223,8 @@ def main() -> None:
                           f"peak {peak:>7.0f} MiB  ({runs[0][2]:,} results)", flush=True)
                 stages = SEQUENTIAL_AUDIT + (("load",) if backend == "memory" else ())  # memory parses on every run
                 parts = [r for r in rows if r["triples"] == triples and r["backend"] == backend and r["stage"] in stages]
+                if len(parts) < len(stages):
+                    continue  # not every stage of the sum was run
                 total = sum(r["seconds"] for r in parts)
                 print(f"  {backend:<8} {'sum':<10} {total:>9.2f} s  {total / floor_seconds:>7.1f}x floor  "
                       f"peak {max(r['peak_mib'] for r in parts):>7.0f} MiB  ({' + '.join(stages)}, one at a time)",

@@ -28,8 +28,8 @@ from .views import ChainView, chain_view
 __all__ = ["main", "cli"]
 
 EPILOG = """\b
-Exit codes: 0 success (validate: the model conforms), 1 validate found
-error-severity findings, 2 the input or an argument cannot be read or used
+Exit codes: 0 success (validate, audit: the model conforms), 1 validate or
+audit found error-severity findings, 2 the input or an argument cannot be read or used
 (the message names the file, line or IRI), 3 a query ran past its time limit.
 MODEL is any number of files or folders: Turtle (.ttl), TriG (.trig),
 N-Triples (.nt), N-Quads (.nq), JSON-LD (.jsonld, .json), RDF/XML (.rdf, .owl,
