@@ -3,8 +3,9 @@
 Every analysis reads the model through the same few calls (``subject_objects``,
 ``objects``, ``subjects``, ``len``, and ``in``), so the three backends give identical
 answers. :class:`OxigraphGraph` and :class:`EndpointGraph` offer those calls over a
-pyoxigraph store and a read-only SPARQL 1.1 endpoint; views scan each predicate once, so
-the heavy extraction runs inside the store.
+pyoxigraph store and a read-only SPARQL 1.1 endpoint; views scan each predicate once.
+A store built by :func:`load_store` also keeps the chain view derived at load time (see
+:mod:`chainmodel.snapshot`), which commands read instead of every triple while it is current.
 
 Examples
 --------
