@@ -55,42 +55,58 @@ def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None) ->
     if workers is None:
         workers = 2 if (os.cpu_count() or 1) > 1 else 1
     can_fork = "fork" in multiprocessing.get_all_start_methods()
+    has_saved_view = getattr(view.model.graph, "has_saved_view", None)
+    if has_saved_view is not None and not has_saved_view():
+        # an Oxigraph store read triple by triple: its handle (and RocksDB's threads) must
+        # not be used from a forked process, so everything runs here
+        workers = 1
     if workers < 2 or not can_fork:
         findings = validate(view, shacl=shacl)
         return Audit(tuple(findings), tuple(single_points_of_failure(view)), tuple(blast_rank(view)))
-    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    worker = multiprocessing.get_context("fork").Process(target=_validate_in_worker, args=(view, shacl, sending),
-                                                         daemon=True)
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    worker = context.Process(target=_validate_in_worker, args=(view, shacl, receiving, sending), daemon=True)
     worker.start()
     sending.close()
+    answered = False
     try:
         leaks = tuple(single_points_of_failure(view))
         blasts = tuple(blast_rank(view))
         try:
             outcome, payload = pickle.loads(receiving.recv_bytes())
+            answered = True
         except EOFError:
             raise ChainModelError("the validation worker stopped without an answer (out of memory?); "
                                   "run 'chainmodel validate' on its own to see why") from None
     finally:
         receiving.close()
+        if not answered:
+            worker.terminate()  # it may be blocked writing findings nobody will read
         worker.join()
     if outcome == "error":
         raise payload
     return Audit(tuple(payload), leaks, blasts)
 
 
-def _validate_in_worker(view: ChainView, shacl: bool, sending) -> None:
-    """Run in the forked worker: validate, then send ("ok", findings) or ("error", exception)."""
-    reopened = getattr(view.model.graph, "reopened", None)
-    if reopened is not None:  # a store handle must not be shared across a fork: open it again
-        view.model.graph = reopened()
+def _validate_in_worker(view: ChainView, shacl: bool, receiving, sending) -> None:
+    """Run in the forked worker: validate, then send ("ok", findings) or ("error", exception).
+
+    With a store, only what ``chainmodel load`` saved is read here (JSON and SQLite), never
+    the store itself.
+    """
+    receiving.close()  # the parent's end: closed here, so a parent that stops reading unblocks us
     try:
         message = ("ok", validate(view, shacl=shacl))
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
         message = ("error", error)
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled
-        data = pickle.dumps(("error", ChainModelError(f"validation failed: {error}")))
-    sending.send_bytes(data)
+        if message[0] == "error":
+            pickle.loads(data)  # an exception the parent could not rebuild is sent as plain text instead
+    except Exception:  # noqa: BLE001 - sent as a plain error with the same text
+        data = pickle.dumps(("error", ChainModelError(f"validation failed: {message[1]}")), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        sending.send_bytes(data)
+    except (BrokenPipeError, OSError):
+        pass  # the parent has stopped already
     sending.close()

@@ -54,6 +54,9 @@ class ParseError(InputError):
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # picklable, so a worker process can hand it back
+        return type(self), (self.path, self.line, self.message)
+
 
 class RefusedInput(InputError):
     """A file asks for something chainmodel never does (fetch a URL, read another file)."""
@@ -61,8 +64,12 @@ class RefusedInput(InputError):
     def __init__(self, path: str, line: int | None, message: str):
         self.path = path
         self.line = line
+        self.message = message
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: refused: {message}")
+
+    def __reduce__(self):  # picklable, so a worker process can hand it back
+        return type(self), (self.path, self.line, self.message)
 
 
 class ResolutionError(ChainModelError):

@@ -287,9 +287,9 @@ def _check_all(model: _Model, keys: set[str], literals: Iterable, prop: _Propert
         for focus in literals:
             report(focus)
         for focus in keys:
-            if focus not in table:
+            if not table.get(focus):
                 report(focus)
-    present = [focus for focus in keys if focus in table]
+    present = [focus for focus in keys if table.get(focus)]
     if min_count is not None and min_count > 1 or max_count is not None:
         for focus in present:
             values = table[focus]

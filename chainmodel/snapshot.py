@@ -95,9 +95,17 @@ def store_fingerprint(folder: str | Path) -> str:
 
 
 def _code_fingerprint() -> str:
-    """A digest of what decides the view: the derivation, this codec and the shipped ontology."""
-    digest = hashlib.sha256(str(FORMAT).encode())
-    for path in (Path(views.__file__), Path(__file__), ontology_path("chainmodel.ttl")):
+    """A digest of what decides the view: the derivation and how the store is read, this
+    codec, the shipped ontology and shapes, and the versions of rdflib and pyoxigraph (rdflib
+    decides how a literal is read, e.g. whether it is ill-typed)."""
+    import pyoxigraph
+    import rdflib
+
+    from . import model, shapes, store
+
+    digest = hashlib.sha256(f"{FORMAT} {rdflib.__version__} {pyoxigraph.__version__}".encode())
+    for path in (Path(views.__file__), Path(__file__), Path(store.__file__), Path(model.__file__),
+                 Path(shapes.__file__), ontology_path("chainmodel.ttl"), ontology_path("shapes.ttl")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -132,8 +140,9 @@ def _term_code(term, strings: _Strings, others: dict) -> int:
     """An IRI as its string's position; any other term as -1 - its position among the others."""
     if isinstance(term, URIRef):
         return strings(str(term))
-    if isinstance(term, Literal):
-        key = ("L", str(term), term.language or "", str(term.datatype or ""))
+    if isinstance(term, Literal):  # rdflib may have normalised an ill-typed lexical form: keep the mark
+        key = ("L!" if getattr(term, "ill_typed", False) else "L", str(term), term.language or "",
+               str(term.datatype or ""))
     else:
         key = ("B", str(term), "", "")
     found = others.get(key)
@@ -244,14 +253,16 @@ def _write_json(path: Path, data) -> None:
 
 
 def _decoder(annotation: str, strings: list[str]) -> Callable:
-    text = strings.__getitem__
+    def text(position):  # a field typed str may hold None where the model leaves it out
+        return None if position is None else strings[position]
+
     decoders = {
         "str": text,
-        "str | None": lambda x: None if x is None else strings[x],
+        "str | None": text,
         "tuple[str, ...]": lambda x: tuple(map(text, x)),
         "frozenset[str]": lambda x: frozenset(map(text, x)),
-        "tuple[tuple[str, int], ...]": lambda x: tuple((strings[a], b) for a, b in x),
-        "tuple[tuple[str, str], ...]": lambda x: tuple((strings[a], strings[b]) for a, b in x),
+        "tuple[tuple[str, int], ...]": lambda x: tuple((text(a), b) for a, b in x),
+        "tuple[tuple[str, str], ...]": lambda x: tuple((text(a), text(b)) for a, b in x),
     }
     if annotation in decoders:
         return decoders[annotation]
@@ -362,11 +373,18 @@ def _decode(folder: Path, model, keep_scans: bool) -> ChainView:
     return view
 
 
+def _literal(kind: str, value: str, language: str, datatype: str) -> Literal:
+    literal = Literal(value, lang=language or None, datatype=URIRef(datatype) if datatype else None)
+    if kind == "L!" and not literal.ill_typed:
+        literal._ill_typed = True  # as read from the store: rdflib had normalised its lexical form
+    return literal
+
+
 def _decode_scans(folder: Path) -> dict[str, dict[str, list]]:
     data = _read_json(folder / SCANS_FILE)
     strings: list[str] = data["strings"]
-    others = [Literal(value, lang=language or None, datatype=URIRef(datatype) if datatype else None)
-              if kind == "L" else BNode(value) for kind, value, language, datatype in data["terms"]]
+    others = [_literal(kind, value, language, datatype) if kind.startswith("L") else BNode(value)
+              for kind, value, language, datatype in data["terms"]]
     iris: dict[int, URIRef] = {}
     scans: dict[str, dict[str, list]] = {}
     for predicate, codes in data["scans"].items():

@@ -107,12 +107,6 @@ class OxigraphGraph:
 
         return read_scans(self.folder)
 
-    def reopened(self) -> "OxigraphGraph":
-        """The same store opened afresh (a forked process must not use its parent's handle)."""
-        if self.folder is None:
-            return self
-        return OxigraphGraph(ox.Store.read_only(str(self.folder)), self.location, self.folder)
-
     def has_saved_view(self) -> bool:
         """Whether ``chainmodel load`` saved the view and labels with the store, still current."""
         from .snapshot import is_current

@@ -73,3 +73,46 @@ def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch):
 def test_the_text_report_has_three_sections_in_japanese_too():
     text = run("audit", "examples/case-b-optout", "--lang", "ja").output
     assert text.index("== 検査結果") < text.index("== 単一障害点") < text.index("== 影響範囲")
+
+
+def test_a_failure_here_does_not_wait_for_a_worker_blocked_on_a_full_pipe(monkeypatch):
+    import signal
+
+    def many_findings(view, shacl=True):
+        return ["finding %d" % i * 3 for i in range(50_000)]  # far more than a pipe holds
+
+    def broken(view, duty=None):
+        raise ChainModelError("the leak search broke")
+
+    monkeypatch.setattr(audit_module, "validate", many_findings)
+    monkeypatch.setattr(audit_module, "single_points_of_failure", broken)
+    signal.alarm(60)  # a hang fails the test instead of the whole run
+    try:
+        with pytest.raises(ChainModelError, match="the leak search broke"):
+            audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+    finally:
+        signal.alarm(0)
+
+
+def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch):
+    from chainmodel.errors import ParseError
+
+    def unreadable(view, shacl=True):
+        raise ParseError("model.ttl", 12, "bad triple")
+
+    monkeypatch.setattr(audit_module, "validate", unreadable)
+    with pytest.raises(ParseError, match="model.ttl, line 12: bad triple") as raised:
+        audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+    assert raised.value.line == 12
+
+
+def test_a_store_without_its_saved_view_is_audited_in_one_process(tmp_path, monkeypatch):
+    from chainmodel.model import ChainModel
+    from chainmodel.snapshot import MANIFEST_FILE
+    from chainmodel.store import open_store
+
+    load_store(["examples/case-b-optout"], tmp_path / "store")
+    (tmp_path / "store" / MANIFEST_FILE).unlink()
+    monkeypatch.setattr(audit_module.multiprocessing, "get_context", None)  # forking would fail loudly
+    view = chain_view(ChainModel(graph=open_store(f"oxigraph:{tmp_path / 'store'}")))
+    assert audit(view, workers=2) == audit(chain_view(load_model(["examples/case-b-optout"])), workers=1)
