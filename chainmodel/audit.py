@@ -104,7 +104,9 @@ def _validate_in_worker(view: ChainView, shacl: bool, receiving, sending) -> Non
         if message[0] == "error":
             pickle.loads(data)  # an exception the parent could not rebuild is sent as plain text instead
     except Exception:  # noqa: BLE001 - sent as a plain error with the same text
-        data = pickle.dumps(("error", ChainModelError(f"validation failed: {message[1]}")), protocol=pickle.HIGHEST_PROTOCOL)
+        error = ChainModelError(f"validation failed: {message[1]}; run 'chainmodel validate' on the same model "
+                                "to see the whole error")
+        data = pickle.dumps(("error", error), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         sending.send_bytes(data)
     except (BrokenPipeError, OSError):

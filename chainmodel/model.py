@@ -16,7 +16,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -57,13 +57,19 @@ def rules_graph() -> Graph:
     return load_graph([ontology_path("rules.ttl")])
 
 
-def graph_labels(graph) -> dict[str, list[tuple[str, str]]]:
-    """IRI -> its (text, language) labels in ``graph`` (rdfs:label, skos:prefLabel, skos:altLabel)."""
-    found: dict[str, list[tuple[str, str]]] = {}
+def label_rows(graph) -> Iterator[tuple[str, str, str]]:
+    """(IRI, text, language) for every label in ``graph`` (rdfs:label, skos:prefLabel, skos:altLabel), streamed."""
     for predicate in LABEL_PREDICATES:
         for subject, label in graph.subject_objects(predicate):
             if isinstance(subject, URIRef) and isinstance(label, Literal):
-                found.setdefault(str(subject), []).append((str(label), label.language or ""))
+                yield str(subject), str(label), label.language or ""
+
+
+def graph_labels(graph) -> dict[str, list[tuple[str, str]]]:
+    """IRI -> its (text, language) labels in ``graph``."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for iri, text, language in label_rows(graph):
+        found.setdefault(iri, []).append((text, language))
     return found
 
 

@@ -27,10 +27,10 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -69,16 +69,25 @@ class _Values:
     node_kind: URIRef | None = None
     min_inclusive: Literal | None = None
     alternatives: tuple["_Values", ...] = ()
-    class_names: tuple[str, ...] = field(init=False, compare=False, repr=False)
-    any: bool = field(init=False, compare=False, repr=False)
-    only_classes: bool = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "class_names", tuple(str(cls) for cls in self.classes))  # the scans' keys are str
-        others = (self.datatype is not None or self.allowed is not None or self.node_kind is not None
-                  or self.min_inclusive is not None or bool(self.alternatives))
-        object.__setattr__(self, "any", bool(self.classes) or others)
-        object.__setattr__(self, "only_classes", bool(self.classes) and not others)
+    @cached_property
+    def class_names(self) -> tuple[str, ...]:
+        return tuple(str(cls) for cls in self.classes)  # the scans' keys are str
+
+    @cached_property
+    def _others(self) -> bool:
+        return (self.datatype is not None or self.allowed is not None or self.node_kind is not None
+                or self.min_inclusive is not None or bool(self.alternatives))
+
+    @property
+    def any(self) -> bool:
+        """Some constraint applies to each value."""
+        return bool(self.classes) or self._others
+
+    @property
+    def only_classes(self) -> bool:
+        """Only sh:class constraints apply (checked inline, the common case)."""
+        return bool(self.classes) and not self._others
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,14 @@ class SavedLabels(Mapping):
             raise InputError(f"{self.path}: the labels saved with the store cannot be read ({error}); "
                              "load the store again with 'chainmodel load'") from None
 
+    def check(self) -> None:
+        """Raise ``sqlite3.DatabaseError`` if the file is not a readable labels table."""
+        connection = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        try:
+            connection.execute("SELECT iri, text, language FROM labels LIMIT 1").fetchall()
+        finally:
+            connection.close()
+
     def __getitem__(self, iri: str) -> list[tuple[str, str]]:
         rows = self._query("SELECT text, language FROM labels WHERE iri = ?", (iri,))
         if not rows:
@@ -292,7 +300,8 @@ def _read_json(path: Path):
         return json.load(stream)
 
 
-_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError)
+_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+           sqlite3.DatabaseError)
 """What reading a damaged or foreign file can raise: the view is then derived from the store."""
 
 _checked: dict[tuple[str, str], bool] = {}
@@ -317,41 +326,38 @@ def _current(folder: Path) -> bool:
         return False
 
 
-def read_view(folder: str | Path, model, keep_scans: bool = True) -> ChainView | None:
-    """The view saved in the store at ``folder``, or None when there is none or it is not current."""
+def _if_current(folder: str | Path, read: Callable[[Path], object]):
+    """``read(folder)`` when the saved files are current and readable, else None: the caller
+    then reads the store itself."""
     folder = Path(folder)
     if not is_current(folder):
         return None
     try:
         with paused_gc():
-            return _decode(folder, model, keep_scans)
+            return read(folder)
     except _DAMAGE:
-        return None  # damaged: derive the view from the store instead
+        return None
+
+
+def read_view(folder: str | Path, model, keep_scans: bool = True) -> ChainView | None:
+    """The view saved in the store at ``folder``, or None when there is none or it is not current."""
+    return _if_current(folder, lambda where: _decode(where, model, keep_scans))
 
 
 def read_labels(folder: str | Path) -> SavedLabels | None:
     """The model's labels saved in the store at ``folder``, looked up by IRI, or None."""
-    folder = Path(folder)
-    if not is_current(folder):
-        return None
-    labels = SavedLabels(folder / LABELS_FILE)
-    try:
-        labels._query("SELECT iri FROM labels LIMIT 1")
-    except InputError:
-        return None  # damaged: the labels are read from the store instead
-    return labels
+    return _if_current(folder, _open_labels)
 
 
 def read_scans(folder: str | Path) -> dict[str, dict[str, list]] | None:
     """The predicate scans saved in the store at ``folder`` (for validation), or None."""
-    folder = Path(folder)
-    if not is_current(folder):
-        return None
-    try:
-        with paused_gc():
-            return _decode_scans(folder)
-    except _DAMAGE:
-        return None
+    return _if_current(folder, _decode_scans)
+
+
+def _open_labels(folder: Path) -> SavedLabels:
+    labels = SavedLabels(folder / LABELS_FILE)
+    labels.check()
+    return labels
 
 
 def _decode(folder: Path, model, keep_scans: bool) -> ChainView:

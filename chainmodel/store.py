@@ -33,7 +33,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError, ParseError, RefusedInput
 from .loading import CHAINMODEL_ONTOLOGY, FORMATS, _refuse_remote_contexts, _refuse_xml_declarations, model_files
-from .model import LABEL_PREDICATES, ChainModel
+from .model import ChainModel, label_rows
 from .shapes import read_shape_predicates
 from .snapshot import write_labels, write_manifest, write_view
 from .views import ChainView, chain_view
@@ -302,7 +302,7 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
         if progress:
             progress(f"deriving the chain view of {count:,} triples, to save with the store")
         write_view(building, _derive_view(store))
-        write_labels(building, _label_rows(OxigraphGraph(store)))
+        write_labels(building, label_rows(OxigraphGraph(store)))
         del store  # closed: the manifest's fingerprint covers the store's final files
         write_manifest(building)
         previous = target.with_name(target.name + ".previous")
@@ -319,14 +319,6 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-
-
-def _label_rows(graph: OxigraphGraph) -> Iterator[tuple[str, str, str]]:
-    """(IRI, text, language) for every label in the store, streamed."""
-    for predicate in LABEL_PREDICATES:
-        for subject, label in graph.subject_objects(predicate):
-            if isinstance(subject, URIRef) and isinstance(label, Literal):
-                yield str(subject), str(label), label.language or ""
 
 
 def _derive_view(store: ox.Store) -> ChainView:

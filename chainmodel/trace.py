@@ -87,17 +87,22 @@ def _chains_of(view: ChainView, duty: str) -> tuple[list[list[str]], bool]:
     return paths, truncated
 
 
+def _performers(view: ChainView, duty: str, paths: list[list[str]]) -> tuple[str, ...]:
+    """Who performs a duty: as stated, else whoever its chains end at, else its accountable party."""
+    record = view.duties[duty]
+    if record.performers:
+        return record.performers
+    if paths:
+        return tuple(sorted({view.consignments[path[-1]].consignee for path in paths}))
+    return (record.accountable,) if record.accountable else ()
+
+
 def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> DutyTrace:
     """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation)."""
     record = view.duties[duty]
     accountable = record.accountable
     paths, truncated = _chains_of(view, duty)
-    if record.performers:
-        performers = record.performers
-    elif paths:  # no stated performer: whoever the chains end at performs it
-        performers = tuple(sorted({view.consignments[path[-1]].consignee for path in paths}))
-    else:
-        performers = (accountable,) if accountable else ()
+    performers = _performers(view, duty, paths)
     performer_orgs = {view.org(p) for p in performers}
     chains: list[Chain] = []
     for path in paths:
@@ -159,12 +164,9 @@ def has_no_performer(view: ChainView, duty: str) -> bool:
     record = view.duties[duty]
     accountable = record.accountable
     paths, _ = _chains_of(view, duty)
-    if record.performers:
-        performers = record.performers
-    elif paths:
+    if not record.performers and paths:
         return False  # the chains end at whoever performs it
-    else:
-        performers = (accountable,) if accountable else ()
+    performers = _performers(view, duty, paths)
     performer_orgs = {view.org(p) for p in performers}
     if accountable is not None and view.org(accountable) in performer_orgs:
         return False

@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -63,11 +64,12 @@ def test_top_keeps_the_first_entries_and_all_findings():
 
 def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch):
     def broken(view, shacl=True):
-        raise ChainModelError("the worker broke")
+        raise ChainModelError(f"the worker broke in process {os.getpid()}")
 
     monkeypatch.setattr(audit_module, "validate", broken)  # inherited by the forked worker
-    with pytest.raises(ChainModelError, match="the worker broke"):
+    with pytest.raises(ChainModelError, match="the worker broke") as raised:
         audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+    assert str(raised.value) != f"the worker broke in process {os.getpid()}"  # it did run in another process
 
 
 def test_the_text_report_has_three_sections_in_japanese_too():

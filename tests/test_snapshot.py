@@ -175,3 +175,23 @@ def test_a_saved_view_of_every_example_validates_as_the_derived_one(built):
 
     _, store = built
     assert validate(saved_view(store)) == validate(derived_view(store))
+
+
+def test_commands_on_a_loaded_store_read_no_triple_back(tmp_path, monkeypatch):
+    """The saved view is what makes a store fast: the audit must not read the store itself."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    store = tmp_path / "store"
+    load_store(["examples/case-b-optout"], store)
+    expected = CliRunner().invoke(cli, ["audit", "examples/case-b-optout", "--format", "json", "--workers", "1"])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the store was read triple by triple")
+
+    monkeypatch.setattr(OxigraphGraph, "_quads", refuse)
+    snapshot._checked.clear()
+    result = CliRunner().invoke(cli, ["audit", "--store", f"oxigraph:{store}", "--format", "json", "--workers", "1"])
+    assert result.exit_code == expected.exit_code, result.output
+    assert result.output == expected.output
