@@ -1,10 +1,9 @@
 """Blast radius: what the compromise of one party, device, copy or asset exposes.
 
-For the compromised element: the data exposed per accountable principal with subject
-counts and sensitive categories, the consignment chains it sits in, and the reporting
-duties the exposure triggers (a consignee notifies its consignor, up the chain; each
-accountable party reports to the regulator when the rules require it, and notifies the
-people concerned), each with the rule it comes from.
+For the compromised element: the populations exposed, in all and per principal, with
+their units, bounds and sensitive categories (:mod:`chainmodel.exposure`), the consignment
+chains it sits in, and the reporting duties the exposure triggers for each principal whose
+data it holds (:mod:`chainmodel.reporting`), each with the article it comes from.
 
 Examples
 --------
@@ -12,35 +11,25 @@ Examples
 >>> from chainmodel.views import chain_view
 >>> view = chain_view(load_model(["examples/case-a-laptop"]))
 >>> found = blast_radius(view, "https://example.org/chainmodel/case-a#laptop")
->>> found.exposure.subjects, dict(found.exposure.per_principal)["https://example.org/chainmodel/case-a#resonac"]
-(181674, 5747)
+>>> people = found.exposure.people.count
+>>> people.low, people.high
+(171472, 181674)
+>>> found.exposure.principal("https://example.org/chainmodel/case-a#resonac").people.count.figure
+5747
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
 from .loading import paused_gc
-from .namespace import RULE
+from .reporting import Notification, PrincipalDuty, incident_date, reporting_duties
+from .timepoints import Instant
 from .views import ChainView
 
-__all__ = ["Notification", "Blast", "blast_radius", "blast_rank", "REPORTING_THRESHOLD"]
-
-REPORTING_THRESHOLD = 1000
-"""Enforcement Rules Art. 7(iv): a breach of more than this many people must be reported."""
-
-
-@dataclass(frozen=True)
-class Notification:
-    """A reporting duty: who must notify whom, why, and the rule it comes from."""
-
-    sender: str
-    recipient: str
-    rule: str
-    because: str
+__all__ = ["Notification", "Blast", "blast_radius", "blast_rank"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +42,7 @@ class Blast:
     notifications: tuple[Notification, ...]
     principals: tuple[str, ...]
     protected_by: tuple[str, ...] = ()
+    duties: tuple[PrincipalDuty, ...] = ()
 
 
 def _element_kind(view: ChainView, iri: str) -> str:
@@ -61,11 +51,6 @@ def _element_kind(view: ChainView, iri: str) -> str:
             return kind
     raise UnknownReference(f"{iri} is not a party, device, copy or data asset in the model; "
                            "blast takes one of those (see chainmodel describe for their IRIs)")
-
-
-@lru_cache(maxsize=None)
-def _rule_iri(name: str) -> str:
-    return str(RULE[name])
 
 
 def _members(view: ChainView, party: str) -> set[str]:
@@ -114,10 +99,48 @@ def _chains_up(view: ChainView, consignment: str) -> list[str]:
     return chain
 
 
-def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None = None) -> Blast:
-    """What the compromise of ``element`` (party, device, copy or asset) exposes.
+def _protection(view: ChainView, element: str, kind: str) -> tuple[str, ...]:
+    """Preventive controls on a device or copy that rule a leak out."""
+    if kind not in ("device", "copy"):
+        return ()
+    covered = {element}
+    if kind == "copy" and view.copies[element].device:
+        covered.add(view.copies[element].device)
+    return tuple(sorted({k for target in covered for k in view.index.controls_covering.get(target, ())
+                         if view.controls[k].kind == "preventive" and view.controls[k].rules_out_leak}))
 
-    ``_memo`` (chains by consignment, exposures by asset) may be shared across calls.
+
+def _flatten(duties: tuple[PrincipalDuty, ...]) -> tuple[Notification, ...]:
+    """Every principal's notifications, each (sender, recipient) pair once, in order."""
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for duty in duties:
+        for notification in duty.notifications:
+            if (notification.sender, notification.recipient) not in seen:
+                seen.add((notification.sender, notification.recipient))
+                found.append(notification)
+    return tuple(found)
+
+
+def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None = None, *,
+                 when: Instant | None = None, improper: bool | None = None) -> Blast:
+    """What the compromise of ``element`` (party, device, copy or asset) exposes, and who must report it.
+
+    Parameters
+    ----------
+    view : ChainView
+    element : str
+        The IRI of a party, device, copy or data asset.
+    when : Instant, optional
+        The date of the compromise; by default, that of an incident the model records about
+        the element, if any (it decides which reporting rules apply).
+    improper : bool, optional
+        Whether the compromise may be an improper act (None: not known).
+
+    Raises
+    ------
+    UnknownReference
+        ``element`` is not a party, device, copy or data asset of the model.
     """
     known_chains, known_items = _memo if _memo is not None else ({}, {})
     kind = _element_kind(view, element)
@@ -130,59 +153,20 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
         if consignment not in known_chains:
             known_chains[consignment] = tuple(_chains_up(view, consignment))
     chains = sorted({known_chains[c] for c in relevant})
-    principals = sorted({p for item in found.assets for p in item.controllers}
-                        | {p for p, count in found.per_principal if count > 0})
-    notifications: list[Notification] = []
-    seen: set[tuple[str, str]] = set()
-
-    def add(sender: str, recipient: str, rule: str, because: str) -> None:
-        if (sender, recipient) not in seen and sender != recipient:
-            seen.add((sender, recipient))
-            notifications.append(Notification(sender, recipient, _rule_iri(rule), because))
-
-    for chain in chains:
-        for iri in reversed(chain):
-            consignment = view.consignments[iri]
-            add(consignment.consignee, consignment.consignor, "consignee-notifies-consignor",
-                "a consignee tells the party that consigned to it, which stays accountable")
-    regulators = view.regulators
-    counts = dict(found.per_principal)
-    owned: dict[str, list] = {}  # principal -> the exposed assets it controls or has people in
-    for item in found.assets:
-        for principal in set(item.controllers) | {p for p, count in item.per_principal if count > 0}:
-            owned.setdefault(principal, []).append(item)
-    for principal in principals:
-        own = owned.get(principal, [])
-        sensitive = any(item.sensitive for item in own)
-        people = counts.get(principal)
-        if people is None:
-            people = sum(item.subjects or 0 for item in own if principal in item.controllers)
-        reasons = []
-        if sensitive:
-            reasons.append("special-care (sensitive) personal information is involved")
-        if people > REPORTING_THRESHOLD:
-            reasons.append(f"more than {REPORTING_THRESHOLD:,} people ({people:,})")
-        if not reasons or people == 0:
-            continue
-        for regulator in regulators:
-            add(principal, regulator, "principal-reports-to-regulator", "; ".join(reasons))
-        subjects = sorted({s for item in own for s in view.assets[item.asset].subjects})
-        for group in subjects:
-            add(principal, group, "principal-notifies-subjects", "; ".join(reasons))
-    protected_by: set[str] = set()
-    if kind in ("device", "copy"):
-        covered = {element} | ({view.copies[element].device} if kind == "copy" and view.copies[element].device else set())
-        protected_by = {k for target in covered for k in view.index.controls_covering.get(target, ())
-                        if view.controls[k].kind == "preventive" and view.controls[k].rules_out_leak}
+    protected_by = _protection(view, element, kind)
+    data_holders = holders if kind != "party" else {element}
+    duties = reporting_duties(view, found, data_holders, improper=improper, protected_by=protected_by,
+                              when=when if when is not None else incident_date(view, [element]))
     return Blast(
         element=element,
         kind=kind,
-        protected_by=tuple(sorted(protected_by)),
+        protected_by=protected_by,
         holders=tuple(sorted(holders)),
         exposure=found,
         chains=tuple(chains),
-        notifications=tuple(notifications),
-        principals=tuple(principals),
+        notifications=_flatten(duties),
+        principals=tuple(duty.principal for duty in duties),
+        duties=duties,
     )
 
 

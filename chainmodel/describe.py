@@ -5,8 +5,8 @@ Examples
 >>> from chainmodel.model import load_model
 >>> from chainmodel.views import chain_view
 >>> summary = describe(chain_view(load_model(["examples/case-a-laptop"])))
->>> summary.consignments_by_tier
-{1: ('https://example.org/chainmodel/case-a#c-resonac-foundation',)}
+>>> [iri.rsplit("#")[1] for iri in summary.consignments_by_tier[1]]
+['c-resonac-foundation', 'c-resonac-institutions']
 """
 
 from __future__ import annotations

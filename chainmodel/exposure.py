@@ -1,109 +1,296 @@
-"""What a set of data assets exposes: subjects per accountable principal, and categories.
+"""What a set of data assets exposes: the populations reached, per unit and per principal.
+
+Each asset's total and each principal's share (``cm:countFor``) are read with their units
+and qualifiers; the populations reached are then joined with
+:func:`chainmodel.population.union`, so overlapping assets are not added up and different
+units never are. A principal is charged with its own share of each asset, never the
+asset's total; the part of an asset no named principal accounts for is kept apart, with its
+bounds. When exactly one controller of an asset has no share of its own, it answers for
+the rest.
 
 Examples
 --------
 >>> from chainmodel.model import load_model
 >>> from chainmodel.views import chain_view
 >>> view = chain_view(load_model(["examples/case-a-laptop"]))
->>> found = exposure(view, ["https://example.org/chainmodel/case-a#applicant-records"])
->>> found.subjects, dict(found.per_principal)["https://example.org/chainmodel/case-a#resonac"]
-(171472, 5747)
+>>> found = exposure(view, ["https://example.org/chainmodel/case-a#applicant-records",
+...                         "https://example.org/chainmodel/case-a#kenshin-navi-addresses"])
+>>> people = found.people.count
+>>> people.low, people.high
+(171472, 181674)
+>>> found.principal("https://example.org/chainmodel/case-a#resonac").people.count.figure
+5747
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator, Mapping
 
-from .views import ChainView
+from .namespace import CM
+from .population import Count, Item, Relations, Union, union
+from .views import ChainView, DataAsset
 
-__all__ = ["Exposure", "AssetExposure", "exposure"]
+__all__ = ["Share", "AssetExposure", "Population", "PrincipalExposure", "Exposure", "exposure", "asset_exposure",
+           "asset_count", "UNIT_ORDER", "PEOPLE"]
+
+PEOPLE = str(CM.People)
+UNIT_ORDER = (PEOPLE, str(CM.Households), str(CM.Records), str(CM.Companies))
+"""Units in the order they are reported; a model's own units follow, by IRI."""
+
+_QUALIFIERS = {str(CM.About): "about", str(CM.AtMost): "at-most", str(CM.AtLeast): "at-least"}
+
+
+@dataclass(frozen=True)
+class Share:
+    """One principal's part of an asset.
+
+    ``stated`` is False when the model gives no count for this principal and the share is
+    derived: the rest of the asset for its one uncounted controller, else unknown (with the
+    rest of the asset as its upper bound).
+    """
+
+    principal: str
+    count: Count
+    stated: bool = True
 
 
 @dataclass(frozen=True)
 class AssetExposure:
-    """One asset: its subjects in all, per principal, and the part no principal is named for.
-
-    When an asset has one controller and no count of its own for it, the controller answers
-    for the subjects no other principal is counted for.
-    """
+    """One asset: its total, each principal's share, and the part no named principal accounts for."""
 
     asset: str
-    subjects: int | None
-    per_principal: tuple[tuple[str, int], ...]
-    unattributed: int | None
+    unit: str
+    total: Count
+    shares: tuple[Share, ...]
+    unattributed: Count | None
     sensitive: bool
     sensitive_categories: tuple[str, ...]
+    financial_categories: tuple[str, ...]
     controllers: tuple[str, ...]
+
+    @property
+    def principals(self) -> tuple[str, ...]:
+        """Every party whose data is in the asset: controllers and principals with a share."""
+        return tuple(sorted(set(self.controllers) | {share.principal for share in self.shares}))
+
+    def share(self, principal: str) -> Share | None:
+        return next((s for s in self.shares if s.principal == principal), None)
+
+
+@dataclass(frozen=True)
+class Population:
+    """The union of the populations reached, in one unit."""
+
+    unit: str
+    union: Union
+
+    @property
+    def count(self) -> Count:
+        return self.union.count
+
+
+@dataclass(frozen=True)
+class PrincipalExposure:
+    """What is exposed of one principal's data, per unit."""
+
+    principal: str
+    populations: tuple[Population, ...]
+
+    @property
+    def people(self) -> Population | None:
+        return next((p for p in self.populations if p.unit == PEOPLE), None)
 
 
 @dataclass(frozen=True)
 class Exposure:
-    """The sum over assets. ``subjects`` is None when any asset's count is unknown."""
+    """The populations a set of assets reaches, in all and per principal."""
 
     assets: tuple[AssetExposure, ...]
-    subjects: int | None
-    known_subjects: int
-    per_principal: tuple[tuple[str, int], ...]
+    populations: tuple[Population, ...]
+    principals: tuple[PrincipalExposure, ...]
     sensitive: bool
     sensitive_categories: tuple[str, ...]
+    financial_categories: tuple[str, ...]
+
+    @property
+    def people(self) -> Population | None:
+        """The people reached (None when no asset counts people)."""
+        return next((p for p in self.populations if p.unit == PEOPLE), None)
+
+    def principal(self, iri: str) -> PrincipalExposure | None:
+        return next((p for p in self.principals if p.principal == iri), None)
+
+    @property
+    def subjects(self) -> int | None:
+        """The number of people when it is one exact figure, else None."""
+        people = self.people
+        return people.count.low if people and people.count.exact else (0 if people is None and not self.assets else None)
+
+    @property
+    def known_subjects(self) -> int:
+        """At least this many people."""
+        people = self.people
+        return people.count.low if people else 0
 
     @property
     def rank_key(self) -> tuple:
-        """Sort key, most exposed first: known subjects, then sensitive categories."""
-        return (-self.known_subjects, -len(self.sensitive_categories), not self.sensitive)
+        """Sort key, most exposed first: people at least, at most, then sensitive categories."""
+        people = self.people.count if self.people else Count.exactly(0)
+        high = people.high if people.high is not None else float("inf")
+        return (-people.low, -high, -len(self.sensitive_categories), not self.sensitive)
 
 
-def _asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
+def _unit_key(unit: str) -> tuple:
+    return (UNIT_ORDER.index(unit), "") if unit in UNIT_ORDER else (len(UNIT_ORDER), unit)
+
+
+def asset_count(asset: DataAsset) -> Count:
+    """The asset's total as stated (``cm:subjectCount`` with its qualifier)."""
+    return Count.stated(asset.subject_count, _QUALIFIERS.get(asset.count_qualifier or ""))
+
+
+def _rest(total: Count, named: Count) -> Count:
+    """What is left of ``total`` once the named shares are taken out."""
+    if not total.known:
+        return Count.unknown()
+    low = max(0, total.low - named.high) if named.high is not None else 0
+    high = max(0, total.high - named.low) if total.high is not None else None
+    return Count(low, high, total.approximate or named.approximate)
+
+
+def asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
+    """One asset's total and shares, or None when the asset is not in the view.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> item = asset_exposure(view, "https://example.org/chainmodel/case-a#applicant-records")
+    >>> item.total.figure, [s.count.figure for s in item.shares], item.unattributed.figure
+    (171472, [5747], 165725)
+    """
     asset = view.assets.get(iri)
     if asset is None:
         return None
-    counts = asset.counts
-    named = sum(count for _, count in counts)
-    unattributed = asset.subject_count - named if asset.subject_count is not None else None
-    counted = {principal for principal, _ in counts}
-    if unattributed and len(asset.controllers) == 1 and asset.controllers[0] not in counted:
-        # the one controller not counted separately answers for the rest
-        counts = tuple(sorted(counts + ((asset.controllers[0], unattributed),)))
-        unattributed = 0
+    qualifiers = dict(asset.count_qualifiers)
+    stated = [Share(p, Count.stated(n, _QUALIFIERS.get(qualifiers.get(p, "")))) for p, n in asset.counts]
+    named = sum((s.count for s in stated), Count.exactly(0))
+    rest = _rest(asset_count(asset), named)
+    uncounted = sorted(set(asset.controllers) - {s.principal for s in stated})
+    if len(uncounted) == 1:
+        shares = stated + [Share(uncounted[0], rest, stated=False)]
+        unattributed = None
+    else:
+        partial = Count(0, rest.high, rest.approximate, rest.known)
+        shares = stated + [Share(p, partial, stated=False) for p in uncounted]
+        unattributed = None if rest.exact and rest.low == 0 else rest
     return AssetExposure(
         asset=iri,
-        subjects=asset.subject_count,
-        per_principal=counts,
-        unattributed=unattributed if unattributed and unattributed > 0 else (0 if unattributed == 0 else None),
+        unit=asset.unit or PEOPLE,
+        total=asset_count(asset),
+        shares=tuple(sorted(shares, key=lambda s: s.principal)),
+        unattributed=unattributed,
         sensitive=asset.sensitive,
         sensitive_categories=asset.sensitive_categories,
+        financial_categories=asset.financial_categories,
         controllers=asset.controllers,
     )
 
 
-def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -> Exposure:
-    """Add up what the given assets expose (unknown assets are skipped).
+class _ShareCounts(Mapping):
+    """Asset -> a principal's share of it (or the asset's total), worked out when asked."""
 
-    ``memo`` (asset -> its :class:`AssetExposure`) may be shared by callers that add up
+    def __init__(self, view: ChainView, assets: frozenset[str], principal: str | None):
+        self.view, self.assets, self.principal = view, assets, principal
+
+    def __getitem__(self, iri: str) -> Count:
+        item = asset_exposure(self.view, iri) if iri in self.assets else None
+        share = item and (item.share(self.principal) if self.principal else None)
+        found = (item.total if self.principal is None else share.count if share else None) if item else None
+        if found is None:
+            raise KeyError(iri)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.assets))
+
+    def __len__(self) -> int:
+        return len(self.assets)
+
+
+def _relations(view: ChainView, unit: str, principal: str | None) -> Relations:
+    """How the view's assets of one unit relate, with the counts that may cap a union.
+
+    The relations are built once per view and unit and shared by every principal (kept on
+    the view, which never changes); only the capping counts differ.
+    """
+    cache = view.__dict__.setdefault("_population_relations", {})
+    if unit not in cache:
+        same_unit = frozenset(iri for iri, a in view.assets.items() if (a.unit or PEOPLE) == unit)
+
+        def keep(values) -> list[str]:
+            return [v for v in values if v in same_unit]
+
+        assets = view.assets
+        cache[unit] = Relations(
+            subsets={iri: keep(assets[iri].subset_of) for iri in same_unit},
+            same={iri: keep(assets[iri].same_population) for iri in same_unit},
+            disjoint={iri: keep(assets[iri].disjoint) for iri in same_unit},
+            overlapping={iri: keep(assets[iri].overlaps) for iri in same_unit},
+            counts=_ShareCounts(view, same_unit, None),
+        )
+    base = cache[unit]
+    return base if principal is None else base.with_counts(_ShareCounts(view, base.counts.assets, principal))
+
+
+def _populations(view: ChainView, items: list[tuple[str, str, Count]], principal: str | None) -> tuple[Population, ...]:
+    by_unit: dict[str, list[Item]] = {}
+    for unit, key, count in items:
+        by_unit.setdefault(unit, []).append(Item(key, count))
+    return tuple(Population(unit, union(found, _relations(view, unit, principal)))
+                 for unit, found in sorted(by_unit.items(), key=lambda entry: _unit_key(entry[0])))
+
+
+def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -> Exposure:
+    """The union of what the given assets expose (assets not in the view are skipped).
+
+    ``memo`` (asset -> its :class:`AssetExposure`) may be shared by callers that work out
     many overlapping sets of assets.
+
+    Parameters
+    ----------
+    view : ChainView
+    assets : iterable of str
+        Asset IRIs.
+    memo : dict, optional
+
+    Returns
+    -------
+    Exposure
     """
     items: list[AssetExposure] = []
-    totals: dict[str, int] = {}
     for iri in sorted(set(assets)):
         item = memo.get(iri) if memo is not None else None
         if item is None:
-            item = _asset_exposure(view, iri)
+            item = asset_exposure(view, iri)
             if item is None:
                 continue
             if memo is not None:
                 memo[iri] = item
         items.append(item)
-        for principal, count in item.per_principal:
-            totals[principal] = totals.get(principal, 0) + count
-    known = sum(item.subjects for item in items if item.subjects is not None)
-    subjects = known if items and all(item.subjects is not None for item in items) else None
-    categories = tuple(sorted({c for item in items for c in item.sensitive_categories}))
+    principals = sorted({share.principal for item in items for share in item.shares})
+    per_principal = tuple(
+        PrincipalExposure(p, _populations(view, [(item.unit, item.asset, item.share(p).count)
+                                                 for item in items if item.share(p)], p))
+        for p in principals
+    )
     return Exposure(
         assets=tuple(items),
-        subjects=subjects,
-        known_subjects=known,
-        per_principal=tuple(sorted(totals.items())),
+        populations=_populations(view, [(item.unit, item.asset, item.total) for item in items], None),
+        principals=per_principal,
         sensitive=any(item.sensitive for item in items),
-        sensitive_categories=categories,
+        sensitive_categories=tuple(sorted({c for item in items for c in item.sensitive_categories})),
+        financial_categories=tuple(sorted({c for item in items for c in item.financial_categories})),
     )

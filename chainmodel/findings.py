@@ -1,20 +1,70 @@
 """Validation findings: what is wrong, where, and which rule and legal source say so.
 
+A finding keeps what it says as a catalogue entry and its values (:class:`Said`), so that
+each renderer can word it in the reader's language; ``message`` is the English wording,
+kept whole for machines and logs.
+
 Examples
 --------
 >>> finding = Finding("https://w3id.org/chainmodel/rule#consignment-cycle", "error",
 ...                   "consignments form a cycle", ("urn:c1", "urn:c2"))
 >>> finding.is_error
 True
+>>> said = Said("finding.transfer-without-basis", (("transfer", ref("urn:t")), ("receiver", ref("urn:r")),
+...             ("sender", ref("urn:s")), ("assets", refs(["urn:a"]))))
+>>> said.value("receiver")
+('ref', 'urn:r')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
-__all__ = ["Finding", "SEVERITIES"]
+__all__ = ["Finding", "Said", "SEVERITIES", "ref", "refs", "number", "text", "word", "VALUE_KINDS"]
 
 SEVERITIES = ("error", "warning", "info")
+
+VALUE_KINDS = ("ref", "refs", "number", "text", "word")
+"""How a value of a :class:`Said` is written: an element (named by its label), several
+elements, a number, text from the model (a date, an article), or a catalogue word."""
+
+
+def ref(iri: str | None) -> tuple[str, str | None]:
+    """A value naming one element."""
+    return ("ref", iri)
+
+
+def refs(iris: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """A value naming several elements, in the order given."""
+    return ("refs", tuple(iris))
+
+
+def number(value: int) -> tuple[str, int]:
+    return ("number", value)
+
+
+def text(value: str) -> tuple[str, str]:
+    """Text taken from the model as it is (a date, an article number)."""
+    return ("text", value)
+
+
+def word(key: str) -> tuple[str, str]:
+    """A fixed word, looked up in the catalogue in the reader's language."""
+    return ("word", key)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a finding says: a catalogue key and its named values."""
+
+    key: str
+    values: tuple[tuple[str, tuple], ...] = ()
+    advice: str | None = None
+    """A catalogue key for advice that fits this case better than the rule's own."""
+
+    def value(self, name: str) -> tuple | None:
+        return next((v for n, v in self.values if n == name), None)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +73,8 @@ class Finding:
 
     ``rule`` is the IRI of a ``cm:Rule`` in ``ontologies/rules.ttl``; ``focus`` holds the IRIs
     of the model elements involved, most important first; ``source`` is filled from the rule's
-    legal basis (citation text) by the validator.
+    legal basis (citation text) by the validator; ``said`` is what the message says, for
+    renderers in other languages.
     """
 
     rule: str
@@ -31,6 +82,7 @@ class Finding:
     message: str
     focus: tuple[str, ...] = ()
     source: tuple[str, ...] = field(default=(), compare=False)
+    said: Said | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -15,8 +15,8 @@ Examples
 >>> from chainmodel.views import chain_view
 >>> view = chain_view(load_model(["examples/case-a-laptop"]))
 >>> top = single_points_of_failure(view)[0]
->>> top.element, top.exposure.subjects
-('https://example.org/chainmodel/case-a#laptop', 181674)
+>>> top.element, top.exposure.people.count.low, top.exposure.people.count.high
+('https://example.org/chainmodel/case-a#laptop', 171472, 181674)
 """
 
 from __future__ import annotations

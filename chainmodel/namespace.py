@@ -25,51 +25,89 @@ class CM(DefinedNamespace):
     _underscore_num = True
 
     # classes and individuals
+    About: URIRef
     Agent: URIRef
+    Agreement: URIRef
     ApprovalNotRecorded: URIRef
     ApprovalState: URIRef
     Approved: URIRef
+    AtLeast: URIRef
+    AtMost: URIRef
+    BankAccountNumber: URIRef
+    Basis: URIRef
     Breaks: URIRef
     Capacity: URIRef
+    CardNumber: URIRef
+    Clause: URIRef
+    Companies: URIRef
+    ConsentProvision: URIRef
     Consignee: URIRef
     Consignment: URIRef
     Control: URIRef
     ControlFails: URIRef
+    CountQualifier: URIRef
+    CountUnit: URIRef
     DataAsset: URIRef
     DataCategory: URIRef
     DataCopy: URIRef
     DataProvision: URIRef
+    DataStaysInCountry: URIRef
     DataSubjectGroup: URIRef
+    Deleted: URIRef
+    DeletionWithinPeriod: URIRef
     Detected: URIRef
     DetectiveControl: URIRef
     Device: URIRef
     Duty: URIRef
     Event: URIRef
+    Exactly: URIRef
     Exposes: URIRef
     ExposureBegan: URIRef
     FailureEffect: URIRef
     FailureMode: URIRef
     HandOff: URIRef
+    Households: URIRef
     Incident: URIRef
+    IncorporatedAdministrativeAgency: URIRef
+    IndividualNumber: URIRef
     Instruction: URIRef
+    JointUse: URIRef
     Late: URIRef
     LegalSource: URIRef
+    LocalGovernment: URIRef
+    LocalIncorporatedAdministrativeAgency: URIRef
     LossOrTheft: URIRef
     MisdirectedData: URIRef
     Misdirection: URIRef
+    NationalAdministrativeOrgan: URIRef
+    NoBasis: URIRef
     NotApproved: URIRef
     NotPerformed: URIRef
+    NotifiedNotApproved: URIRef
     Omission: URIRef
+    OptOutProvision: URIRef
     Organisation: URIRef
+    People: URIRef
     PreventiveControl: URIRef
     Principal: URIRef
+    PrivateBusiness: URIRef
     Producer: URIRef
+    ProvisionBasis: URIRef
+    ProvisionUnderLaw: URIRef
     ReConsignee: URIRef
     Recipient: URIRef
+    ReconsignmentOnlyTo: URIRef
+    ReconsignmentProhibited: URIRef
+    ReconsignmentRequiresApproval: URIRef
+    ReconsignmentWithinCountry: URIRef
+    Records: URIRef
     Regulator: URIRef
     Report: URIRef
     Reported: URIRef
+    ReportingRegime: URIRef
+    Returned: URIRef
     Rule: URIRef
+    Sector: URIRef
     SubjectCount: URIRef
     UnauthorisedCopy: URIRef
     WrongContent: URIRef
@@ -83,23 +121,30 @@ class CM(DefinedNamespace):
     appliesTo: URIRef
     approval: URIRef
     approvedBy: URIRef
+    article: URIRef
+    basis: URIRef
     cadence: URIRef
     capacityOf: URIRef
     carries: URIRef
     category: URIRef
     citation: URIRef
+    clause: URIRef
     concerns: URIRef
     consignee: URIRef
+    consigneeNotice: URIRef
     consignor: URIRef
     consignsTo: URIRef
     controller: URIRef
     copyOf: URIRef
     count: URIRef
     countFor: URIRef
+    countQualifier: URIRef
+    country: URIRef
     covers: URIRef
     date: URIRef
     derivedFrom: URIRef
     detectionLatency: URIRef
+    disjointFrom: URIRef
     effect: URIRef
     endDate: URIRef
     entrusts: URIRef
@@ -107,22 +152,38 @@ class CM(DefinedNamespace):
     extends: URIRef
     failedWith: URIRef
     failureMode: URIRef
+    financialLoss: URIRef
+    forSector: URIRef
     guardedBy: URIRef
     hasEvent: URIRef
     heldBy: URIRef
+    improperPurpose: URIRef
+    inForceFrom: URIRef
+    inForceUntil: URIRef
     leadTime: URIRef
     legalBasis: URIRef
     limitation: URIRef
+    mandatoryReport: URIRef
     needs: URIRef
     notifiedTo: URIRef
     notifies: URIRef
     operatedBy: URIRef
+    overlapsWith: URIRef
+    peopleThreshold: URIRef
     performedBy: URIRef
+    period: URIRef
+    permittedParty: URIRef
     portable: URIRef
     principal: URIRef
     protects: URIRef
+    provider: URIRef
+    providesData: URIRef
     receiver: URIRef
+    recipient: URIRef
+    regulatorReport: URIRef
     rulesOutLeak: URIRef
+    samePopulationAs: URIRef
+    sector: URIRef
     sender: URIRef
     sensitive: URIRef
     serves: URIRef
@@ -130,10 +191,13 @@ class CM(DefinedNamespace):
     startDate: URIRef
     storedOn: URIRef
     subjectCount: URIRef
+    subjectNotice: URIRef
     subjects: URIRef
     subsetOf: URIRef
     tier: URIRef
+    triggers: URIRef
     underLaw: URIRef
+    unit: URIRef
 
     _NS = Namespace("https://w3id.org/chainmodel#")
 

@@ -477,6 +477,14 @@ def _count(value: int | None, text: dict[str, str]) -> str:
     return f"{value:,}" if value is not None else text["unknown"]
 
 
+def _population_words(found, lang: str) -> str:
+    """Every population an exposure (or one principal's part of it) reaches, in words."""
+    from .phrases import count_phrase
+    from .serialise import count_json
+
+    return "; ".join(count_phrase(count_json(p.count), {"iri": p.unit}, lang) for p in found.populations) or "-"
+
+
 def _asset_line(view: ChainView, asset_iri: str, text: dict[str, str], sensitive: bool = True) -> list[Inline]:
     asset = view.assets.get(asset_iri)
     parts: list[Inline] = [Name(asset_iri)]
@@ -715,10 +723,10 @@ def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
         facts.append([f"{text['reached']}: "] + _names(leak.reached))
         exposure = leak.exposure
         exposed: list[Inline] = [f"{text['exposed']}: "]
-        exposed.append(text["exposure-line"].format(subjects=_count(exposure.subjects, text)) if exposure.subjects is not None
-                       else text["total-known"].format(n=f"{exposure.known_subjects:,}"))
-        if exposure.per_principal:
-            exposed += [f"; {text['per-principal']}: "] + _join([[Name(p), f" {n:,}"] for p, n in exposure.per_principal])
+        exposed.append(_population_words(exposure, lang))
+        if exposure.principals:
+            exposed += [f"; {text['per-principal']}: "] + _join([[Name(p.principal), " ", _population_words(p, lang)]
+                                                                  for p in exposure.principals])
         if exposure.sensitive_categories:
             exposed += [f"; {text['sensitive']}: "] + _names(exposure.sensitive_categories)
         elif exposure.sensitive:
@@ -750,9 +758,8 @@ def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
         rows = []
         for number, blast in enumerate(blasts, start=1):
             exposure = blast.exposure
-            subjects = (_count(exposure.subjects, text) if exposure.subjects is not None
-                        else text["total-known"].format(n=f"{exposure.known_subjects:,}"))
-            per = _join([[Name(p), f" {n:,}"] for p, n in exposure.per_principal], "; ") or "-"
+            subjects = _population_words(exposure, lang)
+            per = _join([[Name(p.principal), " ", _population_words(p, lang)] for p in exposure.principals], "; ") or "-"
             notes = _join([[Name(n.sender), " → ", Name(n.recipient), " (", Name(n.rule), ")"]
                            for n in blast.notifications], "; ") or "-"
             rows.append((str(number), [Name(blast.element), " ", Code(model.qname(blast.element))], blast.kind, subjects,

@@ -15,10 +15,15 @@ Examples
 from __future__ import annotations
 
 from .blast import Blast
+from .catalogue import has, words
 from .describe import Summary
-from .exposure import Exposure
-from .findings import Finding
+from .exposure import Exposure, Population
+from .findings import Finding, Said
+from .law import LANGUAGES, citation, citations, rule_info, rule_sources
 from .leaks import Leak
+from .namespace import RULE
+from .population import Count
+from .reporting import Notification, PrincipalDuty
 from .trace import DutyTrace
 from .views import ChainView, duration_months
 
@@ -35,21 +40,20 @@ __all__ = [
     "JSON_VERSION",
 ]
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 """Bumped whenever a field of the JSON output changes meaning or disappears."""
 
-_PSEUDO = {
-    "urn:chainmodel:reached:whoever-finds-or-takes-the-device": {"en": "whoever finds or takes the device", "ja": "機器を拾得・取得した者"},
-    "urn:chainmodel:reached:whoever-copies-the-data": {"en": "whoever copies the data", "ja": "データを複製した者"},
-    "urn:chainmodel:reached:an-unintended-recipient": {"en": "an unintended recipient", "ja": "意図しない受領者"},
-}
+def _pseudo_labels(iri: str) -> dict[str, str] | None:
+    """Labels of a party that stands for someone the model does not name (from the catalogue)."""
+    key = f"party.{iri}"
+    return dict(words()[key]) if iri.startswith("urn:chainmodel:") and has(key) else None
 
 
 def ref_json(view: ChainView, iri: str | None) -> dict | None:
     """``{"iri", "name", "label": {lang: text}}`` for any element."""
     if iri is None:
         return None
-    labels = _PSEUDO.get(iri) or view.model.labels(iri)
+    labels = _pseudo_labels(iri) or view.model.labels(iri)
     return {"iri": iri, "name": view.model.qname(iri, standard=True), "label": {k: labels[k] for k in sorted(labels)}}
 
 
@@ -103,25 +107,68 @@ def trace_json(view: ChainView, result: DutyTrace) -> dict:
     }
 
 
+def count_json(count: Count | None) -> dict | None:
+    """A count or its bounds: ``at_least``, ``at_most`` (null: no upper bound), and how it is meant."""
+    if count is None:
+        return None
+    return {"at_least": count.low, "at_most": count.high, "exact": count.exact,
+            "approximate": count.approximate, "known": count.known}
+
+
+def population_json(view: ChainView, population: Population | None) -> dict | None:
+    """The union of the populations reached in one unit, with the reasons it is not one figure."""
+    if population is None:
+        return None
+    union = population.union
+    return {
+        "unit": ref_json(view, population.unit),
+        "count": count_json(union.count),
+        "counted": [ref_json(view, a) for a in union.counted],
+        "reasons": [{"reason": code, "assets": [ref_json(view, a) for a in assets]} for code, assets in union.reasons],
+    }
+
+
+def _asset_entry(view: ChainView, item) -> dict:
+    return {
+        "asset": ref_json(view, item.asset),
+        "unit": ref_json(view, item.unit),
+        "subjects": item.total.figure if item.total.exact else None,
+        "total": count_json(item.total),
+        "per_principal": [
+            {"principal": party_json(view, s.principal), "subjects": s.count.figure if s.count.exact else None,
+             "count": count_json(s.count), "stated": s.stated}
+            for s in item.shares
+        ],
+        "unattributed": item.unattributed.figure if item.unattributed and item.unattributed.exact else None,
+        "unattributed_count": count_json(item.unattributed),
+        "sensitive": item.sensitive,
+        "sensitive_categories": [ref_json(view, c) for c in item.sensitive_categories],
+        "financial_categories": [ref_json(view, c) for c in item.financial_categories],
+        "controllers": [party_json(view, c) for c in item.controllers],
+    }
+
+
 def exposure_json(view: ChainView, found: Exposure) -> dict:
+    """What an exposure reaches: people (exact or bounds), every unit, per principal, per asset.
+
+    ``subjects`` is the number of people when it is one exact figure, else null;
+    ``known_subjects`` is the lower bound of people.
+    """
     return {
         "subjects": found.subjects,
         "known_subjects": found.known_subjects,
-        "per_principal": [{"principal": party_json(view, p), "subjects": n} for p, n in found.per_principal],
+        "people": population_json(view, found.people),
+        "populations": [population_json(view, p) for p in found.populations],
+        "per_principal": [
+            {"principal": party_json(view, p.principal),
+             "subjects": p.people.count.figure if p.people and p.people.count.exact else None,
+             "populations": [population_json(view, q) for q in p.populations]}
+            for p in found.principals
+        ],
         "sensitive": found.sensitive,
         "sensitive_categories": [ref_json(view, c) for c in found.sensitive_categories],
-        "assets": [
-            {
-                "asset": ref_json(view, item.asset),
-                "subjects": item.subjects,
-                "per_principal": [{"principal": party_json(view, p), "subjects": n} for p, n in item.per_principal],
-                "unattributed": item.unattributed,
-                "sensitive": item.sensitive,
-                "sensitive_categories": [ref_json(view, c) for c in item.sensitive_categories],
-                "controllers": [party_json(view, c) for c in item.controllers],
-            }
-            for item in found.assets
-        ],
+        "financial_categories": [ref_json(view, c) for c in found.financial_categories],
+        "assets": [_asset_entry(view, item) for item in found.assets],
     }
 
 
@@ -170,6 +217,48 @@ def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
     }
 
 
+def source_json(view: ChainView, source: str) -> dict:
+    """A legal source: its IRI and its citation in each language."""
+    return {"iri": source, "citation": citations(source)}
+
+
+def _notification_json(view: ChainView, n: Notification) -> dict:
+    return {
+        "from": party_json(view, n.sender),
+        "to": party_json(view, n.recipient),
+        "principal": party_json(view, n.principal),
+        "rule": ref_json(view, n.rule) | {"source": [citation(s) for s in n.sources]},
+        "sources": [source_json(view, s) for s in n.sources],
+        "status": n.status,
+        "because": list(n.because),
+    }
+
+
+def duty_json(view: ChainView, duty: PrincipalDuty) -> dict:
+    """One principal's reporting duties: regime, triggers, routes and notifications."""
+    regime = duty.regime
+    return {
+        "principal": party_json(view, duty.principal),
+        "regime": ref_json(view, regime.regime) | {"mandatory": regime.mandatory, "certain": regime.certain,
+                                                   "alternatives": [ref_json(view, r) for r in regime.alternatives],
+                                                   "reason": regime.reason or None},
+        "reportable": duty.reportable,
+        "protected_by": [ref_json(view, k) for k in duty.protected_by],
+        "triggers": [
+            {"trigger": t.code, "status": t.status, "source": source_json(view, t.source) if t.source else None,
+             "assets": [ref_json(view, a) for a in t.assets], "threshold": t.threshold, "count": count_json(t.count)}
+            for t in duty.triggers
+        ],
+        "routes": [
+            {"holder": party_json(view, r.holder), "notifier": party_json(view, r.notifier),
+             "chain": [ref_json(view, c) for c in r.chain], "gap": r.gap, "transfer": ref_json(view, r.transfer),
+             "basis": [ref_json(view, b) for b in r.bases]}
+            for r in duty.routes
+        ],
+        "notifications": [_notification_json(view, n) for n in duty.notifications],
+    }
+
+
 def blast_json(view: ChainView, found: Blast) -> dict:
     return {
         "element": ref_json(view, found.element),
@@ -184,26 +273,13 @@ def blast_json(view: ChainView, found: Blast) -> dict:
               "consignee": party_json(view, view.consignments[c].consignee)} for c in chain]
             for chain in found.chains
         ],
-        "reporting_duties": [
-            {
-                "from": party_json(view, n.sender),
-                "to": party_json(view, n.recipient),
-                "rule": ref_json(view, n.rule) | {"source": _rule_sources(n.rule)},
-                "because": n.because,
-            }
-            for n in found.notifications
-        ],
+        "reporting_duties": [_notification_json(view, n) for n in found.notifications],
+        "duties": [duty_json(view, d) for d in found.duties],
     }
 
 
 def _rule_sources(rule: str) -> list[str]:
-    from rdflib import URIRef
-
-    from .model import rules_graph
-    from .namespace import CM
-
-    graph = rules_graph()
-    return sorted(str(c) for s in graph.objects(URIRef(rule), CM.legalBasis) for c in graph.objects(s, CM.citation))
+    return list(rule_sources(rule))
 
 
 def _rule_labels(rule: str) -> dict[str, str]:
@@ -215,13 +291,33 @@ def _rule_labels(rule: str) -> dict[str, str]:
     return {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
 
 
+def _value_json(view: ChainView, kind: str, value) -> object:
+    if kind == "ref":
+        return ref_json(view, value)
+    if kind == "refs":
+        return [ref_json(view, v) for v in value]
+    return value
+
+
+def said_json(view: ChainView, said: Said | None) -> dict | None:
+    """What a finding says, for renderers in any language: a catalogue key and its values."""
+    if said is None:
+        return None
+    return {"key": said.key, "advice": said.advice,
+            "values": [[slot, kind, _value_json(view, kind, value)] for slot, (kind, value) in said.values]}
+
+
 def finding_json(view: ChainView, finding: Finding) -> dict:
+    info = rule_info(finding.rule) if finding.rule.startswith(str(RULE)) else None
     return {
         "severity": finding.severity,
         "rule": {"iri": finding.rule, "name": view.model.qname(finding.rule, standard=True), "label": _rule_labels(finding.rule)},
         "message": finding.message,
         "focus": [ref_json(view, iri) for iri in finding.focus],
         "source": list(finding.source) or _rule_sources(finding.rule),
+        "sources": [source_json(view, s) for s in (info.source_iris if info else ())],
+        "said": said_json(view, finding.said),
+        "advice": {lang: info.advice_in(lang) for lang in LANGUAGES} if info else None,
     }
 
 

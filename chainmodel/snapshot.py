@@ -22,7 +22,7 @@ Examples
 >>> from chainmodel.views import chain_view
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> load_store(["examples/case-b-optout"], folder)
-262
+276
 >>> saved = read_view(folder, ChainModel(graph=open_store(f"oxigraph:{folder}")), keep_scans=False)
 >>> saved.consignments == chain_view(load_model(["examples/case-b-optout"])).consignments
 True
@@ -50,7 +50,7 @@ from .views import ChainView
 __all__ = ["write_view", "write_labels", "write_manifest", "read_view", "read_labels", "read_scans", "is_current",
            "store_fingerprint", "MANIFEST_FILE"]
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout of the saved files changes."""
 
 MANIFEST_FILE = "chainmodel-manifest.json"
@@ -72,6 +72,9 @@ _RECORDS = (
     ("failure_modes", views.FailureMode),
     ("events", views.Event),
     ("incidents", views.Incident),
+    ("bases", views.Basis),
+    ("agreements", views.Agreement),
+    ("clauses", views.Clause),
 )
 """The record tables of a :class:`~chainmodel.views.ChainView`, with their classes."""
 
@@ -164,6 +167,8 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     payload["type_sets"] = [[strings(cls) for cls in sorted(classes)] for classes in type_sets]
     payload["unresolved"] = _encode(view.unresolved, strings)
     payload["ambiguous_parents"] = _encode(view.ambiguous_parents, strings)
+    payload["terms_used"] = [strings(term) for term in sorted(view.terms_used)]
+    payload["classes_read"] = [strings(term) for term in sorted(view.classes_read)]
     _write_json(folder / VIEW_FILE, {**payload, "strings": list(strings.index)})
     del payload
     strings, others = _Strings(), {}
@@ -371,6 +376,8 @@ def _decode(folder: Path, model, keep_scans: bool) -> ChainView:
         types=types,
         unresolved=tuple(tuple(map(strings.__getitem__, row)) for row in data["unresolved"]),
         ambiguous_parents=tuple(map(strings.__getitem__, data["ambiguous_parents"])),
+        terms_used=frozenset(map(strings.__getitem__, data["terms_used"])),
+        classes_read=frozenset(map(strings.__getitem__, data["classes_read"])),
         **tables,
     )
     del data

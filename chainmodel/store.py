@@ -12,10 +12,10 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> load_store(["examples/case-a-laptop"], folder)
-262
+279
 >>> graph = open_store(f"oxigraph:{folder}")
 >>> len(graph)
-262
+279
 """
 
 from __future__ import annotations
@@ -156,6 +156,11 @@ class OxigraphGraph:
     def __contains__(self, pattern) -> bool:
         return next(iter(self._quads(*pattern)), None) is not None
 
+    def terms_used(self, namespace: str) -> set[str]:
+        """Predicates, classes and IRIs of ``namespace`` used in the store, found inside it."""
+        return _terms_used_by_query(lambda text: (row for row in self.store.query(
+            text, use_default_graph_as_union=True)), namespace)
+
     def __len__(self) -> int:
         return len(self.store)  # counted inside the store
 
@@ -229,12 +234,32 @@ class EndpointGraph:
         parts = [self._term(t) if t is not None and not isinstance(t, BNode) else f"?v{i}" for i, t in enumerate(pattern)]
         return bool(self.select(f"SELECT * WHERE {{ {' '.join(parts)} }} LIMIT 1"))
 
+    def terms_used(self, namespace: str) -> set[str]:
+        """Predicates, classes and IRIs of ``namespace`` used behind the endpoint."""
+        return _terms_used_by_query(self.select, namespace)
+
     def __len__(self) -> int:
         (row,) = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(row["n"])
 
     def __iter__(self):
         return self.triples((None, None, None))
+
+
+def _terms_used_by_query(select: Callable, namespace: str) -> set[str]:
+    """The terms a model uses, by three SELECT DISTINCT queries run by ``select``."""
+    quoted = json.dumps(namespace)
+    queries = (
+        "SELECT DISTINCT ?t WHERE { ?s ?t ?o }",
+        "SELECT DISTINCT ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }",
+        f"SELECT DISTINCT ?t WHERE {{ {{ ?t ?p ?o }} UNION {{ ?s ?p ?t }} FILTER(isIRI(?t) && STRSTARTS(STR(?t), {quoted})) }}",
+    )
+    found: set[str] = set()
+    for text in queries:
+        for row in select(text):
+            term = row["t"]
+            found.add(term.value if hasattr(term, "value") else str(term))
+    return found
 
 
 def _from_json(value: dict):

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .catalogue import say
+from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase
+
 __all__ = ["name", "term", "step_effect", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
 
 HEADINGS = {
@@ -103,14 +106,6 @@ def step_effect(effect: str, lang: str = "en") -> str:
     return term(head, lang) + (f": {rest}" if rest else "")
 
 
-def name(ref: dict | None, lang: str = "en") -> str:
-    """The label of a referenced element in ``lang``, else English, else its prefixed name."""
-    if not ref:
-        return "-"
-    labels = ref.get("label") or {}
-    return labels.get(lang) or labels.get("en") or labels.get("") or ref.get("name") or ref.get("iri", "-")
-
-
 def _count(value, h) -> str:
     return f"{value:,}" if isinstance(value, int) else h["unknown"]
 
@@ -139,14 +134,23 @@ def trace_text(traces: list[dict], lang: str = "en") -> str:
 
 
 def _exposure_lines(exposure: dict, h: dict, lang: str, indent: str) -> list[str]:
-    total = exposure["subjects"] if exposure["subjects"] is not None else exposure["known_subjects"] or None
-    lines = [f"{indent}{h['exposes']}: {_count(total, h)}{h['people']}"]
+    populations = exposure.get("populations") or []
+    if populations:
+        wording = "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
+    else:
+        wording = amount_phrase(0, None, lang)
+    lines = [f"{indent}{h['exposes']}: {wording}"]
+    for population in populations:
+        for reason in population["reasons"]:
+            lines.append(f"{indent}  ({reason_phrase(reason, lang)})")
     for asset in exposure["assets"]:
-        lines.append(f"{indent}  - {name(asset['asset'], lang)}: {_count(asset['subjects'], h)}")
+        lines.append(f"{indent}  - {name(asset['asset'], lang)}: {count_phrase(asset['total'], asset['unit'], lang)}")
         for row in asset["per_principal"]:
-            lines.append(f"{indent}      {h['principal']} {name(row['principal'], lang)}: {row['subjects']:,}")
-        if asset["unattributed"]:
-            lines.append(f"{indent}      {h['unattributed']}: {asset['unattributed']:,}")
+            share = count_phrase(row["count"], asset["unit"], lang, share=not row["stated"])
+            lines.append(f"{indent}      {h['principal']} {name(row['principal'], lang)}: {share}")
+        if asset["unattributed_count"]:
+            lines.append(f"{indent}      " + say("count.unattributed", lang,
+                                                 amount=count_phrase(asset["unattributed_count"], asset["unit"], lang)))
     if exposure["sensitive_categories"]:
         lines.append(f"{indent}{h['sensitive']}: " + "; ".join(name(c, lang) for c in exposure["sensitive_categories"]))
     elif exposure["sensitive"]:
@@ -197,6 +201,47 @@ def cutsets_text(results: list[dict], lang: str = "en") -> str:
     return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
 
 
+def _citations(sources: list[dict], lang: str) -> str:
+    return "; ".join(s["citation"].get(lang) or s["citation"]["en"] for s in sources)
+
+
+def _duty_lines(duty: dict, h: dict, lang: str, indent: str) -> list[str]:
+    """One principal's reporting duties: whether reportable and why, the route, who tells whom."""
+    regime = duty["regime"]
+    status = say(f"reportable.{duty['reportable']}", lang)
+    if duty["protected_by"]:
+        status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
+    lines = [f"{indent}{h['reporting']} ({name(duty['principal'], lang)}): {status}; {name(regime, lang)}"]
+    if regime["reason"] == "coarse-date" or regime["reason"] == "no-date":
+        lines.append(f"{indent}  " + say(f"regime.{regime['reason']}", lang, date="?"))
+    triggers = []
+    for trigger in duty["triggers"]:
+        word = say(f"trigger.{trigger['trigger']}", lang, threshold=trigger["threshold"] or 0)
+        source = f" [{_citations([trigger['source']], lang)}]" if trigger["source"] and trigger["status"] != "no" else ""
+        triggers.append(f"{word}: {say('trigger-status.' + trigger['status'], lang)}{source}")
+    lines.append(f"{indent}  " + "; ".join(triggers))
+    for route in duty["routes"]:
+        lines.append(f"{indent}  {_route_phrase(route, duty['principal'], lang)}")
+    for n in duty["notifications"]:
+        lines.append(f"{indent}  - {name(n['from'], lang)} -> {name(n['to'], lang)}: {name(n['rule'], lang)} "
+                     f"[{_citations(n['sources'], lang)}] ({say('notification-status.' + n['status'], lang)})")
+    return lines
+
+
+def _route_phrase(route: dict, principal: dict, lang: str) -> str:
+    values = {"holder": name(route["holder"], lang), "principal": name(principal, lang)}
+    if route["basis"]:
+        return say("route.own-basis", lang, bases=names(route["basis"], lang), **values)
+    if route["gap"] and route["transfer"]:
+        return say("route.no-chain-transfer", lang, transfer=name(route["transfer"], lang),
+                   sender=name(route["notifier"], lang), **values)
+    if route["gap"]:
+        return say("route.no-chain", lang, **values)
+    if route["chain"]:
+        return say("route.chain", lang, chain=" -> ".join(name(c, lang) for c in route["chain"]), **values)
+    return say("route.own", lang, **values)
+
+
 def blast_text(results: list[dict], lang: str = "en") -> str:
     h = HEADINGS[lang]
     lines: list[str] = []
@@ -210,11 +255,8 @@ def blast_text(results: list[dict], lang: str = "en") -> str:
             for chain in result["chains"]:
                 parts = [name(chain[0]["consignor"], lang)] + [f"{name(c['consignee'], lang)} ({h['tier']} {c['tier']})" for c in chain]
                 lines.append("     - " + " -> ".join(parts))
-        if result["reporting_duties"]:
-            lines.append(f"   {h['reporting']}:")
-            for duty in result["reporting_duties"]:
-                sources = "; ".join(duty["rule"]["source"])
-                lines.append(f"     - {name(duty['from'], lang)} -> {name(duty['to'], lang)}: {name(duty['rule'], lang)} [{sources}] ({duty['because']})")
+        for duty in result.get("duties", ()):
+            lines.extend(_duty_lines(duty, h, lang, "   "))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
 
@@ -258,15 +300,23 @@ def describe_text(summary: dict, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _finding_message(finding: dict, lang: str) -> str:
+    said = finding.get("said")
+    if not said:
+        return finding["message"]
+    advice = say(said["advice"], lang) if said.get("advice") else (finding.get("advice") or {}).get(lang, "")
+    return f"{said_phrase(said, lang)} {advice}".strip()
+
+
 def findings_text(findings: list[dict], lang: str = "en") -> str:
     h = HEADINGS[lang]
     if not findings:
         return h["conforms"] + "\n"
     lines = []
     for finding in findings:
-        sources = "; ".join(finding["source"])
+        sources = _citations(finding["sources"], lang) if finding.get("sources") else "; ".join(finding["source"])
         lines.append(f"{finding['severity'].upper()}: {name(finding['rule'], lang)} [{sources}]")
-        lines.append(f"   {finding['message']}")
+        lines.append(f"   {_finding_message(finding, lang)}")
         for focus in finding["focus"]:
             lines.append(f"   - {focus['iri']}")
     return "\n".join(lines) + "\n"

@@ -42,251 +42,45 @@ __all__ = [
     "duty_not_in_parent",
     "duty_without_performer",
     "data_without_basis",
+    "transfer_without_basis",
     "data_past_end",
+    "data_possibly_past_end",
+    "reconsignment_against_prohibition",
+    "reconsignment_without_required_approval",
+    "reconsignment_to_unlisted_party",
+    "reconsignment_outside_country",
+    "data_outside_country",
+    "deletion_later_than_agreed",
+    "my_number_reconsignment_without_permission",
     "sensitive_on_portable_device",
     "handoff_without_acknowledgement",
+    "shares_exceed_total",
+    "unknown_term",
+    "unread_terms",
 ]
 
-import functools
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
-
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+import dataclasses
+from typing import Iterable, Iterator
 
 from .findings import SEVERITIES, Finding
+from .law import RuleInfo, rule_info
 from .loading import paused_gc
-from .model import rules_graph
-from .namespace import CM, RULE
+from .namespace import CM
+from .rulebook import Check, capitalised, consignment_name, name_of, names_of, rule, same_org_note
+from .contract import (data_outside_country, deletion_later_than_agreed, my_number_reconsignment_without_permission,
+                       reconsignment_against_prohibition, reconsignment_outside_country, reconsignment_to_unlisted_party,
+                       reconsignment_without_required_approval)
+from .exposure import asset_exposure
+from .findings import Said, ref, text
+from .lawful import data_past_end, data_possibly_past_end, data_without_basis, transfer_without_basis
 from .trace import has_no_performer, trace_duty
-from .views import ChainView, Consignment
+from .views import ChainView
+from .vocabulary import unknown_term, unread_terms
 
-Check = Callable[[ChainView], list[Finding]]
-"""A rule check: a view in, the rule's findings out."""
 
 _APPROVED = str(CM.Approved)
 _NOT_APPROVED = str(CM.NotApproved)
 _APPROVAL_NOT_RECORDED = str(CM.ApprovalNotRecorded)
-
-
-# -- rules as declared in ontologies/rules.ttl -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """What ``rules.ttl`` says about one rule.
-
-    Attributes
-    ----------
-    iri : str
-        The rule's IRI (``https://w3id.org/chainmodel/rule#...``).
-    severity : str
-        ``"error"``, ``"warning"`` or ``"info"`` (the rule's ``cm:severity``).
-    label : str
-        The English ``rdfs:label``: the finding's title.
-    advice : str
-        The English ``rdfs:comment``: what to do about a finding.
-    sources : tuple of str
-        The ``cm:citation`` of each ``cm:legalBasis`` source, sorted.
-    """
-
-    iri: str
-    severity: str
-    label: str
-    advice: str
-    sources: tuple[str, ...]
-
-
-def _english(values: Iterable) -> str:
-    texts = sorted((value.language or "", str(value)) for value in values if isinstance(value, Literal))
-    for language in ("en", ""):
-        for tag, text in texts:
-            if tag == language:
-                return text
-    return texts[0][1] if texts else ""
-
-
-@functools.lru_cache(maxsize=None)
-def rule_info(iri: str) -> RuleInfo:
-    """Read one rule's severity, label, advice and legal sources from ``rules.ttl``.
-
-    Parameters
-    ----------
-    iri : str
-        The rule IRI.
-
-    Returns
-    -------
-    RuleInfo
-
-    Raises
-    ------
-    LookupError
-        The IRI is not a ``cm:Rule`` with a valid ``cm:severity`` in ``rules.ttl``.
-
-    Examples
-    --------
-    >>> info = rule_info("https://w3id.org/chainmodel/rule#sensitive-on-portable-device")
-    >>> info.severity, info.sources
-    ('error', ('APPI Art. 23', 'PPC General Guidelines 10 (10-5, 10-6)'))
-    """
-    graph = rules_graph()
-    node = URIRef(iri)
-    if (node, RDF.type, CM.Rule) not in graph:
-        raise LookupError(f"{iri} is not a cm:Rule in ontologies/rules.ttl")
-    severities = sorted(str(value) for value in graph.objects(node, CM.severity))
-    if len(severities) != 1 or severities[0] not in SEVERITIES:
-        raise LookupError(f"{iri} needs exactly one cm:severity among {SEVERITIES} in ontologies/rules.ttl")
-    citations = {
-        str(citation)
-        for source in graph.objects(node, CM.legalBasis)
-        for citation in graph.objects(source, CM.citation)
-    }
-    return RuleInfo(
-        iri=iri,
-        severity=severities[0],
-        label=_english(graph.objects(node, RDFS.label)),
-        advice=_english(graph.objects(node, RDFS.comment)),
-        sources=tuple(sorted(citations)),
-    )
-
-
-def rule(name: str) -> Callable[[Callable[[ChainView], Iterable[tuple[tuple[str, ...], str]]]], Check]:
-    """Make a rule check out of a function that yields ``(focus, text)`` pairs.
-
-    Parameters
-    ----------
-    name : str
-        The rule's local name in the ``rule:`` namespace (``"consignment-cycle"``).
-
-    Returns
-    -------
-    callable
-        A decorator. The decorated function returns a list of :class:`Finding` whose
-        severity and sources come from ``rules.ttl`` and whose message is the text followed
-        by the rule's advice; its ``rule`` attribute holds the rule IRI.
-    """
-    iri = str(RULE[name])
-
-    def decorate(check: Callable[[ChainView], Iterable[tuple[tuple[str, ...], str]]]) -> Check:
-        @functools.wraps(check)
-        def run(view: ChainView) -> list[Finding]:
-            info = rule_info(iri)
-            return [
-                Finding(
-                    rule=iri,
-                    severity=info.severity,
-                    message=f"{text} {info.advice}".strip(),
-                    focus=tuple(focus),
-                    source=info.sources,
-                )
-                for focus, text in check(view)
-            ]
-
-        run.rule = iri  # type: ignore[attr-defined]
-        return run
-
-    return decorate
-
-
-# -- naming elements in messages ---------------------------------------------------------------
-
-
-def _name(view: ChainView, iri: str | None) -> str:
-    """``"label" <iri>``, or ``<iri>`` when the element has no label."""
-    if not iri:
-        return "(not stated)"
-    label = view.model.label(iri)
-    if label in (iri, view.model.qname(iri)):
-        return f"<{iri}>"
-    return f'"{label}" <{iri}>'
-
-
-def _names(view: ChainView, iris: Iterable[str]) -> str:
-    return ", ".join(_name(view, iri) for iri in iris)
-
-
-def _consignment(view: ChainView, consignment: Consignment) -> str:
-    if consignment.implicit:
-        return (f"the consignment from {_name(view, consignment.consignor)} to "
-                f"{_name(view, consignment.consignee)} (stated by cm:consignsTo or prov:actedOnBehalfOf)")
-    return f"consignment {_name(view, consignment.iri)}"
-
-
-def _cap(text: str) -> str:
-    """Upper-case the first letter only (``str.capitalize`` would lower-case labels and IRIs)."""
-    return text[:1].upper() + text[1:]
-
-
-def _same_org_note(view: ChainView, party: str | None, other: str | None) -> str:
-    """A note when two different parties are capacities of (or are) the same organisation."""
-    if party and other and party != other and view.org(party) == view.org(other):
-        return (f" They belong to the same organisation {_name(view, view.org(party))}, but each capacity "
-                "is a separate party: the exact party must match.")
-    return ""
-
-
-# -- data helpers -------------------------------------------------------------------------------
-
-
-class _Assets:
-    """Which assets are parts of which (``cm:subsetOf``, transitively), computed once per check."""
-
-    def __init__(self, view: ChainView) -> None:
-        self.view = view
-        self._up: dict[str, frozenset[str]] = {}
-        down: dict[str, set[str]] = defaultdict(set)
-        for asset in view.assets:
-            for above in self.ancestors(asset):
-                down[above].add(asset)
-        self._down = {asset: frozenset(below) for asset, below in down.items()}
-
-    def ancestors(self, asset: str) -> frozenset[str]:
-        """The asset and every asset it is (transitively) a subset of."""
-        if asset not in self._up:
-            found, todo = {asset}, [asset]
-            while todo:
-                record = self.view.assets.get(todo.pop())
-                for parent in record.subset_of if record else ():
-                    if parent not in found:
-                        found.add(parent)
-                        todo.append(parent)
-            self._up[asset] = frozenset(found)
-        return self._up[asset]
-
-    def related(self, asset: str) -> frozenset[str]:
-        """The asset, the assets it is a subset of, and the assets that are subsets of it."""
-        return self.ancestors(asset) | self._down.get(asset, frozenset())
-
-    def controllers(self, asset: str) -> set[str]:
-        """Controllers of the asset or of an asset it is part of."""
-        return {p for a in self.ancestors(asset) if a in self.view.assets for p in self.view.assets[a].controllers}
-
-    def _consignments_of(self, asset: str) -> list[Consignment]:
-        index = self.view.index.consignments_with_data
-        found = {c for a in self.related(asset) for c in index.get(a, ())}
-        return [self.view.consignments[c] for c in sorted(found)]
-
-    def _provisions_of(self, asset: str) -> list:
-        index = self.view.index.data_carrying
-        found = {h for a in self.related(asset) for h in index.get(a, ())}
-        return [self.view.handoffs[h] for h in sorted(found)]
-
-    def consigned(self, party: str, asset: str) -> list[Consignment]:
-        """Consignments to the party that entrust the asset or a related one."""
-        return [c for c in self._consignments_of(asset) if c.consignee == party]
-
-    def received(self, party: str, asset: str) -> list[str]:
-        """Data provisions to the party that carry the asset or a related one."""
-        return [h.iri for h in self._provisions_of(asset) if h.receiver == party]
-
-    def basis_parties(self, asset: str) -> set[str]:
-        """Every party with a basis for the asset: controllers, consignees, provision receivers."""
-        parties = self.controllers(asset)
-        parties |= {c.consignee for c in self._consignments_of(asset) if c.consignee}
-        parties |= {h.receiver for h in self._provisions_of(asset) if h.receiver}
-        return parties
 
 
 # -- the checks ---------------------------------------------------------------------------------
@@ -300,7 +94,7 @@ def unresolved_reference(view: ChainView) -> Iterator[tuple[tuple[str, ...], str
     """
     for subject, prop, value in view.unresolved:
         yield (subject, value), (
-            f"{_name(view, subject)} refers by {view.model.qname(prop)} to <{value}>, "
+            f"{name_of(view, subject)} refers by {view.model.qname(prop)} to <{value}>, "
             "which the model never declares with a class."
         )
 
@@ -318,10 +112,10 @@ def reconsignor_mismatch(view: ChainView) -> Iterator[tuple[tuple[str, ...], str
             if parent is None or parent.consignee == consignment.consignor:
                 continue
             yield (consignment.iri, parent.iri), (
-                f"{_cap(_consignment(view, consignment))} extends {_consignment(view, parent)}, "
-                f"but its consignor {_name(view, consignment.consignor)} is not that consignment's "
-                f"consignee {_name(view, parent.consignee)}."
-                + _same_org_note(view, consignment.consignor, parent.consignee)
+                f"{capitalised(consignment_name(view, consignment))} extends {consignment_name(view, parent)}, "
+                f"but its consignor {name_of(view, consignment.consignor)} is not that consignment's "
+                f"consignee {name_of(view, parent.consignee)}."
+                + same_org_note(view, consignment.consignor, parent.consignee)
             )
 
 
@@ -329,7 +123,7 @@ def reconsignor_mismatch(view: ChainView) -> Iterator[tuple[tuple[str, ...], str
 def consignment_cycle(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
     """Consignments extend each other in a loop (``view.cycles``). Focus: the loop, sorted."""
     for cycle in view.cycles:
-        yield cycle, f"The consignments {_names(view, cycle)} extend one another in a loop, so no tier can be derived."
+        yield cycle, f"The consignments {names_of(view, cycle)} extend one another in a loop, so no tier can be derived."
 
 
 @rule("ambiguous-parent")
@@ -341,9 +135,9 @@ def ambiguous_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
     for iri in view.ambiguous_parents:
         consignment = view.consignments[iri]
         yield (iri, *consignment.parents), (
-            f"{_cap(_consignment(view, consignment))} does not state cm:extends, and its consignor "
-            f"{_name(view, consignment.consignor)} is the consignee of {len(consignment.parents)} consignments "
-            f"that could be its parent: {_names(view, consignment.parents)}."
+            f"{capitalised(consignment_name(view, consignment))} does not state cm:extends, and its consignor "
+            f"{name_of(view, consignment.consignor)} is the consignee of {len(consignment.parents)} consignments "
+            f"that could be its parent: {names_of(view, consignment.parents)}."
         )
 
 
@@ -359,36 +153,46 @@ def stated_tier(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
         if consignment.stated_tier is None or derived is None or consignment.stated_tier == derived:
             continue
         yield (consignment.iri,), (
-            f"{_cap(_consignment(view, consignment))} states cm:tier {consignment.stated_tier}, "
+            f"{capitalised(consignment_name(view, consignment))} states cm:tier {consignment.stated_tier}, "
             f"but its chain of consignments makes it tier {derived}."
         )
 
 
-def _approval_state(approval: str | None) -> str:
-    if approval is None:
-        return "approval is not recorded (no cm:approval)"
-    if approval == _APPROVAL_NOT_RECORDED:
-        return "approval is not recorded (cm:ApprovalNotRecorded)"
-    if approval == _NOT_APPROVED:
-        return "approval was refused or never given (cm:NotApproved)"
-    return f"its approval state is <{approval}>, not cm:Approved"
+_APPROVAL_STATES = {
+    None: ("approval.missing", None),
+    _APPROVAL_NOT_RECORDED: ("approval.not-recorded-stated", None),
+    _NOT_APPROVED: ("approval.not-approved-stated", "advice.approval.not-approved"),
+    str(CM.NotifiedNotApproved): ("approval.notified-not-approved-stated", "advice.approval.notified-not-approved"),
+}
+
+
+def _governed_by_clause(view: ChainView, consignment) -> bool:
+    """Whether an agreement above decides on this re-consignment (its own rules then apply)."""
+    from .contract import binding_clauses
+
+    return any(binding_clauses(view, view.consignments[p], kind)
+               for p in consignment.parents if p in view.consignments
+               for kind in ("reconsignment-requires-approval", "reconsignment-prohibited"))
 
 
 @rule("reconsignment-without-approval")
-def reconsignment_without_approval(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def reconsignment_without_approval(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A re-consignment (tier 2 or more) whose ``cm:approval`` is not ``cm:Approved``.
 
-    Focus: the re-consignment.
+    A re-consignment under an agreement that prohibits it or requires approval is left to
+    those clauses' own rules. The advice fits the approval state recorded. Focus: the
+    re-consignment.
     """
     for consignment in view.consignments.values():
         tier = view.tier(consignment.iri)
-        if tier is None or tier < 2 or consignment.approval == _APPROVED:
+        if tier is None or tier < 2 or consignment.approval == _APPROVED or _governed_by_clause(view, consignment):
             continue
-        yield (consignment.iri,), (
-            f"{_cap(_consignment(view, consignment))} is a re-consignment (tier {tier}) from "
-            f"{_name(view, consignment.consignor)} to {_name(view, consignment.consignee)}, and "
-            f"{_approval_state(consignment.approval)}."
-        )
+        state, advice = _APPROVAL_STATES.get(consignment.approval, ("approval.other-stated", None))
+        key = "finding.reconsignment-without-approval" + (".implicit" if consignment.implicit else "")
+        yield (consignment.iri,), Said(key, (
+            ("consignment", ref(consignment.iri)), ("tier", text(str(tier))), ("consignor", ref(consignment.consignor)),
+            ("consignee", ref(consignment.consignee)), ("approval", ref(consignment.approval)),
+            ("state", ("word", state))), advice=advice)
 
 
 @rule("duty-not-in-parent")
@@ -404,8 +208,8 @@ def duty_not_in_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]
         inherited = set().union(*(parent.duties for parent in parents))
         for duty in sorted(consignment.duties - inherited):
             yield (consignment.iri, duty, *(p.iri for p in parents)), (
-                f"{_cap(_consignment(view, consignment))} entrusts the duty {_name(view, duty)}, "
-                f"which the consignment it extends ({_names(view, (p.iri for p in parents))}) does not entrust."
+                f"{capitalised(consignment_name(view, consignment))} entrusts the duty {name_of(view, duty)}, "
+                f"which the consignment it extends ({names_of(view, (p.iri for p in parents))}) does not entrust."
             )
 
 
@@ -419,75 +223,15 @@ def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], s
         if not has_no_performer(view, duty):
             continue
         trace = trace_duty(view, duty)
-        performers = _names(view, trace.performers) or "no party"
+        performers = names_of(view, trace.performers) or "no party"
         if trace.chains:
             how = (f"none of its {len(trace.chains)} chain(s) of consignments, which end at "
-                   f"{_names(view, sorted({c.links[-1].consignee for c in trace.chains}))}, reaches them")
+                   f"{names_of(view, sorted({c.links[-1].consignee for c in trace.chains} - {None}))}, reaches them")
         else:
             how = "no consignment entrusts it to them"
         yield (duty,), (
-            f"The duty {_name(view, duty)} (accountable: {_name(view, trace.accountable)}) is performed by "
+            f"The duty {name_of(view, duty)} (accountable: {name_of(view, trace.accountable)}) is performed by "
             f"{performers}, but {how}."
-        )
-
-
-@rule("data-without-basis")
-def data_without_basis(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
-    """A party holds a copy of data it has no basis for.
-
-    The holder is the copy's ``cm:heldBy``, else its device's. A basis is: controlling the
-    asset (or an asset it is part of); being the consignee of a consignment that entrusts
-    the asset, an asset it is a subset of, or a subset of it; or receiving a data provision
-    that carries one of those. Parties are compared by exact IRI. Receiving data by a
-    provision is itself a basis, so provisions are not checked here. Copies whose holder is
-    unknown are skipped. Focus: the copy, the holder, then the asset.
-    """
-    assets = _Assets(view)
-    for copy in view.copies.values():
-        holder = view.holder_of(copy)
-        if not holder or not copy.asset:
-            continue
-        bases = assets.basis_parties(copy.asset)
-        if holder in bases:
-            continue
-        siblings = sorted(p for p in bases if view.org(p) == view.org(holder))
-        note = ""
-        if siblings:
-            note = (f" {_names(view, siblings)} of the same organisation {_name(view, view.org(holder))} has a basis; "
-                    "if that party holds the copy, say so with cm:heldBy.")
-        yield (copy.iri, holder, copy.asset), (
-            f"{_name(view, holder)} holds the copy {_name(view, copy.iri)} of {_name(view, copy.asset)}, but is "
-            "neither its controller, nor the consignee of a consignment that entrusts it, nor the receiver "
-            f"of a data provision that carries it.{note}"
-        )
-
-
-@rule("data-past-end")
-def data_past_end(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
-    """A copy is held past the end of the consignment that gave its holder the data.
-
-    Only copies whose holder got the asset (or a related one) by consignment, and has no
-    other basis that is still running (control, a data provision, a consignment with no end
-    date or one ending no earlier than the copy), are checked against the latest-ending of
-    those consignments. The copy's own ``cm:endDate`` is compared as an ISO date string; a
-    copy with none is still held. Focus: the copy, then the consignment.
-    """
-    assets = _Assets(view)
-    for copy in view.copies.values():
-        holder = view.holder_of(copy)
-        if not holder or not copy.asset:
-            continue
-        consigned = assets.consigned(holder, copy.asset)
-        if not consigned or holder in assets.controllers(copy.asset) or assets.received(holder, copy.asset):
-            continue
-        copy_end = copy.end
-        if any(c.end is None or (copy_end is not None and copy_end <= c.end) for c in consigned):
-            continue
-        last = max(consigned, key=lambda c: (c.end, c.iri))
-        kept = "is still held (no cm:endDate)" if copy_end is None else f"is kept until {copy_end}"
-        yield (copy.iri, last.iri), (
-            f"The copy {_name(view, copy.iri)} of {_name(view, copy.asset)} held by {_name(view, holder)} {kept}, "
-            f"after {_consignment(view, last)} ended on {last.end}."
         )
 
 
@@ -510,13 +254,13 @@ def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, .
         if any(control.rules_out_leak is True for control in protecting):
             continue
         categories = asset.sensitive_categories
-        what = f"sensitive categories {_names(view, categories)}" if categories else "data marked cm:sensitive"
+        what = f"sensitive categories {names_of(view, categories)}" if categories else "data marked cm:sensitive"
         weak = ""
         if protecting:
-            weak = f" Its preventive control(s) {_names(view, (c.iri for c in protecting))} do not rule a leak out."
+            weak = f" Its preventive control(s) {names_of(view, (c.iri for c in protecting))} do not rule a leak out."
         yield (copy.iri, device.iri), (
-            f"The copy {_name(view, copy.iri)} of {_name(view, asset.iri)}, which holds {what}, is stored on the "
-            f"portable device {_name(view, device.iri)}.{weak}"
+            f"The copy {name_of(view, copy.iri)} of {name_of(view, asset.iri)}, which holds {what}, is stored on the "
+            f"portable device {name_of(view, device.iri)}.{weak}"
         )
 
 
@@ -542,14 +286,32 @@ def handoff_without_acknowledgement(view: ChainView) -> Iterator[tuple[tuple[str
                 or handoff.iri in acknowledgements or independently_checked(handoff)):
             continue
         yield (handoff.iri, *handoff.serves), (
-            f"The {handoff.kind} {_name(view, handoff.iri)} from {_name(view, handoff.sender)} to "
-            f"{_name(view, handoff.receiver)} serves {_names(view, handoff.serves)}, but nothing acknowledges it "
+            f"The {handoff.kind} {name_of(view, handoff.iri)} from {name_of(view, handoff.sender)} to "
+            f"{name_of(view, handoff.receiver)} serves {names_of(view, handoff.serves)}, but nothing acknowledges it "
             "(no cm:acknowledgedBy) and no detective control run by another organisation covers it, so an omission "
             "would go unseen."
         )
 
 
+@rule("shares-exceed-total")
+def shares_exceed_total(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
+    """The principals' stated shares of an asset add up to more than its total can hold.
+
+    Focus: the asset, then the principals with a share.
+    """
+    for iri in view.assets:
+        item = asset_exposure(view, iri)
+        stated = [s for s in item.shares if s.stated]
+        named = sum(s.count.low for s in stated)
+        if item.total.high is None or named <= item.total.high:
+            continue
+        yield (iri,) + tuple(s.principal for s in stated), Said("finding.shares-exceed-total", (
+            ("asset", ref(iri)), ("named", ("number", named)), ("total", ("number", item.total.high))))
+
+
 RULES: tuple[Check, ...] = (
+    unknown_term,
+    unread_terms,
     unresolved_reference,
     reconsignor_mismatch,
     consignment_cycle,
@@ -559,9 +321,19 @@ RULES: tuple[Check, ...] = (
     duty_not_in_parent,
     duty_without_performer,
     data_without_basis,
+    transfer_without_basis,
     data_past_end,
+    data_possibly_past_end,
+    reconsignment_against_prohibition,
+    reconsignment_without_required_approval,
+    reconsignment_to_unlisted_party,
+    reconsignment_outside_country,
+    data_outside_country,
+    deletion_later_than_agreed,
+    my_number_reconsignment_without_permission,
     sensitive_on_portable_device,
     handoff_without_acknowledgement,
+    shares_exceed_total,
 )
 """The structural and legal checks ``validate`` runs, in order; each has a ``rule`` IRI."""
 
@@ -574,7 +346,7 @@ def _order(finding: Finding) -> tuple:
     return rank, finding.rule, finding.focus, finding.message
 
 
-def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
+def validate(view: ChainView, *, shacl: bool = True, strict: bool = False) -> list[Finding]:
     """Check a model: SHACL shapes, structure and legal rules.
 
     Parameters
@@ -583,6 +355,8 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
         The derived view of the model (``chain_view(load_model(paths))``).
     shacl : bool, optional
         Also run the SHACL shapes on ``view.model.graph`` (default True).
+    strict : bool, optional
+        Make the note on terms no analysis reads an error (default False).
 
     Returns
     -------
@@ -603,10 +377,10 @@ def validate(view: ChainView, *, shacl: bool = True) -> list[Finding]:
     ['handoff-without-acknowledgement', 'reconsignment-without-approval']
     """
     with paused_gc():  # the checks make many short-lived objects around a large, long-lived view
-        return _validate(view, shacl)
+        return _validate(view, shacl, strict)
 
 
-def _validate(view: ChainView, shacl: bool) -> list[Finding]:
+def _validate(view: ChainView, shacl: bool, strict: bool = False) -> list[Finding]:
     findings: list[Finding] = []
     if shacl:
         from .shacl import shacl_findings
@@ -617,7 +391,10 @@ def _validate(view: ChainView, shacl: bool) -> list[Finding]:
 
         findings.extend(shacl_findings(view.model.graph, view=view))
     for check in RULES:
-        findings.extend(check(view))
+        found = check(view)
+        if strict and check is unread_terms:
+            found = [dataclasses.replace(f, severity="error") for f in found]
+        findings.extend(found)
     return sorted(findings, key=_order)
 
 

@@ -33,7 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .loading import paused_gc
 from .model import ChainModel, ontology_graph
-from .namespace import CM
+from .namespace import CHAINMODEL_NS, CM
 
 __all__ = [
     "Party",
@@ -47,12 +47,16 @@ __all__ = [
     "FailureMode",
     "Event",
     "Incident",
+    "Basis",
+    "Agreement",
+    "Clause",
     "ChainView",
     "ROLE_CLASSES",
     "ViewIndex",
     "chain_view",
     "duration_months",
     "superclass_closure",
+    "terms_used",
 ]
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -86,6 +90,9 @@ ROLE_CLASSES = {
     str(CM.DataSubjectGroup): "data-subjects",
 }
 
+MAX_CHAINS_UP = 64
+"""At most this many chains are followed up from one consignment (diamonds multiply them)."""
+
 _DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T.*)?$")
 
 
@@ -115,6 +122,8 @@ class Party:
     organisation: str | None = None
     is_capacity: bool = False
     declared: bool = True
+    sector: str | None = None
+    country: str | None = None
 
     @property
     def org(self) -> str:
@@ -139,6 +148,7 @@ class Consignment:
     end: str | None = None
     stated_tier: int | None = None
     implicit: bool = False  # read from PROV-O or cm:consignsTo, with no chainmodel detail
+    agreement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,9 @@ class HandOff:
     acknowledged_by: tuple[str, ...] = ()
     failure_modes: tuple[str, ...] = ()
     classes: frozenset[str] = frozenset()
+    basis: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
 
     @property
     def is_data(self) -> bool:
@@ -184,6 +197,14 @@ class DataAsset:
     subset_of: tuple[str, ...] = ()
     derived_from: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    unit: str | None = None
+    count_qualifier: str | None = None
+    count_qualifiers: tuple[tuple[str, str], ...] = ()
+    same_population: tuple[str, ...] = ()
+    overlaps: tuple[str, ...] = ()
+    disjoint: tuple[str, ...] = ()
+    financial_categories: tuple[str, ...] = ()
+    individual_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +216,7 @@ class DataCopy:
     start: str | None = None
     end: str | None = None
     failure_modes: tuple[str, ...] = ()
+    basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +224,7 @@ class Device:
     iri: str
     portable: bool | None
     holder: str | None
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +244,7 @@ class FailureMode:
     iri: str
     applies_to: tuple[str, ...]
     effect: str
+    improper_purpose: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +263,46 @@ class Incident:
     concerns: tuple[str, ...]
     failed_with: tuple[str, ...]
     events: tuple[str, ...]
+    improper_purpose: bool | None = None
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why parties may hold or receive data, apart from a consignment (which is a basis too).
+
+    ``kind`` is ``consent``, ``opt-out``, ``joint-use``, ``under-law`` or ``provision`` (a
+    cm:ProvisionBasis of no narrower kind).
+    """
+
+    iri: str
+    kind: str
+    providers: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    agreement: str | None = None
+    laws: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A contract with the clauses chainmodel checks."""
+
+    iri: str
+    clauses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of an agreement; ``kind`` names its class (``reconsignment-prohibited``, ...)."""
+
+    iri: str
+    kind: str
+    article: str | None = None
+    permitted: tuple[str, ...] = ()
+    country: str | None = None
+    period: str | None = None
 
 
 def _implicit_iri(kind: str, *parts: str) -> str:
@@ -262,9 +326,16 @@ class ChainView:
     failure_modes: dict[str, FailureMode] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     incidents: dict[str, Incident] = field(default_factory=dict)
+    bases: dict[str, Basis] = field(default_factory=dict)
+    agreements: dict[str, Agreement] = field(default_factory=dict)
+    clauses: dict[str, Clause] = field(default_factory=dict)
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     unresolved: tuple[tuple[str, str, str], ...] = ()
     ambiguous_parents: tuple[str, ...] = ()
+    terms_used: frozenset[str] = frozenset()
+    """Every predicate, every class named by rdf:type, and every IRI of the chainmodel namespace in the model."""
+    classes_read: frozenset[str] = frozenset()
+    """The model's own classes that are subclasses of a class chainmodel reads (so they are read too)."""
     scans: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     """Predicate IRI -> subject key -> objects: the graph as read once, reused by the shapes."""
 
@@ -324,6 +395,32 @@ class ChainView:
     def index(self) -> "ViewIndex":
         """Look-up tables that keep every analysis local to its own small subgraph."""
         return ViewIndex.build(self)
+
+    def chains_up(self, consignment: str) -> tuple[tuple[str, ...], ...]:
+        """Every chain of consignments from a tier-1 consignment down to ``consignment``.
+
+        Sorted, at most :data:`MAX_CHAINS_UP` of them; a loop of ``cm:extends`` ends a chain.
+        """
+        cache = self.__dict__.setdefault("_chains_up", {})
+        if consignment not in cache:
+            cache[consignment] = tuple(sorted(self._paths_up(consignment, frozenset()))[:MAX_CHAINS_UP])
+        return cache[consignment]
+
+    def _paths_up(self, consignment: str, seen: frozenset) -> list[tuple[str, ...]]:
+        parents = [p for p in self.consignments[consignment].parents if p in self.consignments and p not in seen]
+        if not parents:
+            return [(consignment,)]
+        found: list[tuple[str, ...]] = []
+        for parent in sorted(parents):
+            found += [path + (consignment,) for path in self._paths_up(parent, seen | {consignment})]
+            if len(found) >= MAX_CHAINS_UP:
+                break
+        return found
+
+    def roots(self, consignment: str) -> tuple[str, ...]:
+        """The consignors at the top of the chains above ``consignment`` (its principals), sorted."""
+        return tuple(sorted({self.consignments[chain[0]].consignor for chain in self.chains_up(consignment)
+                             if self.consignments[chain[0]].consignor}))
 
     def tier(self, consignment: str) -> int | None:
         """The derived tier: 1 consignment, 2 re-consignment, ...; None inside a cycle."""
@@ -389,6 +486,7 @@ class ViewIndex:
     data_carrying: dict[str, tuple[str, ...]]
     assets_controlled_by: dict[str, tuple[str, ...]]
     capacities_of: dict[str, tuple[str, ...]]
+    parts_of: dict[str, tuple[str, ...]]
 
     @staticmethod
     def build(view: "ChainView") -> "ViewIndex":
@@ -417,6 +515,8 @@ class ViewIndex:
                 tables["derived_assets"][source].append(a.iri)
             for controller in a.controllers:
                 tables["assets_controlled_by"][controller].append(a.iri)
+            for whole in a.subset_of:
+                tables["parts_of"][whole].append(a.iri)
         for c in view.consignments.values():
             tables["consignments_into"][c.consignee].append(c.iri)
             for asset in c.data:
@@ -472,7 +572,7 @@ class _Terms:
         return value
 
 
-C = _Terms()
+_TERMS = _Terms()
 
 
 def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
@@ -492,69 +592,86 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         return _chain_view(model, keep_scans)
 
 
-def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
-    graph = model.graph
-    closure = superclass_closure(model.graph)
-    tables: dict[str, dict[str, list]] = {}
+class _Reader:
+    """One reading of the graph: each predicate scanned once, looked up by subject key."""
 
-    def table(predicate) -> dict[str, list]:
+    def __init__(self, graph) -> None:
+        self.graph = graph
+        self.closure = superclass_closure(graph)
+        self.tables: dict[str, dict[str, list]] = {}
+        self.types: dict[str, set[str]] = defaultdict(set)
+        for subject, cls in graph.subject_objects(RDF.type):
+            key = _iri(subject)
+            if key is not None and isinstance(cls, URIRef):
+                self.types[key] |= self.closure.get(str(cls), frozenset({str(cls)}))
+
+    def table(self, predicate) -> dict[str, list]:
         """subject key -> objects of one predicate, from one scan of the store."""
         key = str(predicate)
-        if key not in tables:
+        if key not in self.tables:
             found: dict[str, list] = defaultdict(list)
-            for subject, value in graph.subject_objects(predicate):
+            for subject, value in self.graph.subject_objects(predicate):
                 subject_key = _iri(subject)
                 if subject_key is not None:
                     found[intern(subject_key)].append(value)  # one string per subject across tables
-            tables[key] = found
-        return tables[key]
+            self.tables[key] = found
+        return self.tables[key]
 
-    def objects(subject: str, predicate) -> list:
-        return sorted(table(predicate).get(subject, ()), key=str)
+    def objects(self, subject: str, predicate) -> list:
+        return sorted(self.table(predicate).get(subject, ()), key=str)
 
-    def refs(subject: str, predicate) -> tuple[str, ...]:
-        return tuple(sorted({_iri(o) for o in objects(subject, predicate) if _iri(o)}))
+    def refs(self, subject: str, predicate) -> tuple[str, ...]:
+        return tuple(sorted({_iri(o) for o in self.objects(subject, predicate) if _iri(o)}))
 
-    def ref(subject: str, predicate) -> str | None:
-        values = refs(subject, predicate)
+    def ref(self, subject: str, predicate) -> str | None:
+        values = self.refs(subject, predicate)
         return values[0] if values else None
 
-    def literal(subject: str, predicate) -> str | None:
-        values = sorted(str(o) for o in objects(subject, predicate) if isinstance(o, Literal))
+    def literal(self, subject: str, predicate) -> str | None:
+        values = sorted(str(o) for o in self.objects(subject, predicate) if isinstance(o, Literal))
         return values[0] if values else None
 
-    def boolean(subject: str, predicate) -> bool | None:
-        value = literal(subject, predicate)
+    def boolean(self, subject: str, predicate) -> bool | None:
+        value = self.literal(subject, predicate)
         if value is None:
             return None
         return value.strip().lower() in ("true", "1")
 
-    def integer(subject: str, predicate) -> int | None:
-        value = literal(subject, predicate)
+    def integer(self, subject: str, predicate) -> int | None:
+        value = self.literal(subject, predicate)
         try:
             return int(value) if value is not None else None
         except ValueError:
             return None
 
-    types: dict[str, set[str]] = defaultdict(set)
-    for subject, cls in graph.subject_objects(RDF.type):
-        key = _iri(subject)
-        if key is None or not isinstance(cls, URIRef):
-            continue
-        types[key] |= closure.get(str(cls), frozenset({str(cls)}))
+    def texts(self, subject: str, predicate) -> tuple[tuple[str, str], ...]:
+        """(language, text) of every literal value, sorted."""
+        return tuple(sorted((o.language or "", str(o)) for o in self.objects(subject, predicate)
+                            if isinstance(o, Literal)))
 
-    def instances(cls) -> list[str]:
-        return sorted(iri for iri, classes in types.items() if str(cls) in classes)
+    def instances(self, cls) -> list[str]:
+        return sorted(iri for iri, classes in self.types.items() if str(cls) in classes)
 
-    # -- consignments, including those read from PROV and the shortcut property ----------
+    def first_class(self, iri: str, kinds: tuple[tuple[object, str], ...], default: str) -> str:
+        """The name of the first class in ``kinds`` the element is an instance of."""
+        classes = self.types.get(iri, ())
+        for cls, name in kinds:
+            if str(cls) in classes:
+                return name
+        return default
+
+
+def _read_consignments(reader: _Reader) -> dict[str, Consignment]:
+    """Consignments, including those read from PROV-O and the shortcut property."""
+    graph, C = reader.graph, _TERMS
     raw: dict[str, dict] = {}
-    for iri in instances(C.Consignment):
-        raw[iri] = {"consignor": ref(iri, C.consignor), "consignee": ref(iri, C.consignee), "implicit": False}
+    for iri in reader.instances(C.Consignment):
+        raw[iri] = {"consignor": reader.ref(iri, C.consignor), "consignee": reader.ref(iri, C.consignee), "implicit": False}
     for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
         key = _iri(delegation)
         if key and key not in raw:
-            raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
-            types[key].add(str(C.Consignment))
+            raw[key] = {"consignor": reader.ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
+            reader.types[key].add(str(C.Consignment))
     linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
     shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(C.consignsTo)]
     shortcut_pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
@@ -563,210 +680,402 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
             key = _implicit_iri("consignment", consignor, consignee)
             raw[key] = {"consignor": consignor, "consignee": consignee, "implicit": True}
             linked.add((consignor, consignee))
-
     consignments: dict[str, Consignment] = {}
     for iri in sorted(raw):
         entry = raw[iri]
-        implicit = entry["implicit"]
+        if entry["implicit"]:
+            consignments[iri] = Consignment(iri=iri, consignor=entry["consignor"], consignee=entry["consignee"],
+                                            implicit=True)
+            continue
         consignments[iri] = Consignment(
             iri=iri,
             consignor=entry["consignor"],
             consignee=entry["consignee"],
-            parents=() if implicit else refs(iri, C.extends),
-            duties=frozenset(() if implicit else refs(iri, C.entrusts)),
-            data=frozenset(() if implicit else refs(iri, C.entrustsData)),
-            approval=None if implicit else ref(iri, C.approval),
-            approved_by=() if implicit else refs(iri, C.approvedBy),
-            start=None if implicit else literal(iri, C.startDate),
-            end=None if implicit else literal(iri, C.endDate),
-            stated_tier=None if implicit else integer(iri, C.tier),
-            implicit=implicit,
+            parents=reader.refs(iri, C.extends),
+            duties=frozenset(reader.refs(iri, C.entrusts)),
+            data=frozenset(reader.refs(iri, C.entrustsData)),
+            approval=reader.ref(iri, C.approval),
+            approved_by=reader.refs(iri, C.approvedBy),
+            start=reader.literal(iri, C.startDate),
+            end=reader.literal(iri, C.endDate),
+            stated_tier=reader.integer(iri, C.tier),
+            agreement=reader.ref(iri, C.agreement),
         )
-    consignments, ambiguous = _infer_parents(consignments)
+    return consignments
 
-    # -- parties -------------------------------------------------------------------------
-    party_iris = set(instances(C.Agent))
-    referenced_parties: set[str] = set()
+
+_PARTY_PREDICATES = ("sender", "receiver", "accountable", "performedBy", "operatedBy", "notifies", "heldBy",
+                     "controller", "principal", "approvedBy", "actor", "notifiedTo", "capacityOf", "provider",
+                     "recipient", "permittedParty")
+
+
+def _read_parties(reader: _Reader, consignments: dict[str, Consignment]) -> dict[str, Party]:
+    """Declared parties and every party some statement refers to."""
+    C = _TERMS
+    declared = set(reader.instances(C.Agent))
+    referenced: set[str] = set()
     for consignment in consignments.values():
-        referenced_parties |= {consignment.consignor, consignment.consignee} - {None}
-    party_predicates = (C.sender, C.receiver, C.accountable, C.performedBy, C.operatedBy,
-                        C.notifies, C.heldBy, C.controller, C.principal, C.approvedBy,
-                        C.actor, C.notifiedTo, C.capacityOf)
-    for predicate in party_predicates:
-        for values in table(predicate).values():
-            referenced_parties.update(key for key in map(_iri, values) if key)
+        referenced |= {consignment.consignor, consignment.consignee} - {None}
+    for name in _PARTY_PREDICATES:
+        for values in reader.table(getattr(C, name)).values():
+            referenced.update(key for key in map(_iri, values) if key)
     parties: dict[str, Party] = {}
-    for iri in sorted(party_iris | referenced_parties):
-        classes = types.get(iri, set())
+    for iri in sorted(declared | referenced):
+        classes = reader.types.get(iri, set())
         parties[iri] = Party(
             iri=iri,
             roles=frozenset(role for cls, role in ROLE_CLASSES.items() if cls in classes),
-            organisation=ref(iri, C.capacityOf),
+            organisation=reader.ref(iri, C.capacityOf),
             is_capacity=str(C.Capacity) in classes,
-            declared=iri in party_iris,
+            declared=iri in declared,
+            sector=reader.ref(iri, C.sector),
+            country=_country(reader.literal(iri, C.country)),
         )
+    return parties
 
-    duties = {
+
+def _country(code: str | None) -> str | None:
+    return code.strip().upper() if code and code.strip() else None
+
+
+def _read_duties(reader: _Reader) -> dict[str, Duty]:
+    C = _TERMS
+    return {
         iri: Duty(
             iri=iri,
-            accountable=ref(iri, C.accountable),
-            performers=refs(iri, C.performedBy),
-            needs=refs(iri, C.needs),
-            protects=refs(iri, C.protects),
-            legal_basis=refs(iri, C.legalBasis),
+            accountable=reader.ref(iri, C.accountable),
+            performers=reader.refs(iri, C.performedBy),
+            needs=reader.refs(iri, C.needs),
+            protects=reader.refs(iri, C.protects),
+            legal_basis=reader.refs(iri, C.legalBasis),
         )
-        for iri in instances(C.Duty)
+        for iri in reader.instances(C.Duty)
     }
 
-    def handoff_kind(classes: set[str]) -> str:
-        if str(C.DataProvision) in classes:
-            return "data-provision"
-        if str(C.Report) in classes:
-            return "report"
-        if str(C.Instruction) in classes:
-            return "instruction"
-        return "hand-off"
 
-    handoffs = {}
-    for iri in instances(C.HandOff):
-        handoffs[iri] = HandOff(
+_HANDOFF_KINDS = (("DataProvision", "data-provision"), ("Report", "report"), ("Instruction", "instruction"))
+
+
+def _read_handoffs(reader: _Reader) -> dict[str, HandOff]:
+    C = _TERMS
+    kinds = tuple((getattr(C, cls), name) for cls, name in _HANDOFF_KINDS)
+    return {
+        iri: HandOff(
             iri=iri,
-            kind=handoff_kind(types[iri]),
-            sender=ref(iri, C.sender),
-            receiver=ref(iri, C.receiver),
-            carries=refs(iri, C.carries),
-            serves=refs(iri, C.serves),
-            guarded_by=refs(iri, C.guardedBy),
-            lead_time=literal(iri, C.leadTime),
-            cadence=literal(iri, C.cadence),
-            acknowledged_by=refs(iri, C.acknowledgedBy),
-            failure_modes=refs(iri, C.failureMode),
-            classes=frozenset(types[iri]),
+            kind=reader.first_class(iri, kinds, "hand-off"),
+            sender=reader.ref(iri, C.sender),
+            receiver=reader.ref(iri, C.receiver),
+            carries=reader.refs(iri, C.carries),
+            serves=reader.refs(iri, C.serves),
+            guarded_by=reader.refs(iri, C.guardedBy),
+            lead_time=reader.literal(iri, C.leadTime),
+            cadence=reader.literal(iri, C.cadence),
+            acknowledged_by=reader.refs(iri, C.acknowledgedBy),
+            failure_modes=reader.refs(iri, C.failureMode),
+            classes=frozenset(reader.types[iri]),
+            basis=reader.refs(iri, C.basis),
+            start=reader.literal(iri, C.startDate),
+            end=reader.literal(iri, C.endDate),
         )
+        for iri in reader.instances(C.HandOff)
+    }
 
-    consignments = _entrust_implicitly(consignments, duties)
 
-    category_sensitive = {iri for iri in instances(C.DataCategory) if boolean(iri, C.sensitive)}
+def _category_flags(reader: _Reader) -> tuple[set[str], set[str], set[str]]:
+    """(sensitive, may cause financial loss, Individual Number) categories, the ontology's own included."""
+    C = _TERMS
+    shipped = ontology_graph()
+    categories = set(reader.instances(C.DataCategory))
+    categories |= {str(s) for s in shipped.subjects(RDF.type, C.DataCategory)}
+
+    def flagged(predicate) -> set[str]:
+        own = {iri for iri in categories if reader.boolean(iri, predicate)}
+        return own | {str(s) for s, o in shipped.subject_objects(predicate) if str(o).lower() in ("true", "1")}
+
+    individual = {iri for iri in categories if iri == str(C.IndividualNumber)
+                  or str(C.IndividualNumber) in reader.closure.get(iri, ())}
+    return flagged(C.sensitive), flagged(C.financialLoss), individual
+
+
+def _counts_for(reader: _Reader, iri: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]:
+    """Per-principal counts of an asset, and the qualifier of each one that has one."""
+    C = _TERMS
+    counts, qualifiers = [], []
+    for node in reader.objects(iri, C.countFor):
+        key = _iri(node)
+        principal, count = reader.ref(key, C.principal), reader.integer(key, C.count)
+        if principal and count is not None:
+            counts.append((principal, count))
+            qualifier = reader.ref(key, C.countQualifier)
+            if qualifier:
+                qualifiers.append((principal, qualifier))
+    return tuple(sorted(counts)), tuple(sorted(qualifiers))
+
+
+def _read_assets(reader: _Reader) -> dict[str, DataAsset]:
+    C = _TERMS
+    sensitive, financial, individual = _category_flags(reader)
     assets = {}
-    for iri in instances(C.DataAsset):
-        categories = refs(iri, C.category)
-        sensitive_categories = tuple(c for c in categories if c in category_sensitive)
-        counts = []
-        for node in objects(iri, C.countFor):
-            key = _iri(node)
-            principal, count = ref(key, C.principal), integer(key, C.count)
-            if principal and count is not None:
-                counts.append((principal, count))
+    for iri in reader.instances(C.DataAsset):
+        categories = reader.refs(iri, C.category)
+        sensitive_categories = tuple(c for c in categories if c in sensitive)
+        counts, qualifiers = _counts_for(reader, iri)
         assets[iri] = DataAsset(
             iri=iri,
-            subject_count=integer(iri, C.subjectCount),
-            counts=tuple(sorted(counts)),
+            subject_count=reader.integer(iri, C.subjectCount),
+            counts=counts,
             categories=categories,
             sensitive_categories=sensitive_categories,
-            sensitive=bool(boolean(iri, C.sensitive)) or bool(sensitive_categories),
-            anonymised=bool(boolean(iri, C.anonymised)),
-            controllers=refs(iri, C.controller),
-            subset_of=refs(iri, C.subsetOf),
-            derived_from=refs(iri, C.derivedFrom),
-            subjects=refs(iri, C.subjects),
+            sensitive=bool(reader.boolean(iri, C.sensitive)) or bool(sensitive_categories),
+            anonymised=bool(reader.boolean(iri, C.anonymised)),
+            controllers=reader.refs(iri, C.controller),
+            subset_of=reader.refs(iri, C.subsetOf),
+            derived_from=reader.refs(iri, C.derivedFrom),
+            subjects=reader.refs(iri, C.subjects),
+            unit=reader.ref(iri, C.unit),
+            count_qualifier=reader.ref(iri, C.countQualifier),
+            count_qualifiers=qualifiers,
+            same_population=reader.refs(iri, C.samePopulationAs),
+            overlaps=reader.refs(iri, C.overlapsWith),
+            disjoint=reader.refs(iri, C.disjointFrom),
+            financial_categories=tuple(c for c in categories if c in financial),
+            individual_number=any(c in individual for c in categories),
         )
+    return _symmetric_relations(assets)
 
+
+def _symmetric_relations(assets: dict[str, DataAsset]) -> dict[str, DataAsset]:
+    """State each symmetric population relation on both assets it joins."""
+    added: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for asset in assets.values():
+        for name in ("same_population", "overlaps", "disjoint"):
+            for other in getattr(asset, name):
+                if other in assets and asset.iri not in getattr(assets[other], name):
+                    added[other][name].add(asset.iri)
+    for iri, extra in added.items():
+        record = assets[iri]
+        assets[iri] = DataAsset(**{**record.__dict__, **{name: tuple(sorted(set(getattr(record, name)) | found))
+                                                          for name, found in extra.items()}})
+    return assets
+
+
+def _read_places(reader: _Reader) -> tuple[dict[str, Device], dict[str, DataCopy]]:
+    C = _TERMS
     devices = {
-        iri: Device(iri=iri, portable=boolean(iri, C.portable), holder=ref(iri, C.heldBy))
-        for iri in instances(C.Device)
+        iri: Device(iri=iri, portable=reader.boolean(iri, C.portable), holder=reader.ref(iri, C.heldBy),
+                    country=_country(reader.literal(iri, C.country)))
+        for iri in reader.instances(C.Device)
     }
     copies = {
         iri: DataCopy(
             iri=iri,
-            asset=ref(iri, C.copyOf),
-            device=ref(iri, C.storedOn),
-            holder=ref(iri, C.heldBy),
-            start=literal(iri, C.startDate),
-            end=literal(iri, C.endDate),
-            failure_modes=refs(iri, C.failureMode),
+            asset=reader.ref(iri, C.copyOf),
+            device=reader.ref(iri, C.storedOn),
+            holder=reader.ref(iri, C.heldBy),
+            start=reader.literal(iri, C.startDate),
+            end=reader.literal(iri, C.endDate),
+            failure_modes=reader.refs(iri, C.failureMode),
+            basis=reader.refs(iri, C.basis),
         )
-        for iri in instances(C.DataCopy)
+        for iri in reader.instances(C.DataCopy)
+    }
+    return devices, copies
+
+
+def _read_controls(reader: _Reader) -> dict[str, Control]:
+    C = _TERMS
+    kinds = ((C.PreventiveControl, "preventive"), (C.DetectiveControl, "detective"))
+    return {
+        iri: Control(
+            iri=iri,
+            kind=reader.first_class(iri, kinds, "control"),
+            operators=reader.refs(iri, C.operatedBy),
+            covers=reader.refs(iri, C.covers),
+            notifies=reader.refs(iri, C.notifies) or reader.refs(iri, C.operatedBy),
+            latency=reader.literal(iri, C.detectionLatency),
+            rules_out_leak=reader.boolean(iri, C.rulesOutLeak),
+            limitation=reader.texts(iri, C.limitation),
+        )
+        for iri in reader.instances(C.Control)
     }
 
-    controls = {}
-    for iri in instances(C.Control):
-        classes = types[iri]
-        kind = ("preventive" if str(C.PreventiveControl) in classes
-                else "detective" if str(C.DetectiveControl) in classes else "control")
-        limitation = tuple(sorted(
-            (o.language or "", str(o)) for o in objects(iri, C.limitation) if isinstance(o, Literal)
-        ))
-        controls[iri] = Control(
-            iri=iri,
-            kind=kind,
-            operators=refs(iri, C.operatedBy),
-            covers=refs(iri, C.covers),
-            notifies=refs(iri, C.notifies) or refs(iri, C.operatedBy),
-            latency=literal(iri, C.detectionLatency),
-            rules_out_leak=boolean(iri, C.rulesOutLeak),
-            limitation=limitation,
-        )
 
+def _read_failure_modes(reader: _Reader) -> dict[str, FailureMode]:
+    """The ontology's failure modes, then the model's own (which may extend them)."""
+    C = _TERMS
     shipped = ontology_graph()
-    declared_modes = [  # the ontology's modes first, then the model's own (which may extend them)
+
+    def shipped_flag(node) -> bool | None:
+        values = [str(o).lower() for o in shipped.objects(node, C.improperPurpose)]
+        return (values[0] in ("true", "1")) if values else None
+
+    declared = [
         (str(node), sorted(str(o) for o in shipped.objects(node, C.appliesTo)),
-         sorted(str(o) for o in shipped.objects(node, C.effect)))
+         sorted(str(o) for o in shipped.objects(node, C.effect)), shipped_flag(node))
         for node in sorted(shipped.subjects(RDF.type, C.FailureMode))
     ] + [
-        (key, sorted(_iri(o) for o in objects(key, C.appliesTo)), sorted(_iri(o) for o in objects(key, C.effect)))
-        for key in instances(C.FailureMode)
+        (key, sorted(_iri(o) for o in reader.objects(key, C.appliesTo)),
+         sorted(_iri(o) for o in reader.objects(key, C.effect)), reader.boolean(key, C.improperPurpose))
+        for key in reader.instances(C.FailureMode)
     ]
-    failure_modes: dict[str, FailureMode] = {}
-    for key, applies_list, effects in declared_modes:
+    modes: dict[str, FailureMode] = {}
+    for key, applies_list, effects, improper in declared:
         applies = tuple(applies_list)
-        if key in failure_modes:
-            previous = failure_modes[key]
+        if key in modes:
+            previous = modes[key]
             applies = tuple(sorted(set(previous.applies_to) | set(applies)))
             effects = effects or [previous.effect]
-        failure_modes[key] = FailureMode(key, applies, effects[0] if effects else str(C.Breaks))
+            improper = previous.improper_purpose if improper is None else improper
+        modes[key] = FailureMode(key, applies, effects[0] if effects else str(C.Breaks), improper)
+    return dict(sorted(modes.items()))
 
-    def event_kind(classes: set[str]) -> str:
-        for cls, name in ((C.ExposureBegan, "exposure-began"), (C.Detected, "detected"), (C.Reported, "reported")):
-            if str(cls) in classes:
-                return name
-        return "event"
 
+_EVENT_KINDS = (("ExposureBegan", "exposure-began"), ("Detected", "detected"), ("Reported", "reported"),
+                ("Deleted", "deleted"), ("Returned", "returned"))
+
+
+def _read_events(reader: _Reader) -> tuple[dict[str, Event], dict[str, Incident]]:
+    C = _TERMS
+    kinds = tuple((getattr(C, cls), name) for cls, name in _EVENT_KINDS)
     events = {
         iri: Event(
             iri=iri,
-            kind=event_kind(types[iri]),
-            date=literal(iri, C.date),
-            actor=ref(iri, C.actor),
-            concerns=refs(iri, C.concerns),
-            notified_to=refs(iri, C.notifiedTo),
+            kind=reader.first_class(iri, kinds, "event"),
+            date=reader.literal(iri, C.date),
+            actor=reader.ref(iri, C.actor),
+            concerns=reader.refs(iri, C.concerns),
+            notified_to=reader.refs(iri, C.notifiedTo),
         )
-        for iri in instances(C.Event)
+        for iri in reader.instances(C.Event)
     }
     incidents = {
-        iri: Incident(iri=iri, concerns=refs(iri, C.concerns), failed_with=refs(iri, C.failedWith),
-                      events=refs(iri, C.hasEvent))
-        for iri in instances(C.Incident)
+        iri: Incident(iri=iri, concerns=reader.refs(iri, C.concerns), failed_with=reader.refs(iri, C.failedWith),
+                      events=reader.refs(iri, C.hasEvent), improper_purpose=reader.boolean(iri, C.improperPurpose))
+        for iri in reader.instances(C.Incident)
     }
+    return events, incidents
 
+
+_BASIS_KINDS = (("ConsentProvision", "consent"), ("OptOutProvision", "opt-out"), ("JointUse", "joint-use"),
+                ("ProvisionUnderLaw", "under-law"))
+
+_CLAUSE_KINDS = (("ReconsignmentRequiresApproval", "reconsignment-requires-approval"),
+                 ("ReconsignmentProhibited", "reconsignment-prohibited"),
+                 ("ReconsignmentOnlyTo", "reconsignment-only-to"),
+                 ("ReconsignmentWithinCountry", "reconsignment-within-country"),
+                 ("DataStaysInCountry", "data-stays-in-country"),
+                 ("DeletionWithinPeriod", "deletion-within-period"))
+
+
+def _read_bases(reader: _Reader) -> dict[str, Basis]:
+    """Provision bases (a consignment is read as a consignment; cm:NoBasis is a name, not a record)."""
+    C = _TERMS
+    kinds = tuple((getattr(C, cls), name) for cls, name in _BASIS_KINDS)
+    bases = {
+        iri: Basis(
+            iri=iri,
+            kind=reader.first_class(iri, kinds, "provision"),
+            providers=reader.refs(iri, C.provider),
+            recipients=reader.refs(iri, C.recipient),
+            data=reader.refs(iri, C.providesData),
+            start=reader.literal(iri, C.startDate),
+            end=reader.literal(iri, C.endDate),
+            agreement=reader.ref(iri, C.agreement),
+            laws=reader.refs(iri, C.underLaw),
+        )
+        for iri in reader.instances(C.ProvisionBasis)
+    }
+    return bases
+
+
+def _read_agreements(reader: _Reader) -> tuple[dict[str, Agreement], dict[str, Clause]]:
+    C = _TERMS
+    kinds = tuple((getattr(C, cls), name) for cls, name in _CLAUSE_KINDS)
+    named = set(reader.instances(C.Agreement))
+    for values in reader.table(C.agreement).values():
+        named.update(key for key in map(_iri, values) if key)
+    agreements = {iri: Agreement(iri=iri, clauses=reader.refs(iri, C.clause)) for iri in sorted(named)}
+    clause_iris = set(reader.instances(C.Clause)) | {c for a in agreements.values() for c in a.clauses}
+    clauses = {
+        iri: Clause(
+            iri=iri,
+            kind=reader.first_class(iri, kinds, "clause"),
+            article=reader.literal(iri, C.article),
+            permitted=reader.refs(iri, C.permittedParty),
+            country=_country(reader.literal(iri, C.country)),
+            period=reader.literal(iri, C.period),
+        )
+        for iri in sorted(clause_iris)
+    }
+    return agreements, clauses
+
+
+def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
+    reader = _Reader(model.graph)
+    consignments, ambiguous = _infer_parents(_read_consignments(reader))
+    parties = _read_parties(reader, consignments)
+    duties = _read_duties(reader)
+    consignments = _entrust_implicitly(consignments, duties)
+    devices, copies = _read_places(reader)
+    events, incidents = _read_events(reader)
+    agreements, clauses = _read_agreements(reader)
+    used = terms_used(model.graph)
     view = ChainView(
         model=model,
         parties=parties,
         consignments=consignments,
         duties=duties,
-        handoffs=handoffs,
-        assets=assets,
+        handoffs=_read_handoffs(reader),
+        assets=_read_assets(reader),
         copies=copies,
         devices=devices,
-        controls=controls,
-        failure_modes=dict(sorted(failure_modes.items())),
+        controls=_read_controls(reader),
+        failure_modes=_read_failure_modes(reader),
         events=events,
         incidents=incidents,
-        types={key: frozenset(value) for key, value in types.items()},
+        bases=_read_bases(reader),
+        agreements=agreements,
+        clauses=clauses,
+        types={key: frozenset(value) for key, value in reader.types.items()},
         ambiguous_parents=ambiguous,
-        scans=tables if keep_scans else {},
+        terms_used=used,
+        classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),
+        scans=reader.tables if keep_scans else {},
     )
     view.unresolved = _unresolved_references(view)
     return view
+
+
+def _reads_as_ours(superclasses, cls: str) -> bool:
+    return any(up != cls and (up.startswith(CHAINMODEL_NS) or up in READ_AS) for up in superclasses)
+
+
+def terms_used(graph) -> frozenset[str]:
+    """Every predicate, every class named by ``rdf:type``, and every chainmodel-namespace IRI.
+
+    A backend may answer this itself (``graph.terms_used()``, e.g. inside a store); an rdflib
+    graph is read once, triple by triple.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> graph = Graph().parse(format="turtle", data="@prefix cm: <https://w3id.org/chainmodel#> . "
+    ...                       "<urn:x> a cm:Consigment ; cm:approval cm:Aproved .")
+    >>> sorted(t.rsplit("#")[-1] for t in terms_used(graph))
+    ['Aproved', 'Consigment', 'approval', 'type']
+    """
+    own = getattr(graph, "terms_used", None)
+    if own is not None:
+        return frozenset(own(CHAINMODEL_NS))
+    found: set[str] = set()
+    rdf_type = RDF.type
+    for subject, predicate, value in graph.triples((None, None, None)):
+        found.add(predicate)
+        if isinstance(value, URIRef) and (predicate == rdf_type or value.startswith(CHAINMODEL_NS)):
+            found.add(value)
+        if isinstance(subject, URIRef) and subject.startswith(CHAINMODEL_NS):
+            found.add(subject)
+    return frozenset(str(term) for term in found)
 
 
 def _infer_parents(consignments: dict[str, Consignment]) -> tuple[dict[str, Consignment], tuple[str, ...]]:

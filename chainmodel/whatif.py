@@ -861,7 +861,8 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
     result.spof = sorted(spof)
     for blast in blast_rank(view):
         entry = {"": blast.exposure.known_subjects}
-        entry.update({principal: count for principal, count in blast.exposure.per_principal})
+        entry.update({item.principal: item.people.count.low if item.people else 0
+                      for item in blast.exposure.principals})
         result.blast[blast.element] = dict(sorted(entry.items()))
     result.blast = dict(sorted(result.blast.items()))
     for trace in trace_all(view):

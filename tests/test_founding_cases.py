@@ -86,7 +86,7 @@ def test_optout_report_is_single_point_of_failure(case_b):
     ]
     assert report.reached == (B + "producer-jmimo", B + "users")
     assert report.exposure.subjects == 1
-    assert report.exposure.per_principal == ((B + "hospital", 1),)
+    assert {p.principal: p.people.count.figure for p in report.exposure.principals} == {B + "hospital": 1}
     (uncaught,) = report.uncaught_by
     assert uncaught.control == B + "control-nttdata-self-check"
     assert any(reason.startswith("not independent") for reason in uncaught.reasons)
@@ -105,11 +105,16 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
     assert laptop.modes == (CM + "LossOrTheft",)
     assert laptop.operators == (A + "foundation",)
     by_asset = {item.asset: item for item in laptop.exposure.assets}
-    assert by_asset[A + "applicant-records"].subjects == 171472
-    assert dict(by_asset[A + "applicant-records"].per_principal) == {A + "resonac": 5747}
-    assert by_asset[A + "applicant-records"].unattributed == 171472 - 5747
-    assert by_asset[A + "kenshin-navi-addresses"].subjects == 10202
-    assert dict(laptop.exposure.per_principal) == {A + "resonac": 5747, A + "foundation": 10202}
+    assert by_asset[A + "applicant-records"].total.figure == 171472
+    assert {s.principal: s.count.figure for s in by_asset[A + "applicant-records"].shares} == {A + "resonac": 5747}
+    assert by_asset[A + "applicant-records"].unattributed.figure == 171472 - 5747
+    assert by_asset[A + "kenshin-navi-addresses"].total.figure == 10202
+    people = laptop.exposure.people.count  # two figures, not a sum: the notice does not say how they overlap
+    assert (people.low, people.high, people.exact) == (171472, 171472 + 10202, False)
+    assert laptop.exposure.people.union.reasons == (
+        ("overlap-unknown", (A + "applicant-records", A + "kenshin-navi-addresses")),)
+    assert {p.principal: p.people.count.figure for p in laptop.exposure.principals} == {
+        A + "resonac": 5747, A + "foundation": 10202}
     assert set(laptop.exposure.sensitive_categories) == {A + "cat-pregnancy", A + "cat-disability", A + "cat-result-values"}
     reasons = {v.control: v.reasons for v in laptop.uncaught_by}
     assert reasons[A + "fingerprint"][0].startswith("does not rule a leak out")
@@ -131,9 +136,12 @@ def test_blast_cli_json_for_the_laptop():
     result = run("blast", "examples/case-a-laptop", "--element", "portable laptop", "--format", "json")
     assert result.exit_code == 0, result.output
     (found,) = json.loads(result.output)
-    assert found["exposure"]["subjects"] == 171472 + 10202
+    assert found["exposure"]["subjects"] is None
+    people = found["exposure"]["people"]["count"]
+    assert (people["at_least"], people["at_most"], people["exact"]) == (171472, 181674, False)
     rules = {(d["from"]["iri"], d["to"]["iri"]): d["rule"]["source"] for d in found["reporting_duties"]}
-    assert rules[(A + "resonac", A + "ppc")] == ["APPI Art. 26(1); Enforcement Rules Art. 7, 8"]
+    assert rules[(A + "resonac", A + "ppc")] == ["APPI Art. 26(1)", "PPC Rules Art. 7(i)", "PPC Rules Art. 7(iv)"]
+    assert rules[(A + "foundation", A + "resonac")] == ["APPI Art. 26(1) proviso; PPC Rules Art. 9"]
 
 
 def test_describe_case_a_counts_match_the_notice():

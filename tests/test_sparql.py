@@ -824,6 +824,7 @@ def test_sensitive_data_per_party_on_case_a(case_a):
     assert foundation == [
         (A + "applicant-records", "consignee of a consignment entrusting it", A + "c-resonac-foundation"),
         (A + "applicant-records", "holds a device with a copy", A + "backup-applicants"),
+        (A + "checkup-results", "consignee of a consignment entrusting it", A + "c-resonac-foundation"),
         (A + "checkup-results", "receives a data provision", A + "h-results"),
     ]
     assert {row["party"] for row in rows} == {A + "foundation", A + "medical-institutions"}
@@ -857,7 +858,7 @@ def test_chains_per_duty_on_case_b(case_b):
 def test_chains_per_duty_lists_a_duty_nobody_is_entrusted_with(case_a):
     rows = records(named(case_a, "chains-per-duty"))
     assert {"duty": A + "duty-supervision", "accountable": A + "resonac"} in rows
-    assert len(rows) == 3
+    assert len(rows) == 4  # administration and safe management (Foundation), checkups (institutions), supervision
 
 
 def test_shared_consignees_on_case_b(case_b):

@@ -1,0 +1,211 @@
+"""Lawful basis, apart from what happened: who may hold or receive which principal's data, when.
+
+A transfer (a data provision, a copy) records what happened; a basis records why it was
+allowed. A party may hold an asset's data for a principal only while a basis covers it:
+
+* it controls the asset (or an asset it is part of): its own data;
+* it is the consignee of a consignment that entrusts the asset, a part of it or something
+  it is part of (APPI Art. 27(5)(i)); the consignment covers the data of the principals at
+  the top of its chains, from its start to its end;
+* it is a recipient of a provision basis that provides the asset or a related one (consent,
+  opt-out, joint use, another law): it then holds the data on its own account.
+
+A transfer is lawful only when such a basis covers its receiver (or the transfer cites one
+that does); a transfer from the people themselves, of anonymised data, or to the people
+themselves needs none. ``cm:basis cm:NoBasis`` says the sources found none.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> view = chain_view(load_model(["examples/case-a-laptop"]))
+>>> A = "https://example.org/chainmodel/case-a#"
+>>> [(c.kind, c.basis.rsplit("#")[1], c.principals) for c in covers(view, A + "foundation", A + "applicant-records")]
+[('consignment', 'c-resonac-foundation', ('https://example.org/chainmodel/case-a#resonac',))]
+>>> unbased_transfers(view)
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .namespace import CM
+from .timepoints import Instant, instant_sort_key, parse_instant
+from .views import ChainView
+
+__all__ = ["Cover", "covers", "related_assets", "transfer_covers", "unbased_transfers", "UnbasedTransfer",
+           "incoming_transfers", "NO_BASIS", "latest_end"]
+
+NO_BASIS = str(CM.NoBasis)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One basis that lets a party hold an asset.
+
+    ``kind`` is ``controller``, ``consignment`` or a provision kind (``consent``,
+    ``opt-out``, ``joint-use``, ``under-law``, ``provision``); ``basis`` is the IRI of the
+    consignment or provision basis (the asset itself for ``controller``); ``principals`` the
+    parties whose data it covers (empty: whatever the provider provided, or the holder's own).
+    """
+
+    kind: str
+    basis: str
+    start: str | None = None
+    end: str | None = None
+    principals: tuple[str, ...] = ()
+
+    @property
+    def on_own_account(self) -> bool:
+        """True when the holder handles the data as its own (controller or provision)."""
+        return self.kind != "consignment"
+
+
+def related_assets(view: ChainView, asset: str) -> set[str]:
+    """The asset, every asset it is part of, and every asset that is part of it (transitively)."""
+    found, todo = {asset}, [asset]
+    while todo:
+        current = todo.pop()
+        record = view.assets.get(current)
+        neighbours = set(record.subset_of) if record else set()
+        neighbours |= set(view.index.parts_of.get(current, ()))
+        for other in neighbours - found:
+            found.add(other)
+            todo.append(other)
+    return found
+
+
+def _wholes(view: ChainView, asset: str) -> set[str]:
+    found, todo = {asset}, [asset]
+    while todo:
+        record = view.assets.get(todo.pop())
+        for whole in (record.subset_of if record else ()):
+            if whole not in found:
+                found.add(whole)
+                todo.append(whole)
+    return found
+
+
+def covers(view: ChainView, party: str, asset: str) -> list[Cover]:
+    """Every basis that lets ``party`` (exactly this party) hold ``asset``, sorted.
+
+    Parameters
+    ----------
+    view : ChainView
+    party : str
+        The holder or receiver.
+    asset : str
+        The data asset.
+
+    Returns
+    -------
+    list of Cover
+    """
+    found: list[Cover] = []
+    for whole in sorted(_wholes(view, asset)):
+        record = view.assets.get(whole)
+        if record and party in record.controllers:
+            found.append(Cover("controller", whole))
+    related = related_assets(view, asset)
+    for consignment in sorted({c for a in related for c in view.index.consignments_with_data.get(a, ())}):
+        record = view.consignments[consignment]
+        if record.consignee == party:
+            found.append(Cover("consignment", consignment, record.start, record.end, view.roots(consignment)))
+    for basis in sorted(view.bases.values(), key=lambda b: b.iri):
+        if party in basis.recipients and related & set(basis.data):
+            found.append(Cover(basis.kind, basis.iri, basis.start, basis.end))
+    return found
+
+
+def covers_principal(view: ChainView, cover: Cover, principal: str) -> bool:
+    """Whether a cover extends to ``principal``'s data (same organisation counts)."""
+    if not cover.principals:
+        return True
+    return any(p == principal or view.org(p) == view.org(principal) for p in cover.principals)
+
+
+def latest_end(found: list[Cover]) -> Instant | None:
+    """When the last of the covers ends; None when one of them has no end (or no cover is given)."""
+    ends = [parse_instant(c.end) for c in found]
+    if not ends or any(end is None for end in ends):
+        return None
+    return max(ends, key=lambda end: (end.last, end.first, end.text))
+
+
+def incoming_transfers(view: ChainView, party: str, asset: str) -> list[str]:
+    """Data provisions into ``party`` that carry ``asset`` or a related one, sorted."""
+    related = related_assets(view, asset)
+    return [h for h in view.index.data_received_by.get(party, ()) if related & set(view.handoffs[h].carries)]
+
+
+@dataclass(frozen=True)
+class UnbasedTransfer:
+    """A data provision whose receiver no basis covers for the data it carries.
+
+    ``assets`` are the carried assets without a basis; ``cited`` is the basis the
+    transfer cites (``cm:NoBasis`` or one that does not cover the receiver), if any.
+    """
+
+    transfer: str
+    sender: str | None
+    receiver: str
+    assets: tuple[str, ...]
+    cited: tuple[str, ...] = ()
+
+
+def _needs_no_basis(view: ChainView, transfer) -> bool:
+    subjects = lambda party: party is not None and "data-subjects" in view.roles(party)  # noqa: E731
+    return subjects(transfer.sender) or subjects(transfer.receiver)
+
+
+def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
+    """The covers of a transfer's receiver for ``asset`` that were running when it took place.
+
+    A transfer with no dates is judged against every cover; one with a start date against
+    covers that had not definitely ended by then.
+    """
+    record = view.handoffs[transfer]
+    found = covers(view, record.receiver, asset) if record.receiver else []
+    when = parse_instant(record.start)
+    if when is None:
+        return found
+    return [c for c in found if parse_instant(c.end) is None or when.first <= parse_instant(c.end).last]
+
+
+def unbased_transfers(view: ChainView) -> list[UnbasedTransfer]:
+    """Every data provision of personal data whose receiver has no basis for it, sorted."""
+    found = []
+    for transfer in sorted(view.handoffs.values(), key=lambda h: h.iri):
+        if not transfer.is_data or not transfer.receiver or _needs_no_basis(view, transfer):
+            continue
+        personal = [a for a in transfer.carries if a in view.assets and not view.assets[a].anonymised]
+        cited = tuple(b for b in transfer.basis if b == NO_BASIS or b in view.bases or b in view.consignments)
+        if NO_BASIS in cited:
+            missing = personal
+        else:
+            missing = [a for a in personal if not _cited_covers(view, transfer, a, cited)
+                       and not transfer_covers(view, transfer.iri, a)]
+        if missing:
+            found.append(UnbasedTransfer(transfer.iri, transfer.sender, transfer.receiver, tuple(missing), cited))
+    return found
+
+
+def _cited_covers(view: ChainView, transfer, asset: str, cited: tuple[str, ...]) -> bool:
+    """Whether a basis the transfer cites names its receiver for this data."""
+    related = related_assets(view, asset)
+    for iri in cited:
+        if iri in view.consignments:
+            record = view.consignments[iri]
+            if record.consignee == transfer.receiver and (not record.data or related & record.data):
+                return True
+        elif iri in view.bases:
+            basis = view.bases[iri]
+            if transfer.receiver in basis.recipients and (not basis.data or related & set(basis.data)):
+                return True
+    return False
+
+
+def sort_covers(found: list[Cover]) -> list[Cover]:
+    """Covers by end, the latest last."""
+    return sorted(found, key=lambda c: (instant_sort_key(parse_instant(c.end)), c.basis))

@@ -1,0 +1,119 @@
+"""One catalogue of the fixed words chainmodel prints, in English and Japanese.
+
+Every heading, message, reason, unit and piece of advice a renderer prints is an entry of
+``chainmodel/words.toml``: a key and its text in each language, with ``{placeholders}``
+the renderer fills in (names already in the reader's language, numbers, dates). The
+ontology's own terms are named by their labels, never here. An English entry may be a
+table with ``one`` and ``other`` forms, chosen by the ``count`` value.
+
+Examples
+--------
+>>> say("unit.people", "en", count=1)
+'1 person'
+>>> say("unit.people", "en", count=171472)
+'171,472 people'
+>>> say("unit.people", "ja", count=171472)
+'171,472人'
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import tomllib
+from importlib import resources
+from typing import Any, Callable
+
+__all__ = ["say", "words", "has", "placeholders", "render", "join", "LANGUAGES", "CatalogueError"]
+
+LANGUAGES = ("en", "ja")
+
+
+class CatalogueError(LookupError):
+    """A key is not in the catalogue (a bug in chainmodel, never a user error)."""
+
+
+@functools.lru_cache(maxsize=None)
+def words() -> dict[str, dict[str, Any]]:
+    """Every entry of the catalogue, by key (read once per process)."""
+    text = resources.files(__package__).joinpath("words.toml").read_text(encoding="utf-8")
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, table: dict) -> None:
+        if set(table) & set(LANGUAGES):
+            found[prefix] = {lang: table[lang] for lang in LANGUAGES if lang in table}
+        for name, value in table.items():
+            if name not in LANGUAGES and isinstance(value, dict):
+                walk(f"{prefix}.{name}" if prefix else name, value)
+
+    walk("", tomllib.loads(text))
+    return found
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue holds ``key``."""
+    return key in words()
+
+
+def _form(entry: Any, count: Any) -> str:
+    if isinstance(entry, dict):
+        return entry["one"] if count == 1 else entry["other"]
+    return entry
+
+
+def say(key: str, lang: str = "en", /, **values: Any) -> str:
+    """The entry ``key`` in ``lang``, with its placeholders filled from ``values``.
+
+    Raises
+    ------
+    CatalogueError
+        The key is not in the catalogue.
+    """
+    entry = words().get(key)
+    if entry is None:
+        raise CatalogueError(f"no entry {key!r} in chainmodel/words.toml")
+    text = _form(entry.get(lang) or entry["en"], values.get("count"))
+    return text.format(**values) if values or "{" in text else text
+
+
+def placeholders(key: str, lang: str) -> set[str]:
+    """The names of the placeholders of one entry in one language (all forms)."""
+    entry = words()[key].get(lang, "")
+    forms = entry.values() if isinstance(entry, dict) else [entry]
+    return {name for text in forms for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def join(items: list[str], lang: str = "en") -> str:
+    """A list of names as a reader expects it: ``a, b and c`` / ``a、b、c``.
+
+    >>> join(["LDI", "NTT DATA", "J-MIMO"]), join(["LDI", "NTT DATA"], "ja")
+    ('LDI, NTT DATA and J-MIMO', 'LDI、NTT DATA')
+    """
+    if lang == "ja":
+        return "、".join(items)
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) -> str:
+    """Word a catalogue entry whose values are tagged (see :mod:`chainmodel.findings`).
+
+    ``values`` is a sequence of ``(name, (kind, value))``; ``name(iri)`` says how an
+    element is named in ``lang``.
+
+    >>> render("unit.people", [("count", ("number", 2))], "en", str)
+    '2 people'
+    """
+    filled: dict[str, Any] = {}
+    for slot, (kind, value) in values:
+        if kind == "ref":
+            filled[slot] = name(value)
+        elif kind == "refs":
+            filled[slot] = join([name(v) for v in value], lang)
+        elif kind != "word":
+            filled[slot] = value
+    for slot, (kind, value) in values:  # a word may itself name the other values
+        if kind == "word":
+            filled[slot] = say(value, lang, **filled)
+    return say(key, lang, **filled)

@@ -1,0 +1,243 @@
+"""What ``ontologies/rules.ttl`` says: rules, legal sources and breach-reporting regimes.
+
+Nothing legal is written in the code: a rule's severity, title and advice, a source's
+citation in English and Japanese, and which reporting regime binds a sector on a given day
+all come from the rules file, so a change in the law is a change of data.
+
+Examples
+--------
+>>> info = rule_info("https://w3id.org/chainmodel/rule#sensitive-on-portable-device")
+>>> info.severity, info.sources
+('error', ('APPI Art. 23', 'PPC General Guidelines 10 (10-5, 10-6)'))
+>>> citation("https://w3id.org/chainmodel/rule#appi-26-1", "ja")
+'個人情報保護法第26条第1項'
+>>> from chainmodel.timepoints import parse_instant
+>>> regime = regime_for(CM.LocalGovernment, parse_instant("2022-10-01"))
+>>> regime.regime.rsplit("#")[1], regime.mandatory, regime.certain
+('regime-local-before-2023', False, True)
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from .findings import SEVERITIES
+from .model import rules_graph
+from .namespace import CM, RULE
+from .timepoints import Instant, parse_instant
+
+__all__ = ["RuleInfo", "rule_info", "citation", "citations", "rule_sources", "Regime", "RegimeChoice", "regimes",
+           "regime_for", "LANGUAGES"]
+
+LANGUAGES = ("en", "ja")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What ``rules.ttl`` says about one rule.
+
+    Attributes
+    ----------
+    iri : str
+        The rule's IRI (``https://w3id.org/chainmodel/rule#...``).
+    severity : str
+        ``"error"``, ``"warning"`` or ``"info"`` (the rule's ``cm:severity``).
+    label : str
+        The English ``rdfs:label``: the finding's title.
+    advice : str
+        The English ``rdfs:comment``: what to do about a finding.
+    sources : tuple of str
+        The English citation of each ``cm:legalBasis`` source, sorted.
+    source_iris : tuple of str
+        The IRIs of those sources, sorted.
+    """
+
+    iri: str
+    severity: str
+    label: str
+    advice: str
+    sources: tuple[str, ...]
+    source_iris: tuple[str, ...] = ()
+
+    def advice_in(self, lang: str) -> str:
+        """The rule's advice in ``lang`` (English when the rules file has none in it)."""
+        return _text(rules_graph().objects(URIRef(self.iri), RDFS.comment), lang)
+
+
+def _text(values: Iterable, lang: str = "en") -> str:
+    texts = sorted((value.language or "", str(value)) for value in values if isinstance(value, Literal))
+    for language in (lang, "en", ""):
+        for tag, text in texts:
+            if tag == language:
+                return text
+    return texts[0][1] if texts else ""
+
+
+@functools.lru_cache(maxsize=None)
+def rule_info(iri: str) -> RuleInfo:
+    """Read one rule's severity, label, advice and legal sources from ``rules.ttl``.
+
+    Raises
+    ------
+    LookupError
+        The IRI is not a ``cm:Rule`` with a valid ``cm:severity`` in ``rules.ttl``.
+    """
+    graph = rules_graph()
+    node = URIRef(iri)
+    if (node, RDF.type, CM.Rule) not in graph:
+        raise LookupError(f"{iri} is not a cm:Rule in ontologies/rules.ttl")
+    severities = sorted(str(value) for value in graph.objects(node, CM.severity))
+    if len(severities) != 1 or severities[0] not in SEVERITIES:
+        raise LookupError(f"{iri} needs exactly one cm:severity among {SEVERITIES} in ontologies/rules.ttl")
+    sources = tuple(sorted(str(source) for source in graph.objects(node, CM.legalBasis)))
+    return RuleInfo(
+        iri=iri,
+        severity=severities[0],
+        label=_text(graph.objects(node, RDFS.label)),
+        advice=_text(graph.objects(node, RDFS.comment)),
+        sources=tuple(sorted(citation(source) for source in sources)),
+        source_iris=sources,
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def citation(source: str, lang: str = "en") -> str:
+    """How a legal source is cited in ``lang`` (the official short title in Japanese).
+
+    A source the rules file does not know (a model's own cm:LegalSource) is cited by its IRI.
+    """
+    values = list(rules_graph().objects(URIRef(source), CM.citation))
+    return _text(values, lang) or source
+
+
+def citations(source: str) -> dict[str, str]:
+    """A legal source's citation in every language: ``{"en": ..., "ja": ...}``."""
+    return {lang: citation(source, lang) for lang in LANGUAGES}
+
+
+def rule_sources(rule: str, lang: str = "en") -> tuple[str, ...]:
+    """The citations of a rule's legal sources in ``lang``, sorted."""
+    return tuple(sorted(citation(source, lang) for source in rule_info(rule).source_iris))
+
+
+# -- reporting regimes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A breach-reporting regime: which sectors it binds, when, and under which articles."""
+
+    iri: str
+    sectors: tuple[str, ...]
+    start: Instant | None
+    end: Instant | None
+    mandatory: bool
+    threshold: int | None
+    triggers: str | None
+    regulator_report: str | None
+    subject_notice: str | None
+    consignee_notice: str | None
+
+
+@dataclass(frozen=True)
+class RegimeChoice:
+    """The regime that applies to a sector on a date, and whether the date settles it.
+
+    ``certain`` is False when the date is too coarse to tell two regimes apart (an incident
+    in "2022" for a rule in force from 2022-04-01) or unknown; ``alternatives`` then names
+    the other regimes it may be. ``regime`` is the IRI of the chosen one.
+    """
+
+    regime: str
+    mandatory: bool
+    certain: bool
+    alternatives: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def details(self) -> Regime:
+        return next(r for r in regimes() if r.iri == self.regime)
+
+
+def _one(graph, node, predicate) -> str | None:
+    values = sorted(str(v) for v in graph.objects(node, predicate))
+    return values[0] if values else None
+
+
+@functools.lru_cache(maxsize=None)
+def regimes() -> tuple[Regime, ...]:
+    """Every reporting regime in ``rules.ttl``, sorted by IRI."""
+    graph = rules_graph()
+    found = []
+    for node in sorted(graph.subjects(RDF.type, CM.ReportingRegime), key=str):
+        threshold = _one(graph, node, CM.peopleThreshold)
+        found.append(Regime(
+            iri=str(node),
+            sectors=tuple(sorted(str(s) for s in graph.objects(node, CM.forSector))),
+            start=parse_instant(_one(graph, node, CM.inForceFrom)),
+            end=parse_instant(_one(graph, node, CM.inForceUntil)),
+            mandatory=(_one(graph, node, CM.mandatoryReport) or "false").lower() in ("true", "1"),
+            threshold=int(threshold) if threshold is not None else None,
+            triggers=_one(graph, node, CM.triggers),
+            regulator_report=_one(graph, node, CM.regulatorReport),
+            subject_notice=_one(graph, node, CM.subjectNotice),
+            consignee_notice=_one(graph, node, CM.consigneeNotice),
+        ))
+    return tuple(found)
+
+
+def _fits(regime: Regime, when: Instant) -> str:
+    """``"yes"``, ``"possibly"`` or ``"no"``: whether ``when`` falls in the regime's period."""
+    verdict = "yes"
+    if regime.start is not None:
+        if when.last < regime.start.first:
+            return "no"
+        if when.first < regime.start.first:
+            verdict = "possibly"
+    if regime.end is not None:
+        if when.first > regime.end.last:
+            return "no"
+        if when.last > regime.end.last:
+            verdict = "possibly"
+    return verdict
+
+
+def regime_for(sector: str | None, when: Instant | None) -> RegimeChoice:
+    """The reporting regime for a sector (private business when None) on a date.
+
+    With no date, the regime in force now (the one with no end) applies, flagged as not
+    certain. With a date too coarse to decide, the mandatory regime is chosen and flagged.
+
+    Raises
+    ------
+    LookupError
+        No regime in ``rules.ttl`` covers the sector.
+    """
+    sector = str(sector or CM.PrivateBusiness)
+    candidates = [r for r in regimes() if sector in r.sectors]
+    if not candidates:
+        candidates = [r for r in regimes() if str(CM.PrivateBusiness) in r.sectors]
+    if not candidates:
+        raise LookupError(f"ontologies/rules.ttl has no reporting regime for {sector}")
+    if when is None:
+        current = [r for r in candidates if r.end is None]
+        chosen = current[0] if current else candidates[-1]
+        return RegimeChoice(chosen.iri, chosen.mandatory, False,
+                            tuple(r.iri for r in candidates if r is not chosen), "no-date")
+    fits = {r.iri: _fits(r, when) for r in candidates}
+    sure = [r for r in candidates if fits[r.iri] == "yes"]
+    if sure:
+        return RegimeChoice(sure[0].iri, sure[0].mandatory, True)
+    maybe = sorted((r for r in candidates if fits[r.iri] == "possibly"), key=lambda r: not r.mandatory)
+    if not maybe:
+        raise LookupError(f"no reporting regime in ontologies/rules.ttl covers {sector} on {when.text}")
+    return RegimeChoice(maybe[0].iri, maybe[0].mandatory, False, tuple(r.iri for r in maybe[1:]), "coarse-date")
+
+
+RULE_IRI = functools.lru_cache(maxsize=None)(lambda name: str(RULE[name]))
+"""The IRI of a rule of ``rules.ttl`` from its local name."""

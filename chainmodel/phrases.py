@@ -1,0 +1,116 @@
+"""Phrases every renderer shares: counts with their units and bounds, reasons, findings' texts.
+
+They take the plain dictionaries of :mod:`chainmodel.serialise` and return words from the
+catalogue (:mod:`chainmodel.catalogue`) in the reader's language, so that the text output,
+the report and the diagram say the same thing the same way.
+
+Examples
+--------
+>>> people = {"iri": "https://w3id.org/chainmodel#People"}
+>>> count_phrase({"at_least": 171472, "at_most": 181674, "exact": False, "approximate": False, "known": True}, people)
+'at least 171,472 and at most 181,674 people'
+>>> count_phrase({"at_least": 5747, "at_most": 5747, "exact": True, "approximate": False, "known": True}, people, "ja")
+'5,747人'
+>>> count_phrase({"at_least": 0, "at_most": None, "exact": False, "approximate": False, "known": False}, people)
+'an unknown number of people'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalogue import has, join, render, say
+
+__all__ = ["name", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names"]
+
+_UNITS = {
+    "https://w3id.org/chainmodel#People": "people",
+    "https://w3id.org/chainmodel#Households": "households",
+    "https://w3id.org/chainmodel#Records": "records",
+    "https://w3id.org/chainmodel#Companies": "companies",
+}
+
+
+def name(ref: dict | None, lang: str = "en") -> str:
+    """The label of a referenced element in ``lang``, else English, else its prefixed name."""
+    if not ref:
+        return "-"
+    labels = ref.get("label") or {}
+    return labels.get(lang) or labels.get("en") or labels.get("") or ref.get("name") or ref.get("iri", "-")
+
+
+def names(refs: list[dict], lang: str = "en") -> str:
+    """Several elements named as a reader expects a list."""
+    return join([name(r, lang) for r in refs], lang)
+
+
+def unit_key(unit: dict | None) -> str | None:
+    """The catalogue's name of a unit (``people``, ``households``...), or None for a model's own unit."""
+    return _UNITS.get((unit or {}).get("iri", "https://w3id.org/chainmodel#People"))
+
+
+def _amount(number: int, unit: dict | None, lang: str) -> str:
+    key = unit_key(unit)
+    if key:
+        return say(f"unit.{key}", lang, count=number)
+    return say("unit.other", lang, count=number, unit=name(unit, lang))
+
+
+def amount_phrase(number: int, unit: dict | None = None, lang: str = "en") -> str:
+    """A number with its unit and the right grammar (``1 person``, ``2 households``, ``5,747人``)."""
+    return _amount(number, unit, lang)
+
+
+def count_phrase(count: dict | None, unit: dict | None = None, lang: str = "en", share: bool = False) -> str:
+    """A count or its bounds in words, with the unit.
+
+    ``share`` words a principal's share that the model does not state (``unknown (at most N)``).
+    """
+    if count is None:
+        return say("count.unknown", lang, unit=_unit_name(unit, lang))
+    low, high = count["at_least"], count["at_most"]
+    if not count["known"]:
+        if share and high is not None:
+            return say("count.share-unknown", lang, amount=_amount(high, unit, lang))
+        return say("count.share-unknown-unbounded" if share else "count.unknown", lang, unit=_unit_name(unit, lang))
+    if share and low == 0 and high is not None and high > 0:
+        return say("count.share-unknown", lang, amount=_amount(high, unit, lang))
+    if high == low:
+        return say("count.about" if count["approximate"] else "count.exact", lang, amount=_amount(low, unit, lang))
+    if high is None:
+        return say("count.at-least", lang, amount=_amount(low, unit, lang))
+    if low == 0:
+        return say("count.at-most", lang, amount=_amount(high, unit, lang))
+    key = "count.between-about" if count["approximate"] else "count.between"
+    return say(key, lang, low=f"{low:,}", low_amount=_amount(low, unit, lang), high=_amount(high, unit, lang))
+
+
+def _unit_name(unit: dict | None, lang: str) -> str:
+    key = unit_key(unit)
+    return say(f"unit-name.{key}", lang) if key else name(unit, lang)
+
+
+def reason_phrase(reason: dict, lang: str = "en") -> str:
+    """Why a count is a bound, in words (``the model does not say how A and B overlap``)."""
+    key = f"reason.{reason['reason']}"
+    return say(key, lang, assets=names(reason["assets"], lang)) if has(key) else reason["reason"]
+
+
+def said_phrase(said: dict, lang: str = "en") -> str:
+    """A finding's text (the ``said`` of :func:`chainmodel.serialise.finding_json`) in ``lang``."""
+    values = []
+    for slot, kind, value in said["values"]:
+        if kind == "ref":
+            values.append((slot, ("text", name(value, lang) if value else "-")))
+        elif kind == "refs":
+            values.append((slot, ("text", names(value, lang))))
+        else:
+            values.append((slot, (kind, value)))
+    text = render(said["key"], values, lang, lambda iri: iri or "-")
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _first(mapping: dict[str, Any] | None, lang: str) -> str:
+    if not mapping:
+        return ""
+    return mapping.get(lang) or mapping.get("en") or next(iter(mapping.values()), "")
