@@ -537,6 +537,57 @@ def report(model, output, lang):
         output.write_text(report_html(view, lang=lang), encoding="utf-8")
 
 
+def _say(lang: str, en: str, ja: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def _ledger_errors(lang: str):
+    """Re-raise a ledger error so that its message is in ``lang``."""
+    from contextlib import contextmanager
+
+    from .errors import LedgerError
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except LedgerError as error:
+            raise ChainModelError(error.text(lang)) from None
+
+    return guard()
+
+
+@cli.command("import", epilog=EPILOG)
+@click.argument("ledger", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The Turtle file to write (.ttl).")
+@click.option("--base", metavar="IRI", help="Base IRI of the elements' IRIs, e.g. https://example.org/our-ledger# "
+              "(default: 'Base IRI' on the workbook's About sheet).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never through a symbolic link).")
+@lang_option
+def import_command(ledger, output, base, force, lang):
+    """Read a ledger (委託先管理台帳: .xlsx, or .csv sheets) and write the model it describes.
+
+    One row per consignment; headers in English or Japanese; several sheets (parties,
+    consignments, duties, data, devices, copies, hand-offs, controls, events, ...) or one
+    flat sheet. IRIs come from --base and the rows' IDs or names, so a re-import of an
+    edited ledger changes only what changed. Nothing is written unless every row is read.
+    """
+    from .ledger import import_ledger, model_turtle
+    from .loading import read_file
+    from .outfiles import check_output, write_output
+
+    check_output(output, force, ledger)
+    with _ledger_errors(lang):
+        built = import_ledger(ledger, base)
+    text = model_turtle(built, ledger)
+    for en, ja in built.notes:
+        click.echo(f"chainmodel: {_say(lang, en, ja)}", err=True)
+    write_output(output, text.encode("utf-8"), force, ledger)
+    read_file(output)  # what was written reads back (a failure here is a bug: report it)
+    click.echo(_say(lang, f"wrote {len(built.graph):,} statements to {output}",
+                    f"{output} に {len(built.graph):,} 件の記述を書き出した"), err=True)
+
+
 def main() -> None:
     """Console-script entry point: no network for the rest of the process, then the CLI."""
     forbid_network()

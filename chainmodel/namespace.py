@@ -135,6 +135,9 @@ class CM(DefinedNamespace):
     tier: URIRef
     underLaw: URIRef
 
+    # ledgers and audits (issue 16)
+    Audit: URIRef
+
     _NS = Namespace("https://w3id.org/chainmodel#")
 
 
