@@ -588,6 +588,54 @@ def import_command(ledger, output, base, force, lang):
                     f"{output} に {len(built.graph):,} 件の記述を書き出した"), err=True)
 
 
+EXPORT_FORMATS = ("prov", "sarif", "graphml", "dot")
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--ledger", "ledger_path", type=click.Path(path_type=Path),
+              help="Write the model as a ledger workbook (.xlsx) with computed columns.")
+@click.option("--to", "target", type=click.Choice(EXPORT_FORMATS),
+              help="Write the model for other tools: prov (PROV-O + DPV Turtle), sarif (validate and audit findings, "
+                   "SARIF 2.1.0), graphml or dot (the chain graph).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The file to write with --to.")
+@click.option("--base", metavar="IRI", help="With --ledger: the base IRI IDs are written under (default: the "
+              "namespace most elements share).")
+@click.option("--force", is_flag=True, help="Replace the output if it exists (never through a symbolic link).")
+@lang_option
+def export(model, ledger_path, target, output, base, force, lang):
+    """Write MODEL as a ledger (--ledger OUT.xlsx) or for other tools (--to FORMAT -o FILE).
+
+    \b
+    --ledger   the columns 'chainmodel import' reads, plus tier, single points of
+               failure at the consignee, exposure per principal and findings per row;
+               importing it gives back the same model
+    --to prov  PROV-O delegations and DPV roles and processing records (with the
+               chainmodel terms PROV-O and DPV lack): read back, every analysis agrees
+    --to sarif validate and audit findings for code-review and CI tools
+    --to graphml, --to dot  parties as nodes, consignments as edges (tier, approval)
+    """
+    from .outfiles import check_output, write_output
+
+    if bool(ledger_path) == bool(target):
+        raise click.UsageError("give either --ledger OUT.xlsx or --to FORMAT -o FILE")
+    if target and not output:
+        raise click.UsageError("--to needs -o FILE")
+    path = ledger_path or output
+    inputs = list(model.paths)
+    check_output(path, force, inputs)
+    chain_model, view = _load(model, validating=True)
+    if ledger_path:
+        from .ledger import export_ledger
+
+        data = export_ledger(view, base, lang, chain_model.sources)
+    else:
+        from .export import export_bytes
+
+        data = export_bytes(target, view, lang=lang, sources=chain_model.sources)
+    write_output(path, data, force, inputs)
+
+
 def main() -> None:
     """Console-script entry point: no network for the rest of the process, then the CLI."""
     forbid_network()

@@ -24,7 +24,7 @@ from .building import BuiltModel, build_model
 from .reading import read_ledger
 from .turtle import turtle_text
 
-__all__ = ["import_ledger", "model_turtle", "BuiltModel"]
+__all__ = ["import_ledger", "model_turtle", "export_ledger", "BuiltModel"]
 
 
 def import_ledger(paths: Iterable[str | Path], base: str | None = None) -> BuiltModel:
@@ -56,3 +56,27 @@ def model_turtle(built: BuiltModel, sources: Iterable[str | Path] = ()) -> str:
               "Edit the ledger and import it again rather than this file: IRIs come from the ledger's IDs and names,\n"
               "so a re-import changes only the statements of the rows that changed.")
     return turtle_text(built.graph, built.base, built.sheet_of, header)
+
+
+def export_ledger(view, base: str | None = None, lang: str = "en", sources: Iterable[str | Path] = ()) -> bytes:
+    """The model of ``view`` as a ledger workbook (.xlsx bytes, the same for the same model).
+
+    Parameters
+    ----------
+    view : ChainView
+        The model's view.
+    base : str, optional
+        Base IRI for the IDs (default: the namespace most elements share).
+    lang : str
+        "en" or "ja": headers, sheet names, notes and yes/no.
+    sources : iterable of str or Path
+        The model files, named (by file name) on the About sheet.
+
+    Returns
+    -------
+    bytes
+    """
+    from .writing import ledger_tables, ledger_workbook
+
+    tables = ledger_tables(view, base, lang)
+    return ledger_workbook(tables, lang, tuple(Path(p).name for p in sources))

@@ -343,24 +343,25 @@ def _prefix_lines(base: str) -> str:
 
 
 def _other_statements(builder: _Builder, table: Table) -> None:
-    """Read the Other statements sheet: one Turtle statement per row."""
-    from rdflib.plugins.parsers.notation3 import BadSyntax
-
+    """Read the Other statements sheet: one Turtle statement per row, blank nodes shared by the sheet."""
     prefixes = _prefix_lines(builder.base)
+    statements = []
     for row in table.rows:
         terms = [row.text(k) for k in ("subject", "predicate", "object")]
         if not all(terms):
             missing = next(k for k, t in zip(("subject", "predicate", "object"), terms) if not t)
             raise table.error(row.number, missing, "a statement needs a subject, a property and a value; fill the cell",
                               "記述には主語、述語、目的語が必要である。セルを埋めること")
+        statement = " ".join(terms) + " ."
         try:
-            parsed = Graph().parse(data=prefixes + " ".join(terms) + " .", format="turtle")
-        except (BadSyntax, ValueError, Exception) as error:  # rdflib reports syntax errors in several kinds
+            Graph().parse(data=prefixes + statement, format="turtle")
+        except Exception as error:  # rdflib reports syntax errors in several kinds
             raise table.error(row.number, "object",
                               f"not a statement in Turtle terms ({type(error).__name__}); write prefixed names, <IRIs> and \"literals\"",
                               f"Turtle の記述として読めない（{type(error).__name__}）。接頭辞付きの名前、<IRI>、\"リテラル\" で書くこと") from None
-        for triple in parsed:
-            builder.graph.add(triple)
+        statements.append(statement)
+    for triple in Graph().parse(data=prefixes + "\n".join(statements), format="turtle"):
+        builder.graph.add(triple)
 
 
 def _default_types(builder: _Builder) -> None:
