@@ -34,6 +34,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from .loading import paused_gc
 from .model import ChainModel, ontology_graph
 from .namespace import CM
+from .standards import DPV, PROV, delegation_key, implicit_iri, processing_records
 
 __all__ = [
     "Party",
@@ -55,8 +56,6 @@ __all__ = [
     "superclass_closure",
 ]
 
-PROV = "http://www.w3.org/ns/prov#"
-DPV = "https://w3id.org/dpv#"
 ORG = "http://www.w3.org/ns/org#"
 
 # Foreign classes read as chainmodel classes (the reading direction of the alignment);
@@ -241,9 +240,7 @@ class Incident:
     events: tuple[str, ...]
 
 
-def _implicit_iri(kind: str, *parts: str) -> str:
-    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
-    return f"urn:chainmodel:implicit:{kind}:{digest}"
+_implicit_iri = implicit_iri
 
 
 @dataclass
@@ -484,12 +481,12 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     Oxigraph store built by ``chainmodel load``) is asked for a view it saved first.
     """
     saved = getattr(model.graph, "saved_view", None)  # a store may keep the view derived when it was loaded
-    if saved is not None:
-        view = saved(model, keep_scans)
-        if view is not None:
-            return view
-    with paused_gc():
-        return _chain_view(model, keep_scans)
+    view = saved(model, keep_scans) if saved is not None else None
+    if view is None:
+        with paused_gc():
+            view = _chain_view(model, keep_scans)
+    _name_implicit(view)
+    return view
 
 
 def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
@@ -551,10 +548,18 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     for iri in instances(C.Consignment):
         raw[iri] = {"consignor": ref(iri, C.consignor), "consignee": ref(iri, C.consignee), "implicit": False}
     for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
-        key = _iri(delegation)
-        if key and key not in raw:
-            raw[key] = {"consignor": ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
-            types[key].add(str(C.Consignment))
+        node = _iri(delegation)
+        if not node or node in raw:
+            continue
+        agent, activities = ref(node, URIRef(PROV + "agent")), refs(node, URIRef(PROV + "hadActivity"))
+        key = delegation_key(node, agent, _iri(delegate), activities)  # not typed: the shapes read PROV-O as it is
+        raw[key] = {"consignor": agent, "consignee": _iri(delegate), "implicit": True, "node": node, "duties": activities}
+    records = processing_records(_Reader(refs, table), types, set(instances(C.DataAsset)))
+    for record in records:
+        data = record.assets + ((record.implicit_asset,) if record.implicit_asset else ())
+        for key, consignor, consignee in record.consignments:
+            raw.setdefault(key, {"consignor": consignor, "consignee": consignee, "implicit": True,
+                                 "duties": (record.iri,), "data": data})
     linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
     shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(C.consignsTo)]
     shortcut_pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
@@ -568,18 +573,19 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     for iri in sorted(raw):
         entry = raw[iri]
         implicit = entry["implicit"]
+        node = entry.get("node", None if implicit else iri)  # where chainmodel details are stated, if anywhere
         consignments[iri] = Consignment(
             iri=iri,
             consignor=entry["consignor"],
             consignee=entry["consignee"],
-            parents=() if implicit else refs(iri, C.extends),
-            duties=frozenset(() if implicit else refs(iri, C.entrusts)),
-            data=frozenset(() if implicit else refs(iri, C.entrustsData)),
-            approval=None if implicit else ref(iri, C.approval),
-            approved_by=() if implicit else refs(iri, C.approvedBy),
-            start=None if implicit else literal(iri, C.startDate),
-            end=None if implicit else literal(iri, C.endDate),
-            stated_tier=None if implicit else integer(iri, C.tier),
+            parents=refs(node, C.extends) if node else (),
+            duties=frozenset((refs(node, C.entrusts) if node else ()) + tuple(entry.get("duties", ()))),
+            data=frozenset((refs(node, C.entrustsData) if node else ()) + tuple(entry.get("data", ()))),
+            approval=ref(node, C.approval) if node else None,
+            approved_by=refs(node, C.approvedBy) if node else (),
+            start=literal(node, C.startDate) if node else None,
+            end=literal(node, C.endDate) if node else None,
+            stated_tier=integer(node, C.tier) if node else None,
             implicit=implicit,
         )
     consignments, ambiguous = _infer_parents(consignments)
@@ -618,6 +624,8 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         for iri in instances(C.Duty)
     }
 
+    duties.update(_activity_duties(consignments, duties))
+
     def handoff_kind(classes: set[str]) -> str:
         if str(C.DataProvision) in classes:
             return "data-provision"
@@ -644,6 +652,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
             classes=frozenset(types[iri]),
         )
 
+    handoffs.update(_record_provisions(records))
     consignments = _entrust_implicitly(consignments, duties)
 
     category_sensitive = {iri for iri in instances(C.DataCategory) if boolean(iri, C.sensitive)}
@@ -665,11 +674,13 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
             sensitive_categories=sensitive_categories,
             sensitive=bool(boolean(iri, C.sensitive)) or bool(sensitive_categories),
             anonymised=bool(boolean(iri, C.anonymised)),
-            controllers=refs(iri, C.controller),
+            controllers=tuple(sorted(set(refs(iri, C.controller)) | set(refs(iri, URIRef(DPV + "hasDataController"))))),
             subset_of=refs(iri, C.subsetOf),
             derived_from=refs(iri, C.derivedFrom),
             subjects=refs(iri, C.subjects),
         )
+
+    assets.update(_record_assets(records))
 
     devices = {
         iri: Device(iri=iri, portable=boolean(iri, C.portable), holder=ref(iri, C.heldBy))
@@ -816,7 +827,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
 
     def entrusted(iri: str, seen: frozenset) -> frozenset[str]:
         consignment = result[iri]
-        if not consignment.implicit:
+        if not consignment.implicit or consignments[iri].duties:
             return consignment.duties
         if iri in settled:
             return settled[iri]
@@ -828,7 +839,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
         return settled[iri]
 
     for iri in sorted(result):
-        if result[iri].implicit:
+        if result[iri].implicit and not consignments[iri].duties:  # PROV activities and DPV processes say what
             result[iri] = Consignment(**{**result[iri].__dict__, "duties": entrusted(iri, frozenset())})
     return result
 
@@ -872,3 +883,77 @@ def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
     for party in view.parties.values():
         check(party.iri, CM.capacityOf, [party.organisation])
     return tuple(sorted(set(missing)))
+
+
+# -- PROV-O activities and DPV records of processing (see chainmodel.standards) ---------------
+
+
+class _Reader:
+    """What :func:`chainmodel.standards.processing_records` needs of the graph, from the view's scans."""
+
+    def __init__(self, refs, table):
+        self._refs, self._table = refs, table
+
+    def __call__(self, subject: str, predicate: str) -> tuple[str, ...]:
+        return self._refs(subject, URIRef(predicate))
+
+    def subjects(self, predicate: str) -> list[str]:
+        return sorted(self._table(URIRef(predicate)))
+
+
+def _activity_duties(consignments: dict[str, Consignment], known: dict[str, Duty]) -> dict[str, Duty]:
+    """A PROV activity or DPV process entrusted by a delegation is a duty of the agent at the top of its chains."""
+    tops: dict[str, set[str]] = defaultdict(set)
+    for consignment in consignments.values():
+        if not consignment.implicit:
+            continue
+        for duty in consignment.duties - known.keys():
+            from_above = any(duty in consignments[p].duties for p in consignment.parents if p in consignments)
+            if not from_above and consignment.consignor:
+                tops[duty].add(consignment.consignor)
+        for duty in consignment.duties - known.keys():
+            tops.setdefault(duty, set())
+    return {duty: Duty(iri=duty, accountable=min(found) if found else None) for duty, found in sorted(tops.items())}
+
+
+def _record_provisions(records) -> dict[str, HandOff]:
+    provisions = {}
+    for record in records:
+        carried = record.assets + ((record.implicit_asset,) if record.implicit_asset else ())
+        for key, sender, receiver in record.provisions:
+            provisions[key] = HandOff(iri=key, kind="data-provision", sender=sender, receiver=receiver, carries=carried,
+                                      classes=frozenset({str(CM.DataProvision), str(CM.HandOff)}))
+    return provisions
+
+
+def _record_assets(records) -> dict[str, DataAsset]:
+    return {
+        record.implicit_asset: DataAsset(iri=record.implicit_asset, categories=record.categories,
+                                         sensitive=record.sensitive, controllers=record.controllers)
+        for record in records if record.implicit_asset
+    }
+
+
+def _name_implicit(view: ChainView) -> None:
+    """Label the elements read from PROV-O and DPV that the model does not name ("city -> vendor: work")."""
+    model = view.model
+    labels = getattr(model, "derived_labels", None)
+    if labels is None:
+        return
+
+    def names(iris, lang: str) -> str:
+        return ", ".join(model.label(i, lang) for i in sorted(iris))
+
+    for iri, consignment in view.consignments.items():
+        if iri.startswith("urn:chainmodel:implicit:") and consignment.consignor:
+            labels[iri] = [(f"{model.label(consignment.consignor, lang)} -> {model.label(consignment.consignee, lang)}"
+                            + (f": {names(consignment.duties, lang)}" if consignment.duties else ""), lang)
+                           for lang in ("en", "ja")]
+    for iri, asset in view.assets.items():
+        if iri.startswith("urn:chainmodel:implicit:"):
+            labels[iri] = [(f"personal data: {names(asset.categories, 'en')}", "en"),
+                           (f"個人データ：{names(asset.categories, 'ja')}", "ja")]
+    for iri, handoff in view.handoffs.items():
+        if iri.startswith("urn:chainmodel:implicit:") and handoff.sender and handoff.receiver:
+            labels[iri] = [(f"{model.label(handoff.sender, lang)} -> {model.label(handoff.receiver, lang)}: "
+                            f"{names(handoff.carries, lang)}", lang) for lang in ("en", "ja")]
