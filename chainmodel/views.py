@@ -553,7 +553,9 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
             continue
         agent, activities = ref(node, URIRef(PROV + "agent")), refs(node, URIRef(PROV + "hadActivity"))
         key = delegation_key(node, agent, _iri(delegate), activities)  # not typed: the shapes read PROV-O as it is
-        raw[key] = {"consignor": agent, "consignee": _iri(delegate), "implicit": True, "node": node, "duties": activities}
+        detailed = bool(activities) or any(refs(node, p) for p in (C.entrusts, C.entrustsData, C.extends, C.approval))
+        raw[key] = {"consignor": agent, "consignee": _iri(delegate), "implicit": not detailed, "node": node,
+                    "duties": activities}
     records = processing_records(_Reader(refs, table), types, set(instances(C.DataAsset)))
     for record in records:
         data = record.assets + ((record.implicit_asset,) if record.implicit_asset else ())
@@ -574,6 +576,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         entry = raw[iri]
         implicit = entry["implicit"]
         node = entry.get("node", None if implicit else iri)  # where chainmodel details are stated, if anywhere
+        implicit = implicit or iri.startswith("urn:chainmodel:implicit:processing:")
         consignments[iri] = Consignment(
             iri=iri,
             consignor=entry["consignor"],
@@ -624,7 +627,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         for iri in instances(C.Duty)
     }
 
-    duties.update(_activity_duties(consignments, duties))
+    duties.update(_activity_duties(consignments, duties, {k for k, entry in raw.items() if "duties" in entry}))
 
     def handoff_kind(classes: set[str]) -> str:
         if str(C.DataProvision) in classes:
@@ -901,11 +904,11 @@ class _Reader:
         return sorted(self._table(URIRef(predicate)))
 
 
-def _activity_duties(consignments: dict[str, Consignment], known: dict[str, Duty]) -> dict[str, Duty]:
+def _activity_duties(consignments: dict[str, Consignment], known: dict[str, Duty], standard: set[str]) -> dict[str, Duty]:
     """A PROV activity or DPV process entrusted by a delegation is a duty of the agent at the top of its chains."""
     tops: dict[str, set[str]] = defaultdict(set)
     for consignment in consignments.values():
-        if not consignment.implicit:
+        if consignment.iri not in standard:
             continue
         for duty in consignment.duties - known.keys():
             from_above = any(duty in consignments[p].duties for p in consignment.parents if p in consignments)

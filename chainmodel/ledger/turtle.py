@@ -39,8 +39,9 @@ def _local_ok(local: str) -> bool:
 
 
 class _Names:
-    def __init__(self, base: str):
+    def __init__(self, base: str, extra: dict | None = None):
         self.prefixes = dict(STANDARD_PREFIXES)
+        self.prefixes.update(extra or {})
         self.prefixes[""] = base
         self.used: set[str] = set()
 
@@ -73,9 +74,9 @@ def _literal(value: Literal, names: _Names) -> str:
 
 
 class _Writer:
-    def __init__(self, graph: Graph, base: str):
+    def __init__(self, graph: Graph, base: str, extra: dict | None = None):
         self.graph = graph
-        self.names = _Names(base)
+        self.names = _Names(base, extra)
         uses = Counter(o for o in graph.objects() if isinstance(o, BNode))
         self.inline = {node for node, count in uses.items() if count == 1 and (node, None, None) in graph}
         self.blank_ids: dict[BNode, str] = {}
@@ -111,7 +112,7 @@ def _sort_key(node) -> tuple:
     return (isinstance(node, BNode), str(node))
 
 
-def turtle_text(graph: Graph, base: str, sheet_of: dict, header: str = "") -> str:
+def turtle_text(graph: Graph, base: str, sheet_of: dict, header: str = "", extra_prefixes: dict | None = None) -> str:
     """The graph as Turtle, sections by ledger sheet, every list sorted.
 
     Parameters
@@ -124,8 +125,10 @@ def turtle_text(graph: Graph, base: str, sheet_of: dict, header: str = "") -> st
         Subject -> the key of its ledger sheet (others go to a last section).
     header : str
         Comment lines to start with (each line gets '# ').
+    extra_prefixes : dict, optional
+        Prefixes to use beside the standard ones.
     """
-    writer = _Writer(graph, base)
+    writer = _Writer(graph, base, extra_prefixes)
     subjects = sorted({s for s in graph.subjects() if s not in writer.inline}, key=_sort_key)
     sections = []
     for sheet in SHEETS:

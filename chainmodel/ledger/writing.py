@@ -37,7 +37,7 @@ from ..views import ChainView
 from .cells import format_bool
 from .columns import ABOUT_SHEET, NOTES_SHEET, OTHER_SHEET, SHEETS, Column, Sheet
 
-__all__ = ["LedgerTables", "ledger_tables", "ledger_workbook", "guess_base"]
+__all__ = ["LedgerTables", "ledger_tables", "ledger_workbook", "guess_base", "sheet_keys"]
 
 _DATES = {str(XSD.date), str(XSD.gYearMonth), str(XSD.gYear), str(XSD.dateTime)}
 _FIXED_TIME = "2000-01-01T00:00:00Z"
@@ -155,6 +155,16 @@ def _sheet_of(view: ChainView, subject: URIRef) -> Sheet | None:
         if any(str(cls) in classes for cls in sheet.classes):
             return sheet
     return None
+
+
+def sheet_keys(view: ChainView, graph) -> dict:
+    """Subject -> the key of the ledger sheet it belongs to (for sectioned Turtle)."""
+    found = {}
+    for subject in set(graph.subjects()):
+        if isinstance(subject, URIRef):
+            sheet = _sheet_of(view, subject)
+            found[subject] = sheet.key if sheet else None
+    return found
 
 
 def ledger_tables(view: ChainView, base: str | None = None, lang: str = "en", computed: bool = True) -> LedgerTables:
