@@ -636,6 +636,21 @@ def export(model, ledger_path, target, output, base, force, lang):
     write_output(path, data, force, inputs)
 
 
+@cli.command(epilog=EPILOG)
+@click.argument("folder", type=click.Path(path_type=Path))
+@lang_option
+def init(folder, lang):
+    """Start a model in FOLDER: a small commented model.ttl and an empty ledger.xlsx.
+
+    The ledger has every sheet and column, headers in the chosen language, and a notes
+    sheet explaining each column. FOLDER must be new or empty.
+    """
+    from .ledger.starting import init_folder
+
+    for path in init_folder(folder, lang):
+        click.echo(_say(lang, f"wrote {path}", f"{path} を書き出した"), err=True)
+
+
 def main() -> None:
     """Console-script entry point: no network for the rest of the process, then the CLI."""
     forbid_network()
