@@ -180,6 +180,12 @@ class _Builder:
             raise table.error(row.number, "id", error.en, error.ja) from None
 
     def register(self, table: Table, row: Row) -> None:
+        if table.sheet.key == "consignments":
+            for key in ("consignor", "consignee"):
+                if not row.text(key):
+                    column = table.sheet.column(key)
+                    raise table.error(row.number, key, f"a consignment needs its {column.en.lower()}; fill the cell",
+                                      f"委託には{column.ja}が必要である。セルを埋めること")
         iri = self.row_iri(table, row)
         if iri in self.entries:
             other = self.entries[iri]
@@ -264,12 +270,6 @@ class _Builder:
                 self.cell(subject, column, text, table, row)
             except CellError as error:
                 raise table.error(row.number, column.key, error.en, error.ja) from None
-        if sheet.key == "consignments":
-            for key in ("consignor", "consignee"):
-                if not row.text(key):
-                    column = sheet.column(key)
-                    raise table.error(row.number, key, f"a consignment needs its {column.en.lower()}; fill the cell",
-                                      f"委託には{column.ja}が必要である。セルを埋めること")
 
     def cell(self, subject: URIRef, column: Column, text: str, table: Table, row: Row) -> None:
         kind, graph = column.kind, self.graph
