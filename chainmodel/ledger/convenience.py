@@ -35,6 +35,14 @@ def _fail(table: Table, row: Row, key: str, error: CellError):
     return table.error(row.number, key, error.en, error.ja)
 
 
+def _parsed(table: Table, row: Row, key: str, parse):
+    """The cell read by ``parse``; a cell it cannot read is an error placed at that cell."""
+    try:
+        return parse(row.text(key))
+    except CellError as error:
+        raise _fail(table, row, key, error) from None
+
+
 def consignment_extras(builder, table: Table, row: Row) -> None:
     """Apply the convenience columns of one consignments row."""
     consignment = builder.row_iri(table, row)
@@ -129,10 +137,7 @@ def _counts(builder, table: Table, row: Row, assets: list[URIRef]) -> None:
     graph = builder.graph
     if row.text("subjects"):
         asset = _one_asset(table, row, "subjects", assets)
-        try:
-            count = parse_int(row.text("subjects"))
-        except CellError as error:
-            raise _fail(table, row, "subjects", error) from None
+        count = _parsed(table, row, "subjects", parse_int)
         known = graph.value(asset, CM.subjectCount)
         if known is None:
             graph.add((asset, CM.subjectCount, Literal(count, datatype=XSD.integer)))
@@ -141,11 +146,7 @@ def _counts(builder, table: Table, row: Row, assets: list[URIRef]) -> None:
                               f"本人数がここでは {count}、他では {known} である。一致させること")
     if row.text("per_principal"):
         asset = _one_asset(table, row, "per_principal", assets)
-        try:
-            pairs = parse_counts(row.text("per_principal"))
-        except CellError as error:
-            raise _fail(table, row, "per_principal", error) from None
-        for name, count in pairs:
+        for name, count in _parsed(table, row, "per_principal", parse_counts):
             principal = builder.resolve(name, _col(table, "consignor"), table, row)
             builder.add_count(asset, principal, count, table, row, "per_principal")
 
@@ -206,10 +207,7 @@ def _audit(builder, table: Table, row: Row, consignment: URIRef) -> None:
     if not text:
         return
     graph = builder.graph
-    try:
-        date = parse_date(text)
-    except CellError as error:
-        raise _fail(table, row, "last_audit", error) from None
+    date = _parsed(table, row, "last_audit", parse_date)
     for event in graph.subjects(CM.concerns, consignment):
         if (event, RDF.type, CM.Audit) in graph and graph.value(event, CM.date) == date:
             return
