@@ -135,3 +135,10 @@ def test_readme_column_table_is_the_code_table():
     section = text[text.index("<!-- ledger-columns:start -->") + len("<!-- ledger-columns:start -->"):
                    text.index("<!-- ledger-columns:end -->")]
     assert section.strip() == column_table().strip()
+
+
+@pytest.mark.parametrize("command", ["import", "export", "init"])
+def test_new_commands_have_help_with_the_exit_codes(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Exit codes" in result.output

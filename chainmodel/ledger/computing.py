@@ -22,8 +22,10 @@ from .columns import Sheet
 __all__ = ["Computed"]
 
 
-def _number(value) -> str:
-    return "?" if value is None else f"{value:,}"
+def _number(value, lang: str) -> str:
+    if value is None:
+        return "人数不明" if lang == "ja" else "an unknown number of"
+    return f"{value:,}"
 
 
 class Computed:
@@ -71,7 +73,7 @@ class Computed:
         sep = "、" if self.lang == "ja" else ", "
         people = "人" if self.lang == "ja" else " people"
         spof = [f"{self.name(leak.element)} ({sep.join(self.name(m) for m in leak.modes)}): "
-                f"{_number(leak.exposure.subjects)}{people}" for leak in points]
+                f"{_number(leak.exposure.subjects, self.lang)}{people}" for leak in points]
         exposure = blast_radius(self.view, record.consignee).exposure
         parts = [f"{self.name(p)}: {n:,}" for p, n in exposure.per_principal]
         if exposure.subjects is not None:
