@@ -537,6 +537,120 @@ def report(model, output, lang):
         output.write_text(report_html(view, lang=lang), encoding="utf-8")
 
 
+def _say(lang: str, en: str, ja: str) -> str:
+    return ja if lang == "ja" else en
+
+
+def _ledger_errors(lang: str):
+    """Re-raise a ledger error so that its message is in ``lang``."""
+    from contextlib import contextmanager
+
+    from .errors import LedgerError
+
+    @contextmanager
+    def guard():
+        try:
+            yield
+        except LedgerError as error:
+            raise ChainModelError(error.text(lang)) from None
+
+    return guard()
+
+
+@cli.command("import", epilog=EPILOG)
+@click.argument("ledger", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The Turtle file to write (.ttl).")
+@click.option("--base", metavar="IRI", help="Base IRI of the elements' IRIs, e.g. https://example.org/our-ledger# "
+              "(default: 'Base IRI' on the workbook's About sheet).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists (never through a symbolic link).")
+@lang_option
+def import_command(ledger, output, base, force, lang):
+    """Read a ledger (委託先管理台帳: .xlsx, or .csv sheets) and write the model it describes.
+
+    One row per consignment; headers in English or Japanese; several sheets (parties,
+    consignments, duties, data, devices, copies, hand-offs, controls, events, ...) or one
+    flat sheet. IRIs come from --base and the rows' IDs or names, so a re-import of an
+    edited ledger changes only what changed. Nothing is written unless every row is read.
+    """
+    from .ledger import import_ledger, model_turtle
+    from .loading import read_file
+    from .outfiles import check_output, write_output
+
+    check_output(output, force, ledger)
+    with _ledger_errors(lang):
+        built = import_ledger(ledger, base)
+    text = model_turtle(built, ledger)
+    for en, ja in built.notes:
+        click.echo(f"chainmodel: {_say(lang, en, ja)}", err=True)
+    write_output(output, text.encode("utf-8"), force, ledger)
+    read_file(output)  # what was written reads back (a failure here is a bug: report it)
+    click.echo(_say(lang, f"wrote {len(built.graph):,} statements to {output}",
+                    f"{output} に {len(built.graph):,} 件の記述を書き出した"), err=True)
+
+
+EXPORT_FORMATS = ("prov", "sarif", "graphml", "dot")
+
+
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--ledger", "ledger_path", type=click.Path(path_type=Path),
+              help="Write the model as a ledger workbook (.xlsx) with computed columns.")
+@click.option("--to", "target", type=click.Choice(EXPORT_FORMATS),
+              help="Write the model for other tools: prov (PROV-O + DPV Turtle), sarif (validate and audit findings, "
+                   "SARIF 2.1.0), graphml or dot (the chain graph).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The file to write with --to.")
+@click.option("--base", metavar="IRI", help="With --ledger: the base IRI IDs are written under (default: the "
+              "namespace most elements share).")
+@click.option("--force", is_flag=True, help="Replace the output if it exists (never through a symbolic link).")
+@lang_option
+def export(model, ledger_path, target, output, base, force, lang):
+    """Write MODEL as a ledger (--ledger OUT.xlsx) or for other tools (--to FORMAT -o FILE).
+
+    \b
+    --ledger   the columns 'chainmodel import' reads, plus tier, single points of
+               failure at the consignee, exposure per principal and findings per row;
+               importing it gives back the same model
+    --to prov  PROV-O delegations and DPV roles and processing records (with the
+               chainmodel terms PROV-O and DPV lack): read back, every analysis agrees
+    --to sarif validate and audit findings for code-review and CI tools
+    --to graphml, --to dot  parties as nodes, consignments as edges (tier, approval)
+    """
+    from .outfiles import check_output, write_output
+
+    if bool(ledger_path) == bool(target):
+        raise click.UsageError("give either --ledger OUT.xlsx or --to FORMAT -o FILE")
+    if target and not output:
+        raise click.UsageError("--to needs -o FILE")
+    path = ledger_path or output
+    inputs = list(model.paths)
+    check_output(path, force, inputs)
+    chain_model, view = _load(model, validating=True)
+    if ledger_path:
+        from .ledger import export_ledger
+
+        data = export_ledger(view, base, lang, chain_model.sources)
+    else:
+        from .export import export_bytes
+
+        data = export_bytes(target, view, lang=lang, sources=chain_model.sources)
+    write_output(path, data, force, inputs)
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("folder", type=click.Path(path_type=Path))
+@lang_option
+def init(folder, lang):
+    """Start a model in FOLDER: a small commented model.ttl and an empty ledger.xlsx.
+
+    The ledger has every sheet and column, headers in the chosen language, and a notes
+    sheet explaining each column. FOLDER must be new or empty.
+    """
+    from .ledger.starting import init_folder
+
+    for path in init_folder(folder, lang):
+        click.echo(_say(lang, f"wrote {path}", f"{path} を書き出した"), err=True)
+
+
 def main() -> None:
     """Console-script entry point: no network for the rest of the process, then the CLI."""
     forbid_network()

@@ -31,6 +31,8 @@ __all__ = [
     "ScenarioError",
     "QueryRefused",
     "QueryTimeout",
+    "LedgerError",
+    "OutputRefused",
 ]
 
 
@@ -96,3 +98,44 @@ class QueryTimeout(ChainModelError):
     """A SPARQL query ran past its time limit."""
 
     exit_code = 3
+
+
+class LedgerError(InputError):
+    """A ledger (spreadsheet) cannot be read; names the file, sheet, row and column, in English and Japanese.
+
+    ``str(error)`` is English; ``error.text("ja")`` is Japanese. ``header`` is the column's
+    (English, Japanese) header and ``letter`` its spreadsheet letter.
+
+    Examples
+    --------
+    >>> error = LedgerError("ledger.xlsx", "委託", 5, ("Consignee", "委託先"), "C", "no party named 'X'", "当事者「X」がない")
+    >>> str(error)
+    "ledger.xlsx, sheet 委託, row 5, column C (Consignee): no party named 'X'"
+    >>> error.text("ja")
+    'ledger.xlsx、シート 委託、5行、C列（委託先）：当事者「X」がない'
+    """
+
+    def __init__(self, file: str, sheet: str | None, row: int | None, header: tuple[str, str], letter: str,
+                 en: str, ja: str):
+        self.file, self.sheet, self.row, self.header, self.letter = file, sheet, row, tuple(header), letter
+        self.en, self.ja = en, ja
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("en" or "ja"), with where it is."""
+        if lang == "ja":
+            where = [self.file] + ([f"シート {self.sheet}"] if self.sheet else []) + ([f"{self.row}行"] if self.row else [])
+            if self.letter or self.header[1]:
+                where.append(f"{self.letter}列" + (f"（{self.header[1]}）" if self.header[1] else ""))
+            return "、".join(where) + "：" + self.ja
+        where = [self.file] + ([f"sheet {self.sheet}"] if self.sheet else []) + ([f"row {self.row}"] if self.row else [])
+        if self.letter or self.header[0]:
+            where.append(f"column {self.letter}" + (f" ({self.header[0]})" if self.header[0] else ""))
+        return ", ".join(where) + ": " + self.en
+
+    def __reduce__(self):  # picklable, like the other errors with arguments of their own
+        return type(self), (self.file, self.sheet, self.row, self.header, self.letter, self.en, self.ja)
+
+
+class OutputRefused(ChainModelError):
+    """An output file exists (and --force was not given), or is a symbolic link; nothing was written."""

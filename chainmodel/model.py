@@ -95,6 +95,8 @@ class ChainModel:
     graph: Graph
     sources: tuple[str, ...] = ()
     prefixes: dict[str, str] = field(default_factory=dict)
+    derived_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Labels of elements the model implies but does not name (a blank-node PROV delegation), set by the view."""
 
     @cached_property
     def namespaces(self) -> dict[str, str]:
@@ -168,6 +170,8 @@ class ChainModel:
         asked by subject, and the answer kept; an endpoint (one request per look-up) or a
         model whose labels were all read already answers from the full index.
         """
+        if iri in self.derived_labels:
+            return self.derived_labels[iri]
         if "_labels" in self.__dict__ or getattr(self.graph, "bulk_reads", False):
             return self._labels.get(iri, [])
         cache = self._labels_looked_up

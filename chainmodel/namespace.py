@@ -199,6 +199,9 @@ class CM(DefinedNamespace):
     underLaw: URIRef
     unit: URIRef
 
+    # ledgers and audits (issue 16)
+    Audit: URIRef
+
     _NS = Namespace("https://w3id.org/chainmodel#")
 
 

@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import re
 from sys import intern
 from collections import defaultdict
@@ -34,6 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from .loading import paused_gc
 from .model import ChainModel, ontology_graph
 from .namespace import CHAINMODEL_NS, CM
+from .standards import DPV, PROV, delegation_key, implicit_iri, processing_records
 
 __all__ = [
     "Party",
@@ -59,8 +59,6 @@ __all__ = [
     "terms_used",
 ]
 
-PROV = "http://www.w3.org/ns/prov#"
-DPV = "https://w3id.org/dpv#"
 ORG = "http://www.w3.org/ns/org#"
 
 # Foreign classes read as chainmodel classes (the reading direction of the alignment);
@@ -305,9 +303,7 @@ class Clause:
     period: str | None = None
 
 
-def _implicit_iri(kind: str, *parts: str) -> str:
-    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
-    return f"urn:chainmodel:implicit:{kind}:{digest}"
+_implicit_iri = implicit_iri
 
 
 @dataclass
@@ -584,12 +580,12 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     Oxigraph store built by ``chainmodel load``) is asked for a view it saved first.
     """
     saved = getattr(model.graph, "saved_view", None)  # a store may keep the view derived when it was loaded
-    if saved is not None:
-        view = saved(model, keep_scans)
-        if view is not None:
-            return view
-    with paused_gc():
-        return _chain_view(model, keep_scans)
+    view = saved(model, keep_scans) if saved is not None else None
+    if view is None:
+        with paused_gc():
+            view = _chain_view(model, keep_scans)
+    _name_implicit(view)
+    return view
 
 
 class _Reader:
@@ -661,47 +657,79 @@ class _Reader:
         return default
 
 
-def _read_consignments(reader: _Reader) -> dict[str, Consignment]:
-    """Consignments, including those read from PROV-O and the shortcut property."""
+def _delegations(reader: _Reader, raw: dict[str, dict]) -> None:
+    """Qualified PROV-O delegations: agent -> delegate, entrusting ``prov:hadActivity`` (see ``standards``)."""
+    C = _TERMS
+    for delegate, delegation in reader.graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
+        node = _iri(delegation)
+        if not node or node in raw:
+            continue
+        agent = reader.ref(node, URIRef(PROV + "agent"))
+        activities = reader.refs(node, URIRef(PROV + "hadActivity"))
+        key = delegation_key(node, agent, _iri(delegate), activities)  # not typed: the shapes read PROV-O as it is
+        detailed = bool(activities) or any(reader.refs(node, p) for p in (C.entrusts, C.entrustsData, C.extends,
+                                                                         C.approval))
+        raw[key] = {"consignor": agent, "consignee": _iri(delegate), "implicit": not detailed, "node": node,
+                    "duties": activities}
+
+
+def _shortcuts(reader: _Reader, raw: dict[str, dict]) -> None:
+    """``cm:consignsTo`` and ``prov:actedOnBehalfOf``: consignments with no detail, unless one is stated."""
     graph, C = reader.graph, _TERMS
+    linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
+    pairs = [(str(s), str(o)) for s, o in graph.subject_objects(C.consignsTo)]
+    pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
+    for consignor, consignee in sorted(set(pairs)):
+        if (consignor, consignee) not in linked:
+            raw[_implicit_iri("consignment", consignor, consignee)] = {"consignor": consignor, "consignee": consignee,
+                                                                        "implicit": True}
+            linked.add((consignor, consignee))
+
+
+def _read_consignments(reader: _Reader, records: list) -> tuple[dict[str, Consignment], set[str]]:
+    """Consignments, including those read from PROV-O, DPV records and the shortcut properties.
+
+    Returns the consignments and the keys of those whose duties a standard vocabulary named.
+    """
+    C = _TERMS
     raw: dict[str, dict] = {}
     for iri in reader.instances(C.Consignment):
-        raw[iri] = {"consignor": reader.ref(iri, C.consignor), "consignee": reader.ref(iri, C.consignee), "implicit": False}
-    for delegate, delegation in graph.subject_objects(URIRef(PROV + "qualifiedDelegation")):
-        key = _iri(delegation)
-        if key and key not in raw:
-            raw[key] = {"consignor": reader.ref(key, URIRef(PROV + "agent")), "consignee": _iri(delegate), "implicit": True}
-            reader.types[key].add(str(C.Consignment))
-    linked = {(entry["consignor"], entry["consignee"]) for entry in raw.values()}
-    shortcut_pairs = [(str(s), str(o)) for s, o in graph.subject_objects(C.consignsTo)]
-    shortcut_pairs += [(str(o), str(s)) for s, o in graph.subject_objects(URIRef(PROV + "actedOnBehalfOf"))]
-    for consignor, consignee in sorted(set(shortcut_pairs)):
-        if (consignor, consignee) not in linked:
-            key = _implicit_iri("consignment", consignor, consignee)
-            raw[key] = {"consignor": consignor, "consignee": consignee, "implicit": True}
-            linked.add((consignor, consignee))
-    consignments: dict[str, Consignment] = {}
-    for iri in sorted(raw):
-        entry = raw[iri]
-        if entry["implicit"]:
-            consignments[iri] = Consignment(iri=iri, consignor=entry["consignor"], consignee=entry["consignee"],
-                                            implicit=True)
-            continue
-        consignments[iri] = Consignment(
-            iri=iri,
-            consignor=entry["consignor"],
-            consignee=entry["consignee"],
-            parents=reader.refs(iri, C.extends),
-            duties=frozenset(reader.refs(iri, C.entrusts)),
-            data=frozenset(reader.refs(iri, C.entrustsData)),
-            approval=reader.ref(iri, C.approval),
-            approved_by=reader.refs(iri, C.approvedBy),
-            start=reader.literal(iri, C.startDate),
-            end=reader.literal(iri, C.endDate),
-            stated_tier=reader.integer(iri, C.tier),
-            agreement=reader.ref(iri, C.agreement),
-        )
-    return consignments
+        raw[iri] = {"consignor": reader.ref(iri, C.consignor), "consignee": reader.ref(iri, C.consignee),
+                    "implicit": False}
+    _delegations(reader, raw)
+    for record in records:
+        data = record.assets + ((record.implicit_asset,) if record.implicit_asset else ())
+        for key, consignor, consignee in record.consignments:
+            raw.setdefault(key, {"consignor": consignor, "consignee": consignee, "implicit": True,
+                                 "duties": (record.iri,), "data": data})
+    _shortcuts(reader, raw)
+    consignments = {iri: _consignment(reader, iri, raw[iri]) for iri in sorted(raw)}
+    return consignments, {key for key, entry in raw.items() if "duties" in entry}
+
+
+def _consignment(reader: _Reader, iri: str, entry: dict) -> Consignment:
+    """One consignment; its chainmodel details are read where they are stated, if anywhere."""
+    C = _TERMS
+    implicit = entry["implicit"] or iri.startswith("urn:chainmodel:implicit:processing:")
+    node = entry.get("node", None if entry["implicit"] else iri)
+    if node is None:
+        return Consignment(iri=iri, consignor=entry["consignor"], consignee=entry["consignee"], implicit=True,
+                           duties=frozenset(entry.get("duties", ())), data=frozenset(entry.get("data", ())))
+    return Consignment(
+        iri=iri,
+        consignor=entry["consignor"],
+        consignee=entry["consignee"],
+        parents=reader.refs(node, C.extends),
+        duties=frozenset(reader.refs(node, C.entrusts) + tuple(entry.get("duties", ()))),
+        data=frozenset(reader.refs(node, C.entrustsData) + tuple(entry.get("data", ()))),
+        approval=reader.ref(node, C.approval),
+        approved_by=reader.refs(node, C.approvedBy),
+        start=reader.literal(node, C.startDate),
+        end=reader.literal(node, C.endDate),
+        stated_tier=reader.integer(node, C.tier),
+        implicit=implicit,
+        agreement=reader.ref(node, C.agreement),
+    )
 
 
 _PARTY_PREDICATES = ("sender", "receiver", "accountable", "performedBy", "operatedBy", "notifies", "heldBy",
@@ -828,7 +856,8 @@ def _read_assets(reader: _Reader) -> dict[str, DataAsset]:
             sensitive_categories=sensitive_categories,
             sensitive=bool(reader.boolean(iri, C.sensitive)) or bool(sensitive_categories),
             anonymised=bool(reader.boolean(iri, C.anonymised)),
-            controllers=reader.refs(iri, C.controller),
+            controllers=tuple(sorted(set(reader.refs(iri, C.controller))
+                                     | set(reader.refs(iri, URIRef(DPV + "hasDataController"))))),
             subset_of=reader.refs(iri, C.subsetOf),
             derived_from=reader.refs(iri, C.derivedFrom),
             subjects=reader.refs(iri, C.subjects),
@@ -1012,10 +1041,17 @@ def _read_agreements(reader: _Reader) -> tuple[dict[str, Agreement], dict[str, C
 
 def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     reader = _Reader(model.graph)
-    consignments, ambiguous = _infer_parents(_read_consignments(reader))
+    records = processing_records(_StandardsReader(reader), reader.types, set(reader.instances(_TERMS.DataAsset)))
+    consignments, standard = _read_consignments(reader, records)
+    consignments, ambiguous = _infer_parents(consignments)
     parties = _read_parties(reader, consignments)
     duties = _read_duties(reader)
+    duties.update(_activity_duties(consignments, duties, standard))
     consignments = _entrust_implicitly(consignments, duties)
+    handoffs = _read_handoffs(reader)
+    handoffs.update(_record_provisions(records))
+    assets = _read_assets(reader)
+    assets.update(_record_assets(records))
     devices, copies = _read_places(reader)
     events, incidents = _read_events(reader)
     agreements, clauses = _read_agreements(reader)
@@ -1025,8 +1061,8 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         parties=parties,
         consignments=consignments,
         duties=duties,
-        handoffs=_read_handoffs(reader),
-        assets=_read_assets(reader),
+        handoffs=handoffs,
+        assets=assets,
         copies=copies,
         devices=devices,
         controls=_read_controls(reader),
@@ -1125,7 +1161,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
 
     def entrusted(iri: str, seen: frozenset) -> frozenset[str]:
         consignment = result[iri]
-        if not consignment.implicit:
+        if not consignment.implicit or consignments[iri].duties:
             return consignment.duties
         if iri in settled:
             return settled[iri]
@@ -1137,7 +1173,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
         return settled[iri]
 
     for iri in sorted(result):
-        if result[iri].implicit:
+        if result[iri].implicit and not consignments[iri].duties:  # PROV activities and DPV processes say what
             result[iri] = Consignment(**{**result[iri].__dict__, "duties": entrusted(iri, frozenset())})
     return result
 
@@ -1181,3 +1217,77 @@ def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
     for party in view.parties.values():
         check(party.iri, CM.capacityOf, [party.organisation])
     return tuple(sorted(set(missing)))
+
+
+# -- PROV-O activities and DPV records of processing (see chainmodel.standards) ---------------
+
+
+class _StandardsReader:
+    """What :func:`chainmodel.standards.processing_records` needs of the graph, from the reader's scans."""
+
+    def __init__(self, reader: _Reader):
+        self._reader = reader
+
+    def __call__(self, subject: str, predicate: str) -> tuple[str, ...]:
+        return self._reader.refs(subject, URIRef(predicate))
+
+    def subjects(self, predicate: str) -> list[str]:
+        return sorted(self._reader.table(URIRef(predicate)))
+
+
+def _activity_duties(consignments: dict[str, Consignment], known: dict[str, Duty], standard: set[str]) -> dict[str, Duty]:
+    """A PROV activity or DPV process entrusted by a delegation is a duty of the agent at the top of its chains."""
+    tops: dict[str, set[str]] = defaultdict(set)
+    for consignment in consignments.values():
+        if consignment.iri not in standard:
+            continue
+        for duty in consignment.duties - known.keys():
+            from_above = any(duty in consignments[p].duties for p in consignment.parents if p in consignments)
+            if not from_above and consignment.consignor:
+                tops[duty].add(consignment.consignor)
+        for duty in consignment.duties - known.keys():
+            tops.setdefault(duty, set())
+    return {duty: Duty(iri=duty, accountable=min(found) if found else None) for duty, found in sorted(tops.items())}
+
+
+def _record_provisions(records) -> dict[str, HandOff]:
+    provisions = {}
+    for record in records:
+        carried = record.assets + ((record.implicit_asset,) if record.implicit_asset else ())
+        for key, sender, receiver in record.provisions:
+            provisions[key] = HandOff(iri=key, kind="data-provision", sender=sender, receiver=receiver, carries=carried,
+                                      classes=frozenset({str(CM.DataProvision), str(CM.HandOff)}))
+    return provisions
+
+
+def _record_assets(records) -> dict[str, DataAsset]:
+    return {
+        record.implicit_asset: DataAsset(iri=record.implicit_asset, categories=record.categories,
+                                         sensitive=record.sensitive, controllers=record.controllers)
+        for record in records if record.implicit_asset
+    }
+
+
+def _name_implicit(view: ChainView) -> None:
+    """Label the elements read from PROV-O and DPV that the model does not name ("city -> vendor: work")."""
+    model = view.model
+    labels = getattr(model, "derived_labels", None)
+    if labels is None:
+        return
+
+    def names(iris, lang: str) -> str:
+        return ", ".join(model.label(i, lang) for i in sorted(iris))
+
+    for iri, consignment in view.consignments.items():
+        if iri.startswith("urn:chainmodel:implicit:") and consignment.consignor:
+            labels[iri] = [(f"{model.label(consignment.consignor, lang)} -> {model.label(consignment.consignee, lang)}"
+                            + (f": {names(consignment.duties, lang)}" if consignment.duties else ""), lang)
+                           for lang in ("en", "ja")]
+    for iri, asset in view.assets.items():
+        if iri.startswith("urn:chainmodel:implicit:"):
+            labels[iri] = [(f"personal data: {names(asset.categories, 'en')}", "en"),
+                           (f"個人データ：{names(asset.categories, 'ja')}", "ja")]
+    for iri, handoff in view.handoffs.items():
+        if iri.startswith("urn:chainmodel:implicit:") and handoff.sender and handoff.receiver:
+            labels[iri] = [(f"{model.label(handoff.sender, lang)} -> {model.label(handoff.receiver, lang)}: "
+                            f"{names(handoff.carries, lang)}", lang) for lang in ("en", "ja")]

@@ -28,7 +28,8 @@ from .findings import Said, refs, text
 from .model import ontology_graph
 from .namespace import CHAINMODEL_NS
 from .rulebook import rule
-from .views import PROV, READ_AS, ChainView
+from .standards import READ_TERMS
+from .views import READ_AS, ChainView
 
 __all__ = ["unknown_term", "unread_terms", "closest", "defined_terms", "READ_ELSEWHERE"]
 
@@ -43,9 +44,7 @@ READ_ELSEWHERE = frozenset({
     _RDFS + "isDefinedBy", _SKOS + "prefLabel", _SKOS + "altLabel", _SKOS + "definition", _SKOS + "note",
     _SKOS + "scopeNote", _SKOS + "example", _SKOS + "closeMatch", _SKOS + "exactMatch", _OWL + "imports",
     _OWL + "versionInfo", _OWL + "Ontology", _OWL + "Class", _OWL + "ObjectProperty", _OWL + "DatatypeProperty",
-    PROV + "qualifiedDelegation", PROV + "agent", PROV + "actedOnBehalfOf", PROV + "Delegation",
-    PROV + "hadActivity",
-})
+}) | READ_TERMS
 """Terms of other vocabularies that chainmodel reads or that document a model for people."""
 
 _DOCUMENTATION_NAMESPACES = (_DCT, "http://purl.org/dc/elements/1.1/", "http://xmlns.com/foaf/0.1/")
