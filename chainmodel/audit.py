@@ -46,7 +46,7 @@ class Audit:
         return conforms(self.findings)
 
 
-def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None) -> Audit:
+def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None, strict: bool = False) -> Audit:
     """Validate ``view``, find its single points of failure and rank blast radii.
 
     ``workers`` is how many processes to use: by default 2 when this machine has two
@@ -61,11 +61,11 @@ def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None) ->
         # not be used from a forked process, so everything runs here
         workers = 1
     if workers < 2 or not can_fork:
-        findings = validate(view, shacl=shacl)
+        findings = validate(view, shacl=shacl, strict=strict)
         return Audit(tuple(findings), tuple(single_points_of_failure(view)), tuple(blast_rank(view)))
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    worker = context.Process(target=_validate_in_worker, args=(view, shacl, receiving, sending), daemon=True)
+    worker = context.Process(target=_validate_in_worker, args=(view, shacl, strict, receiving, sending), daemon=True)
     worker.start()
     sending.close()
     answered = False
@@ -88,7 +88,7 @@ def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None) ->
     return Audit(tuple(payload), leaks, blasts)
 
 
-def _validate_in_worker(view: ChainView, shacl: bool, receiving, sending) -> None:
+def _validate_in_worker(view: ChainView, shacl: bool, strict: bool, receiving, sending) -> None:
     """Run in the forked worker: validate, then send ("ok", findings) or ("error", exception).
 
     With a store, only what ``chainmodel load`` saved is read here (JSON and SQLite), never
@@ -96,7 +96,7 @@ def _validate_in_worker(view: ChainView, shacl: bool, receiving, sending) -> Non
     """
     receiving.close()  # the parent's end: closed here, so a parent that stops reading unblocks us
     try:
-        message = ("ok", validate(view, shacl=shacl))
+        message = ("ok", validate(view, shacl=shacl, strict=strict))
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
         message = ("error", error)
     try:

@@ -111,11 +111,30 @@ def covers(view: ChainView, party: str, asset: str) -> list[Cover]:
     for consignment in sorted({c for a in related for c in view.index.consignments_with_data.get(a, ())}):
         record = view.consignments[consignment]
         if record.consignee == party:
-            found.append(Cover("consignment", consignment, record.start, record.end, view.roots(consignment)))
+            found.append(Cover("consignment", consignment, record.start, chain_end(view, consignment),
+                               view.roots(consignment)))
     for basis in sorted(view.bases.values(), key=lambda b: b.iri):
         if party in basis.recipients and related & set(basis.data):
             found.append(Cover(basis.kind, basis.iri, basis.start, basis.end))
     return found
+
+
+def chain_end(view: ChainView, consignment: str) -> str | None:
+    """When a consignment's basis ends: its own end or the earliest end above it on its chain.
+
+    A re-consignment cannot outlast the consignment it extends. With several chains above
+    it, the basis lasts while one of them does; None when one of them has no end.
+    """
+    ends = []
+    for chain in view.chains_up(consignment):
+        stated = [parse_instant(view.consignments[c].end) for c in chain]
+        known = [end for end in stated if end is not None]
+        if not known:
+            return None
+        ends.append(min(known, key=lambda end: (end.last, end.first)))
+    if not ends:
+        return view.consignments[consignment].end
+    return max(ends, key=lambda end: (end.last, end.first)).text
 
 
 def covers_principal(view: ChainView, cover: Cover, principal: str) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
 from .loading import paused_gc
-from .reporting import Notification, PrincipalDuty, incident_date, reporting_duties
+from .reporting import Notification, PrincipalDuty, incident_date, incident_improper, reporting_duties
 from .timepoints import Instant
 from .views import ChainView
 
@@ -135,7 +135,8 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
         The date of the compromise; by default, that of an incident the model records about
         the element, if any (it decides which reporting rules apply).
     improper : bool, optional
-        Whether the compromise may be an improper act (None: not known).
+        Whether the compromise may be an improper act; by default what an incident the model
+        records about the element says (None: not known).
 
     Raises
     ------
@@ -155,7 +156,8 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
     chains = sorted({known_chains[c] for c in relevant})
     protected_by = _protection(view, element, kind)
     data_holders = holders if kind != "party" else {element}
-    duties = reporting_duties(view, found, data_holders, improper=improper, protected_by=protected_by,
+    duties = reporting_duties(view, found, data_holders, protected_by=protected_by,
+                              improper=improper if improper is not None else incident_improper(view, [element]),
                               when=when if when is not None else incident_date(view, [element]))
     return Blast(
         element=element,

@@ -145,7 +145,8 @@ def cli(quiet: bool) -> None:
 @format_option
 @lang_option
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
-def validate(model, output_format, lang, no_shacl):
+@click.option("--strict", is_flag=True, help="Make terms of other vocabularies that no analysis reads an error.")
+def validate(model, output_format, lang, no_shacl, strict):
     """Check MODEL against the shapes and the chain rules, citing each rule's legal source.
 
     Structural rules: a re-consignment's consignor is its parent's consignee; no
@@ -159,7 +160,7 @@ def validate(model, output_format, lang, no_shacl):
     from .validate import conforms, validate as run_validate
 
     _, view = _load(model, validating=not no_shacl)
-    findings = run_validate(view, shacl=not no_shacl)
+    findings = run_validate(view, shacl=not no_shacl, strict=strict)
     data = [finding_json(view, f) for f in findings]
     _emit(data, output_format, findings_text, lang)
     sys.exit(0 if conforms(findings) else 1)
@@ -294,9 +295,10 @@ def blast(model, element, rank, top, output_format, lang):
 @click.option("--workers", type=click.IntRange(1, 2), default=None,
               help="Processes to use: validation runs beside the failure analysis (default: 2 on two cores or more).")
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
+@click.option("--strict", is_flag=True, help="Make terms of other vocabularies that no analysis reads an error.")
 @format_option
 @lang_option
-def audit(model, top, workers, no_shacl, output_format, lang):
+def audit(model, top, workers, no_shacl, strict, output_format, lang):
     """The whole audit on one reading of MODEL: validate, leaks and blast --rank.
 
     The same findings, single points of failure and blast ranking as the three commands,
@@ -309,7 +311,7 @@ def audit(model, top, workers, no_shacl, output_format, lang):
     from .text import audit_text
 
     _, view = _load(model)
-    result = run_audit(view, shacl=not no_shacl, workers=workers)
+    result = run_audit(view, shacl=not no_shacl, workers=workers, strict=strict)
     data = {
         "conforms": result.conforms,
         "findings": [finding_json(view, f) for f in result.findings],

@@ -112,13 +112,21 @@ def transfer_without_basis(view: ChainView) -> Yield:
 
 
 def _deletion_period(view: ChainView, cover: Cover) -> str | None:
-    """The period a consignment's agreement allows for deletion after its end, if any."""
-    record = view.consignments.get(cover.basis)
-    agreement = view.agreements.get(record.agreement) if record and record.agreement else None
-    for clause in (view.clauses.get(c) for c in (agreement.clauses if agreement else ())):
-        if clause and clause.kind == "deletion-within-period" and parse_duration(clause.period):
-            return clause.iri
-    return None
+    """The longest deletion period an agreement on the cover's chain allows after the end, as a clause IRI.
+
+    A deletion clause binds the consignee and, through it, everyone it re-consigns to.
+    """
+    if cover.basis not in view.consignments:
+        return None
+    above = {c for chain in view.chains_up(cover.basis) for c in chain} | {cover.basis}
+    found = []
+    for consignment in sorted(above):
+        agreement = view.agreements.get(view.consignments[consignment].agreement or "")
+        for clause in (view.clauses.get(c) for c in (agreement.clauses if agreement else ())):
+            period = parse_duration(clause.period) if clause and clause.kind == "deletion-within-period" else None
+            if period:
+                found.append((period.approximate_days, clause.iri))
+    return max(found)[1] if found else None
 
 
 def allowed_end(view: ChainView, found: list[Cover]) -> tuple[Instant, tuple[str, ...]] | None:

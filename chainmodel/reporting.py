@@ -40,13 +40,14 @@ from typing import Iterable
 
 from .basis import covers
 from .exposure import PEOPLE, Exposure
-from .law import RULE_IRI, RegimeChoice, regime_for
+from .law import RULE_IRI, Regime, RegimeChoice, regime_for, regimes
 from .namespace import CM
 from .population import Count
 from .timepoints import Instant, instant_sort_key, parse_instant
 from .views import ChainView
 
-__all__ = ["Trigger", "Route", "Notification", "PrincipalDuty", "reporting_duties", "incident_date", "sector_of",
+__all__ = ["Trigger", "Route", "Notification", "PrincipalDuty", "reporting_duties", "incident_date", "incident_improper",
+           "incidents_about", "sector_of",
            "REGULATOR", "PEOPLE_CONCERNED", "TRIGGERS"]
 
 REGULATOR = "urn:chainmodel:party:regulator-not-in-the-model"
@@ -135,22 +136,47 @@ def sector_of(view: ChainView, party: str) -> str:
     return str(CM.PrivateBusiness)
 
 
-def incident_date(view: ChainView, elements: Iterable[str]) -> Instant | None:
-    """When the incident about these elements happened: its first exposure, else its first event.
+def incidents_about(view: ChainView, elements: Iterable[str]) -> list[str]:
+    """Incidents that concern these elements, a copy on them, or the device a copy rests on, sorted.
 
-    An incident is about an element when it (or one of its events) concerns the element,
-    a copy on it, or the device a copy rests on.
+    An incident concerns an element through ``cm:concerns`` on itself or on one of its events.
     """
     related = set(elements)
     for iri in list(related):
         related |= set(view.index.copies_on.get(iri, ()))
         if iri in view.copies and view.copies[iri].device:
             related.add(view.copies[iri].device)
-    dates = []
+    found = []
     for incident in view.incidents.values():
         events = [view.events[e] for e in incident.events if e in view.events]
-        if not (set(incident.concerns) | {c for e in events for c in e.concerns}) & related:
+        if (set(incident.concerns) | {c for e in events for c in e.concerns}) & related:
+            found.append(incident.iri)
+    return sorted(found)
+
+
+def incident_improper(view: ChainView, elements: Iterable[str]) -> bool | None:
+    """Whether an incident about these elements may have an improper purpose, as the model says.
+
+    An incident's own ``cm:improperPurpose`` decides; else a failure mode it failed with
+    that has one (an unauthorised copy: yes; a loss: no). None when nothing says.
+    """
+    verdicts = []
+    for iri in incidents_about(view, elements):
+        incident = view.incidents[iri]
+        if incident.improper_purpose is not None:
+            verdicts.append(incident.improper_purpose)
             continue
+        verdicts += [view.failure_modes[m].improper_purpose for m in incident.failed_with
+                     if m in view.failure_modes and view.failure_modes[m].improper_purpose is not None]
+    return any(verdicts) if verdicts else None
+
+
+def incident_date(view: ChainView, elements: Iterable[str]) -> Instant | None:
+    """When the incident about these elements happened: its first exposure, else its first event."""
+    dates = []
+    for iri in incidents_about(view, elements):
+        incident = view.incidents[iri]
+        events = [view.events[e] for e in incident.events if e in view.events]
         exposures = [parse_instant(e.date) for e in events if e.kind == "exposure-began" and parse_instant(e.date)]
         found = exposures or [parse_instant(e.date) for e in events if parse_instant(e.date)]
         dates.extend(found)
@@ -168,7 +194,7 @@ def _threshold_trigger(count: Count | None, threshold: int | None, source: str |
 
 def _triggers(view: ChainView, found: Exposure, principal: str, regime: RegimeChoice,
               improper: bool | None) -> tuple[Trigger, ...]:
-    details = regime.details
+    details = _trigger_regime(regime)
     sources = [f"{details.triggers}-{item}" if details.triggers else None for item in _ITEMS]
     mine = [item for item in found.assets
             if principal in item.controllers or (item.share(principal) and item.share(principal).count.high != 0)]
@@ -192,6 +218,17 @@ def _triggers(view: ChainView, found: Exposure, principal: str, regime: RegimeCh
         Trigger("improper-purpose", {True: "yes", False: "no", None: "unknown"}[improper], sources[2]),
         threshold,
     )
+
+
+def _trigger_regime(regime: RegimeChoice) -> Regime:
+    """The regime whose reportable situations are evaluated: the chosen one, or (where it has
+    none, as guidance and ordinances do not) the mandatory regime now in force for its sectors,
+    so that the answer still says what would make a report necessary today."""
+    details = regime.details
+    if details.triggers:
+        return details
+    current = [r for r in regimes() if r.end is None and r.triggers and set(r.sectors) & set(details.sectors)]
+    return current[0] if current else details
 
 
 def _reportable(triggers: tuple[Trigger, ...], protected: bool) -> str:

@@ -24,6 +24,7 @@ from .leaks import Leak
 from .namespace import RULE
 from .population import Count
 from .reporting import Notification, PrincipalDuty
+from .timepoints import instant_sort_key, parse_instant
 from .trace import DutyTrace
 from .views import ChainView, duration_months
 
@@ -385,7 +386,7 @@ def describe_json(view: ChainView, summary: Summary) -> dict:
                 dict(ref_json(view, e), date=view.events[e].date, kind=view.events[e].kind,
                      actor=party_json(view, view.events[e].actor))
                 for e in sorted((e for e in view.incidents[i].events if e in view.events),
-                                key=lambda e: (view.events[e].date or "", e))
+                                key=lambda e: instant_sort_key(parse_instant(view.events[e].date), e))
             ])
             for i in summary.incidents
         ],

@@ -169,6 +169,7 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     payload["ambiguous_parents"] = _encode(view.ambiguous_parents, strings)
     payload["terms_used"] = [strings(term) for term in sorted(view.terms_used)]
     payload["classes_read"] = [strings(term) for term in sorted(view.classes_read)]
+    payload["unknown_uses"] = [[strings(term), strings(subject)] for term, subject in view.unknown_uses]
     _write_json(folder / VIEW_FILE, {**payload, "strings": list(strings.index)})
     del payload
     strings, others = _Strings(), {}
@@ -378,6 +379,7 @@ def _decode(folder: Path, model, keep_scans: bool) -> ChainView:
         ambiguous_parents=tuple(map(strings.__getitem__, data["ambiguous_parents"])),
         terms_used=frozenset(map(strings.__getitem__, data["terms_used"])),
         classes_read=frozenset(map(strings.__getitem__, data["classes_read"])),
+        unknown_uses=tuple((strings[term], strings[subject]) for term, subject in data["unknown_uses"]),
         **tables,
     )
     del data

@@ -24,7 +24,7 @@ import re
 from sys import intern
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
@@ -57,6 +57,7 @@ __all__ = [
     "duration_months",
     "superclass_closure",
     "terms_used",
+    "defined_terms",
 ]
 
 ORG = "http://www.w3.org/ns/org#"
@@ -332,6 +333,8 @@ class ChainView:
     """Every predicate, every class named by rdf:type, and every IRI of the chainmodel namespace in the model."""
     classes_read: frozenset[str] = frozenset()
     """The model's own classes that are subclasses of a class chainmodel reads (so they are read too)."""
+    unknown_uses: tuple[tuple[str, str], ...] = ()
+    """(term, subject) for chainmodel-namespace terms the ontology does not define, a few subjects each."""
     scans: dict[str, dict[str, list]] = field(default_factory=dict, repr=False)
     """Predicate IRI -> subject key -> objects: the graph as read once, reused by the shapes."""
 
@@ -1076,10 +1079,37 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         ambiguous_parents=ambiguous,
         terms_used=used,
         classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),
+        unknown_uses=_unknown_uses(model.graph, used),
         scans=reader.tables if keep_scans else {},
     )
     view.unresolved = _unresolved_references(view)
     return view
+
+
+@lru_cache(maxsize=None)
+def defined_terms() -> frozenset[str]:
+    """IRIs the chainmodel ontology defines."""
+    return frozenset(str(s) for s in ontology_graph().subjects()
+                     if isinstance(s, URIRef) and str(s).startswith(CHAINMODEL_NS) and str(s) != CHAINMODEL_NS)
+
+
+def _unknown_uses(graph, used: frozenset[str], limit: int = 3) -> tuple[tuple[str, str], ...]:
+    """A few subjects using each chainmodel-namespace term the ontology does not define."""
+    defined = defined_terms()
+    found: list[tuple[str, str]] = []
+    for term in sorted(t for t in used if t.startswith(CHAINMODEL_NS) and t not in defined and t != CHAINMODEL_NS):
+        node, subjects = URIRef(term), set()
+        for predicate, value in ((node, None), (RDF.type, node), (None, node)):
+            try:
+                subjects = {str(s) for s in graph.subjects(predicate, value) if isinstance(s, URIRef)}
+            except (TypeError, ValueError):  # a backend that cannot match this pattern names no subject
+                subjects = set()
+            if subjects:
+                break
+        found += [(term, subject) for subject in sorted(subjects)[:limit]]
+        if not subjects:
+            found.append((term, ""))
+    return tuple(found)
 
 
 def _reads_as_ours(superclasses, cls: str) -> bool:

@@ -19,19 +19,15 @@ Examples
 from __future__ import annotations
 
 import difflib
-import functools
 from typing import Iterator
 
-from rdflib import URIRef
-
 from .findings import Said, refs, text
-from .model import ontology_graph
 from .namespace import CHAINMODEL_NS
 from .rulebook import rule
 from .standards import READ_TERMS
-from .views import READ_AS, ChainView
+from .views import READ_AS, ChainView, defined_terms
 
-__all__ = ["unknown_term", "unread_terms", "closest", "defined_terms", "READ_ELSEWHERE"]
+__all__ = ["unknown_term", "unread_terms", "unread_term_list", "closest", "READ_ELSEWHERE"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -50,60 +46,32 @@ READ_ELSEWHERE = frozenset({
 _DOCUMENTATION_NAMESPACES = (_DCT, "http://purl.org/dc/elements/1.1/", "http://xmlns.com/foaf/0.1/")
 
 
-@functools.lru_cache(maxsize=None)
-def defined_terms() -> frozenset[str]:
-    """Local names the chainmodel ontology defines."""
-    graph = ontology_graph()
-    return frozenset(str(s)[len(CHAINMODEL_NS):] for s in graph.subjects()
-                     if isinstance(s, URIRef) and str(s).startswith(CHAINMODEL_NS) and len(str(s)) > len(CHAINMODEL_NS))
-
-
 def closest(local: str, count: int = 3) -> tuple[str, ...]:
     """The defined local names closest to ``local`` (case-insensitive), best first.
 
     Only names nearly as close as the best one are given, so a plain typo gets one answer.
     """
+    names = [iri[len(CHAINMODEL_NS):] for iri in defined_terms()]
     scored = sorted(((difflib.SequenceMatcher(None, local.lower(), name.lower()).ratio(), name)
-                     for name in defined_terms()), key=lambda item: (-item[0], item[1]))
+                     for name in names), key=lambda item: (-item[0], item[1]))
     if not scored or scored[0][0] < 0.6:
         return ()
     best = scored[0][0]
     return tuple(name for score, name in scored[:count] if score >= best - 0.05)
 
 
-def _users(view: ChainView, term: str, limit: int = 3) -> tuple[str, ...]:
-    """A few subjects that use ``term`` as a predicate, a class or a value."""
-    graph, node = view.model.graph, URIRef(term)
-    found: set[str] = set()
-    for pattern in ((None, node, None), (None, URIRef(_RDF + "type"), node), (None, None, node)):
-        try:
-            for subject, _, _ in graph.triples(pattern):
-                if isinstance(subject, URIRef):
-                    found.add(str(subject))
-                if len(found) >= limit:
-                    break
-        except (TypeError, ValueError):  # an endpoint cannot match every pattern: name none
-            break
-        if found:
-            break
-    return tuple(sorted(found))[:limit]
-
-
 @rule("unknown-term")
 def unknown_term(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A chainmodel-namespace IRI the ontology does not define. Focus: the term, then subjects using it."""
-    defined = defined_terms()
-    for term in sorted(view.terms_used):
-        if not term.startswith(CHAINMODEL_NS):
-            continue
+    users: dict[str, list[str]] = {}
+    for term, subject in view.unknown_uses:
+        users.setdefault(term, []).extend([subject] if subject else [])
+    for term, subjects in sorted(users.items()):
         local = term[len(CHAINMODEL_NS):]
-        if local in defined:
-            continue
         suggestions = tuple(CHAINMODEL_NS + name for name in closest(local))
         key = "finding.unknown-term.suggest" if suggestions else "finding.unknown-term"
-        users = _users(view, term)
-        yield (term,) + users, Said(key, (("term", text("cm:" + local)), ("closest", refs(suggestions)),
-                                          ("users", refs(users))))
+        yield (term, *subjects), Said(key, (("term", text("cm:" + local)), ("closest", refs(suggestions)),
+                                            ("users", refs(subjects))))
 
 
 def _read(term: str) -> bool:

@@ -63,7 +63,7 @@ def test_top_keeps_the_first_entries_and_all_findings():
 
 
 def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch):
-    def broken(view, shacl=True):
+    def broken(view, shacl=True, strict=False):
         raise ChainModelError(f"the worker broke in process {os.getpid()}")
 
     monkeypatch.setattr(audit_module, "validate", broken)  # inherited by the forked worker
@@ -99,7 +99,7 @@ def test_a_failure_here_does_not_wait_for_a_worker_blocked_on_a_full_pipe(monkey
 def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch):
     from chainmodel.errors import ParseError
 
-    def unreadable(view, shacl=True):
+    def unreadable(view, shacl=True, strict=False):
         raise ParseError("model.ttl", 12, "bad triple")
 
     monkeypatch.setattr(audit_module, "validate", unreadable)

@@ -1,0 +1,25 @@
+"""Helpers for tests that write their model inline (imported by the tests and by conftest.py)."""
+
+from __future__ import annotations
+
+PREFIXES = """
+@prefix cm:   <https://w3id.org/chainmodel#> .
+@prefix ex:   <https://example.org/t#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+"""
+EX = "https://example.org/t#"
+RULE = "https://w3id.org/chainmodel/rule#"
+CM = "https://w3id.org/chainmodel#"
+A = "https://example.org/chainmodel/case-a#"
+B = "https://example.org/chainmodel/case-b#"
+
+
+def ex(*names: str) -> tuple[str, ...]:
+    """IRIs in the ``ex:`` namespace of inline test models."""
+    return tuple(EX + name for name in names)
+
+
+def foci(findings: dict, rule: str) -> list[tuple[str, ...]]:
+    """The focus of every finding of one rule (by local name), sorted."""
+    return sorted(f.focus for f in findings.get(rule, []))
