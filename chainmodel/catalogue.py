@@ -1,7 +1,8 @@
 """One catalogue of the fixed words chainmodel prints, in English and Japanese.
 
 Every heading, message, reason, unit and piece of advice a renderer prints is an entry of
-``chainmodel/words.toml``: a key and its text in each language, with ``{placeholders}``
+the catalogue, kept in the files ``chainmodel/words/*.toml`` (one per subject, one namespace
+of keys): a key and its text in each language, with ``{placeholders}``
 the renderer fills in (names already in the reader's language, numbers, dates). The
 ontology's own terms are named by their labels, never here. An English entry may be a
 table with ``one`` and ``other`` forms, chosen by the ``count`` value.
@@ -35,18 +36,30 @@ class CatalogueError(LookupError):
 
 @functools.lru_cache(maxsize=None)
 def words() -> dict[str, dict[str, Any]]:
-    """Every entry of the catalogue, by key (read once per process)."""
-    text = resources.files(__package__).joinpath("words.toml").read_text(encoding="utf-8")
-    found: dict[str, dict[str, Any]] = {}
+    """Every entry of the catalogue, by key (read once per process from ``chainmodel/words/*.toml``).
 
-    def walk(prefix: str, table: dict) -> None:
+    Raises
+    ------
+    CatalogueError
+        Two files define the same key.
+    """
+    folder = resources.files(__package__).joinpath("words")
+    found: dict[str, dict[str, Any]] = {}
+    origin: dict[str, str] = {}
+
+    def walk(prefix: str, table: dict, source: str) -> None:
         if set(table) & set(LANGUAGES):
+            if prefix in found:
+                raise CatalogueError(f"{prefix!r} is defined in both {origin[prefix]} and {source}")
             found[prefix] = {lang: table[lang] for lang in LANGUAGES if lang in table}
+            origin[prefix] = source
         for name, value in table.items():
             if name not in LANGUAGES and isinstance(value, dict):
-                walk(f"{prefix}.{name}" if prefix else name, value)
+                walk(f"{prefix}.{name}" if prefix else name, value, source)
 
-    walk("", tomllib.loads(text))
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".toml"):
+            walk("", tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
     return found
 
 
@@ -71,7 +84,7 @@ def say(key: str, lang: str = "en", /, **values: Any) -> str:
     """
     entry = words().get(key)
     if entry is None:
-        raise CatalogueError(f"no entry {key!r} in chainmodel/words.toml")
+        raise CatalogueError(f"no entry {key!r} in the catalogue (chainmodel/words/*.toml)")
     text = _form(entry.get(lang) or entry["en"], values.get("count"))
     return text.format(**values) if values or "{" in text else text
 

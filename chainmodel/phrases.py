@@ -8,7 +8,7 @@ Examples
 --------
 >>> people = {"iri": "https://w3id.org/chainmodel#People"}
 >>> count_phrase({"at_least": 171472, "at_most": 181674, "exact": False, "approximate": False, "known": True}, people)
-'at least 171,472 and at most 181,674 people'
+'at least 171,472 people and at most 181,674 people'
 >>> count_phrase({"at_least": 5747, "at_most": 5747, "exact": True, "approximate": False, "known": True}, people, "ja")
 '5,747人'
 >>> count_phrase({"at_least": 0, "at_most": None, "exact": False, "approximate": False, "known": False}, people)
@@ -82,7 +82,7 @@ def count_phrase(count: dict | None, unit: dict | None = None, lang: str = "en",
     if low == 0:
         return say("count.at-most", lang, amount=_amount(high, unit, lang))
     key = "count.between-about" if count["approximate"] else "count.between"
-    return say(key, lang, low=f"{low:,}", low_amount=_amount(low, unit, lang), high=_amount(high, unit, lang))
+    return say(key, lang, low_amount=_amount(low, unit, lang), high=_amount(high, unit, lang))
 
 
 def _unit_name(unit: dict | None, lang: str) -> str:

@@ -115,7 +115,7 @@ def test_approximate_and_bounded_counts_are_shown_as_such(view_of):
 def test_case_a_is_quoted_as_the_notice_gives_it():
     result = CliRunner().invoke(cli, ["blast", "examples/case-a-laptop", "--element", "portable laptop"])
     assert result.exit_code == 0, result.output
-    assert "exposes: at least 171,472 and at most 181,674 people" in result.output
+    assert "exposes: at least 171,472 people and at most 181,674 people" in result.output
     assert "principal Resonac Health Insurance Association: 5,747 people" in result.output
     assert "not accounted for by a named principal: 165,725 people" in result.output
     assert "the model does not say how" in result.output

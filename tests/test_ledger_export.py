@@ -59,7 +59,7 @@ def test_computed_columns_of_case_a(views, tmp_path):
         "Japan Health Culture Promotion Foundation: 10,202 people; Resonac Health Insurance Association: at least "
         "5,747 people; in all: at least 171,472 people")  # the checkup results' count is not known
     assert row["Single points of failure at the consignee (computed)"].startswith(
-        "portable laptop (loss or theft): at least 171,472 and at most 181,674 people")
+        "portable laptop (loss or theft): at least 171,472 people and at most 181,674 people")
     data = {r["ID"]: r for r in _sheet(path, "Data")}
     assert data["applicant-records"]["Number of people"] == "171472"
     copies = {r["ID"]: r for r in _sheet(path, "Copies")}
