@@ -25,7 +25,7 @@ import tomllib
 from importlib import resources
 from typing import Any, Callable
 
-__all__ = ["say", "words", "has", "placeholders", "render", "join", "LANGUAGES", "CatalogueError"]
+__all__ = ["say", "words", "has", "placeholders", "render", "join", "duration_words", "LANGUAGES", "CatalogueError"]
 
 LANGUAGES = ("en", "ja")
 
@@ -124,9 +124,34 @@ def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) 
             filled[slot] = name(value)
         elif kind == "refs":
             filled[slot] = join([name(v) for v in value], lang)
+        elif kind == "texts":
+            filled[slot] = value.get(lang) or value.get("en") or value.get("") or next(iter(value.values()), "")
+        elif kind == "duration":
+            filled[slot] = duration_words(value, lang)
         elif kind != "word":
             filled[slot] = value
     for slot, (kind, value) in values:  # a word may itself name the other values
         if kind == "word":
             filled[slot] = say(value, lang, **filled)
     return say(key, lang, **filled)
+
+
+def duration_words(text: str | None, lang: str = "en") -> str:
+    """An ``xsd:duration`` in words (``P7M`` -> ``7 months`` / ``7か月``); unreadable text as it is.
+
+    >>> duration_words("P1Y6M"), duration_words("P30D", "ja"), duration_words("P0D")
+    ('1 year and 6 months', '30日', 'at once')
+    """
+    from .timepoints import parse_duration
+
+    found = parse_duration(text)
+    if found is None:
+        return text or "?"
+    years, months = divmod(found.months, 12)
+    parts = [say(f"duration.{unit}", lang, count=n) for unit, n in (("years", years), ("months", months),
+                                                                    ("days", found.days)) if n]
+    if not parts:
+        return say("duration.none", lang)
+    while len(parts) > 1:
+        parts[-2:] = [say("duration.join", lang, first=parts[-2], second=parts[-1])]
+    return parts[0]

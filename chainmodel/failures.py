@@ -39,6 +39,7 @@ from typing import Callable, Iterator
 
 import networkx as nx
 
+from .findings import Said
 from .namespace import CM
 from .views import ChainView, duration_months
 
@@ -86,7 +87,8 @@ class ControlVerdict:
     control: str
     element: str
     counts: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Said, ...] = ()
+    """Why it does not count, as catalogue entries (see :mod:`chainmodel.catalogue`)."""
 
 
 @dataclass
@@ -287,6 +289,35 @@ class _GraphBuilder:
         self.placed.append((event, tail, head))
 
 
+def _reasons_against(view: ChainView, control, harm_kind: str, element_orgs: set, can_act: set[str],
+                     lead_time: str | None) -> list[Said]:
+    """Why a control does not count against a failure (empty when it does), as catalogue entries."""
+    reasons: list[Said] = []
+    if harm_kind in EXPOSURE_KINDS:
+        if control.kind != "preventive":
+            reasons.append(Said("verdict.detects-after-exposure"))
+        elif control.rules_out_leak is not True:
+            limitation = dict(control.limitation)
+            reasons.append(Said("verdict.does-not-rule-out-because", (("limitation", ("texts", limitation)),))
+                           if limitation else Said("verdict.does-not-rule-out"))
+        return reasons
+    if not {view.org(p) for p in control.operators} - element_orgs:
+        reasons.append(Said("verdict.not-independent"))
+    if control.kind == "preventive":
+        if control.rules_out_leak is not True:
+            reasons.append(Said("verdict.preventive-does-not-rule-out"))
+        return reasons
+    if not {view.org(p) for p in control.notifies} & can_act:
+        reasons.append(Said("verdict.tells-nobody"))
+    latency, window = duration_months(control.latency), duration_months(lead_time)
+    if latency is None or window is None:
+        reasons.append(Said("verdict.timing-unknown"))
+    elif latency > window:
+        reasons.append(Said("verdict.too-late", (("latency", ("duration", control.latency)),
+                                                 ("lead_time", ("duration", lead_time)))))
+    return reasons
+
+
 def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act: set[str],
                       lead_time: str | None) -> list[ControlVerdict]:
     verdicts: list[ControlVerdict] = []
@@ -300,30 +331,7 @@ def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act
         return verdicts
     element_orgs = {view.org(p) for p in element.operators}
     for control in (view.controls[k] for k in covering):
-        reasons: list[str] = []
-        if harm_kind in EXPOSURE_KINDS:
-            if control.kind != "preventive":
-                reasons.append("detects only after the data has left: a detective control cannot stop an exposure")
-            elif control.rules_out_leak is not True:
-                limitation = "; ".join(text for lang, text in control.limitation if lang in ("en", ""))
-                reasons.append("does not rule a leak out (cm:rulesOutLeak is not true)" + (f": {limitation}" if limitation else ""))
-        else:
-            operator_orgs = {view.org(p) for p in control.operators}
-            if not operator_orgs - element_orgs:
-                reasons.append("not independent: operated by the same organisation that operates the element it checks")
-            if control.kind == "preventive":
-                if control.rules_out_leak is not True:
-                    reasons.append("a preventive control counts only when it rules the failure out (cm:rulesOutLeak true)")
-            else:
-                if not {view.org(p) for p in control.notifies} & can_act:
-                    reasons.append("tells no party that can still act before the guarded provision")
-                latency, window = duration_months(control.latency), duration_months(lead_time)
-                if latency is None or window is None:
-                    reasons.append("timing unknown: state cm:detectionLatency on the control and cm:leadTime on the guarded provision")
-                elif latency > window:
-                    reasons.append(
-                        f"too late: detects within {control.latency}, but the guarded provision follows within {lead_time}"
-                    )
+        reasons = _reasons_against(view, control, harm_kind, element_orgs, can_act, lead_time)
         verdicts.append(ControlVerdict(control.iri, element.iri, not reasons, tuple(reasons)))
     return verdicts
 

@@ -35,7 +35,12 @@ __all__ = ["Step", "Leak", "single_points_of_failure", "leak_for", "unavoidable_
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a leak path: an element, who it goes from and to, and what it does."""
+    """One step of a leak path: an element, who it goes from and to, and what it does.
+
+    ``role`` is a catalogue word (``step.<role>``): ``fails``, ``passes-the-failure-on``,
+    ``cannot-be-performed``, ``carries-protected-data``, ``carries-it-on``,
+    ``exposes-what-it-holds`` or ``carries-protected-data-always``.
+    """
 
     element: str
     kind: str
@@ -84,18 +89,18 @@ def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
     steps = [_step_for(view, event, "fails")]
     if harm.kind in EXPOSURE_KINDS:
         reached = harm.reached[0]
-        steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes the data it holds or carries"))
+        steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes-what-it-holds"))
         return tuple(steps)
     controls = {n for e, nodes in harm.event_nodes.items() if harm.elements[e].kind == "control" for n in nodes}
     nodes = harm.path_to_sink(harm.event_nodes[event][0], avoid=controls)
     for node in nodes[1:]:
         if node[0] == "event":
             later = node[1]
-            role = ("cannot be performed correctly" if later in view.duties else "passes the failure on")
+            role = "cannot-be-performed" if later in view.duties else "passes-the-failure-on"
             steps.append(_step_for(view, later, role))
     for position, flow in enumerate(harm.downstream):
         h = view.handoffs[flow]
-        role = "carries the protected data" if position == 0 else "carries it on"
+        role = "carries-protected-data" if position == 0 else "carries-it-on"
         steps.append(Step(flow, h.kind, h.sender, h.receiver, role))
     return tuple(steps)
 
@@ -135,8 +140,7 @@ def unavoidable_leak(view: ChainView, harm: Harm) -> Leak:
     steps = []
     for position, flow in enumerate(harm.downstream):
         h = view.handoffs[flow]
-        role = ("carries the protected data: the guard can never be performed, nothing brings it what it needs"
-                if position == 0 else "carries it on")
+        role = "carries-protected-data-always" if position == 0 else "carries-it-on"
         steps.append(Step(flow, h.kind, h.sender, h.receiver, role))
     reached = tuple(r for r in harm.reached if harm.flow is None or r != view.handoffs[harm.flow].sender)
     return Leak(

@@ -107,7 +107,7 @@ def said_phrase(said: dict, lang: str = "en") -> str:
         else:
             values.append((slot, (kind, value)))
     text = render(said["key"], values, lang, lambda iri: iri or "-")
-    return text[:1].upper() + text[1:] if lang == "en" else text
+    return text[:1].upper() + text[1:] if lang == "en" and said["key"].startswith("finding.") else text
 
 
 def _first(mapping: dict[str, Any] | None, lang: str) -> str:

@@ -39,6 +39,7 @@ from urllib.parse import quote
 from .blast import blast_rank
 from .diagram import ROLE_ORDER, Names, _party_roles, _primary_role, diagram_html, role_names
 from .leaks import single_points_of_failure
+from .catalogue import render
 from .text import step_effect, term
 from .trace import trace_all
 from .views import ChainView
@@ -746,7 +747,8 @@ def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
         blocks.append(Para(Strong(text["uncaught"])))
         if leak.uncaught_by:
             blocks.append(Table((text["controls"], text["reason"]), tuple(
-                ([Name(verdict.control)], "; ".join(verdict.reasons) or "-") for verdict in leak.uncaught_by)))
+                ([Name(verdict.control)], "; ".join(render(r.key, r.values, lang, str) for r in verdict.reasons) or "-")
+                for verdict in leak.uncaught_by)))
         else:
             blocks.append(Para(text["none-uncaught"]))
 

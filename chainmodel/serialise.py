@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from .blast import Blast
-from .catalogue import has, words
+from .catalogue import has, render, say, words
 from .describe import Summary
 from .exposure import Exposure, Population
 from .findings import Finding, Said
@@ -190,14 +190,17 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
                 "kind": step.kind,
                 "from": party_json(view, step.sender),
                 "to": party_json(view, step.receiver),
-                "effect": step.role,
+                "effect": say(f"step.{step.role}", "en"),
+                "effect_code": step.role,
             }
             for step in leak.path
         ],
         "reached": [party_json(view, p) for p in leak.reached],
         "exposure": exposure_json(view, leak.exposure),
         "controls_not_catching_it": [
-            {"control": ref_json(view, v.control), "why": list(v.reasons)} for v in leak.uncaught_by
+            {"control": ref_json(view, v.control), "why": [_english(view, r) for r in v.reasons],
+             "why_said": [said_json(view, r) for r in v.reasons]}
+            for v in leak.uncaught_by
         ],
     }
 
@@ -298,6 +301,11 @@ def _value_json(view: ChainView, kind: str, value) -> object:
     if kind == "refs":
         return [ref_json(view, v) for v in value]
     return value
+
+
+def _english(view: ChainView, said: Said) -> str:
+    """What an analysis says, in English with labels (the wording machines and logs get)."""
+    return render(said.key, said.values, "en", lambda iri: view.model.label(iri) if iri else "-")
 
 
 def said_json(view: ChainView, said: Said | None) -> dict | None:

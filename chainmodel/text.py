@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .catalogue import say
+from .catalogue import has, say
 from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase
 
 __all__ = ["name", "term", "step_effect", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
@@ -54,13 +54,6 @@ TERMS = {
     "instruction": ("instruction", "指示"), "exposure": ("exposure", "露出"), "structure": ("the model itself", "モデルの構造"),
     # capacities other than the ontology's role classes (whose labels name the rest)
     "other": ("other", "その他"),
-    # leak path steps
-    "fails": ("fails", "失敗する"),
-    "passes the failure on": ("passes the failure on", "失敗を次に伝える"),
-    "cannot be performed correctly": ("cannot be performed correctly", "正しく実施できない"),
-    "carries the protected data": ("carries the protected data", "保護すべきデータを運ぶ"),
-    "carries it on": ("carries it on", "さらに先へ運ぶ"),
-    "exposes the data it holds or carries": ("exposes the data it holds or carries", "保持・運搬するデータを露出させる"),
 }
 """Fixed words of the analyses (machine values in the JSON), in English and Japanese."""
 
@@ -97,13 +90,12 @@ def term(value: str, lang: str = "en") -> str:
 
 
 def step_effect(effect: str, lang: str = "en") -> str:
-    """A leak step's effect in ``lang``; an explanation after ": " is kept as written.
+    """A leak step's effect (a ``step.*`` word of the catalogue) in ``lang``.
 
-    >>> step_effect("passes the failure on", "ja")
+    >>> step_effect("passes-the-failure-on", "ja")
     '失敗を次に伝える'
     """
-    head, _, rest = effect.partition(": ")
-    return term(head, lang) + (f": {rest}" if rest else "")
+    return say(f"step.{effect}", lang) if has(f"step.{effect}") else effect
 
 
 def _count(value, h) -> str:
@@ -174,13 +166,13 @@ def leaks_text(leaks: list[dict], lang: str = "en") -> str:
             ends = ""
             if step["from"] or step["to"]:
                 ends = f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"] else f" [{name(step['from'], lang)}]"
-            lines.append(f"     - {name(step['element'], lang)}{ends}: {step_effect(step['effect'], lang)}")
+            lines.append(f"     - {name(step['element'], lang)}{ends}: {step_effect(step['effect_code'], lang)}")
         lines.append(f"   {h['reached']}: " + ", ".join(name(p, lang) for p in leak["reached"]))
         lines.extend(_exposure_lines(leak["exposure"], h, lang, "   "))
         if leak["controls_not_catching_it"]:
             lines.append(f"   {h['uncaught']}:")
             for item in leak["controls_not_catching_it"]:
-                lines.append(f"     - {name(item['control'], lang)}: " + "; ".join(item["why"]))
+                lines.append(f"     - {name(item['control'], lang)}: " + "; ".join(said_phrase(s, lang) for s in item["why_said"]))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
 

@@ -355,7 +355,7 @@ def test_report_sections_and_languages(view_b):
         assert heading in english
     assert "(<case%20b%20diagram%20%281%29.html>)" in english
     assert "NTT DATA's monthly opt-out report to consignee LDI" in english
-    assert "too late: detects within P7M" in english
+    assert "too late: detects within 7 months" in english
     japanese = report_html(view_b, lang="ja")
     for heading in ("モデルの内容", "責任の連鎖", "単一障害点", "影響範囲の順位", "検証結果"):
         assert heading in japanese

@@ -89,8 +89,10 @@ def test_optout_report_is_single_point_of_failure(case_b):
     assert {p.principal: p.people.count.figure for p in report.exposure.principals} == {B + "hospital": 1}
     (uncaught,) = report.uncaught_by
     assert uncaught.control == B + "control-nttdata-self-check"
-    assert any(reason.startswith("not independent") for reason in uncaught.reasons)
-    assert any(reason.startswith("too late") for reason in uncaught.reasons)
+    assert [reason.key for reason in uncaught.reasons] == [
+        "verdict.not-independent", "verdict.tells-nobody", "verdict.too-late"]
+    too_late = uncaught.reasons[2]
+    assert (too_late.value("latency"), too_late.value("lead_time")) == (("duration", "P7M"), ("duration", "P3M"))
 
 
 def test_case_b_no_control_as_built_catches_the_optout_failure_in_time(case_b):
@@ -117,9 +119,11 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
         A + "resonac": 5747, A + "foundation": 10202}
     assert set(laptop.exposure.sensitive_categories) == {A + "cat-pregnancy", A + "cat-disability", A + "cat-result-values"}
     reasons = {v.control: v.reasons for v in laptop.uncaught_by}
-    assert reasons[A + "fingerprint"][0].startswith("does not rule a leak out")
-    assert "could not be examined" in reasons[A + "fingerprint"][0]
-    assert reasons[A + "darkweb-investigation"][0].startswith("detects only after the data has left")
+    (fingerprint,) = reasons[A + "fingerprint"]
+    assert fingerprint.key == "verdict.does-not-rule-out-because"
+    assert "could not be examined" in fingerprint.value("limitation")[1]["en"]
+    assert "浸水" in fingerprint.value("limitation")[1]["ja"]  # the model's own Japanese reaches a Japanese reader
+    assert [r.key for r in reasons[A + "darkweb-investigation"]] == ["verdict.detects-after-exposure"]
 
 
 def test_laptop_blast_radius_names_who_reports_to_whom(case_a):

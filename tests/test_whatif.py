@@ -144,7 +144,7 @@ def test_remedy_1_is_not_independent(case_b, report_b):
     verdict = next(v for v in harm.verdicts if v.control == B + "control-remedy-1-nttdata-procedures")
     assert not verdict.counts
     # the only reason is independence: it tells LDI in time, but NTT DATA checks itself
-    assert len(verdict.reasons) == 1 and verdict.reasons[0].startswith("not independent")
+    assert [reason.key for reason in verdict.reasons] == ["verdict.not-independent"]
 
 
 def test_direct_report_removes_both_reports_but_not_nttdatas_own_task(report_b):
