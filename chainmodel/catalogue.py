@@ -97,16 +97,12 @@ def placeholders(key: str, lang: str) -> set[str]:
 
 
 def join(items: list[str], lang: str = "en") -> str:
-    """A list of names as a reader expects it: ``a, b and c`` / ``a、b、c``.
+    """A list of names: ``a, b, c`` / ``a、b、c``.
 
     >>> join(["LDI", "NTT DATA", "J-MIMO"]), join(["LDI", "NTT DATA"], "ja")
-    ('LDI, NTT DATA and J-MIMO', 'LDI、NTT DATA')
+    ('LDI, NTT DATA, J-MIMO', 'LDI、NTT DATA')
     """
-    if lang == "ja":
-        return "、".join(items)
-    if len(items) < 3:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ("、" if lang == "ja" else ", ").join(items)
 
 
 def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) -> str:
@@ -128,6 +124,8 @@ def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) 
             filled[slot] = value.get(lang) or value.get("en") or value.get("") or next(iter(value.values()), "")
         elif kind == "duration":
             filled[slot] = duration_words(value, lang)
+        elif kind == "consignment":
+            filled[slot] = consignment_words(value, lang, name)
         elif kind != "word":
             filled[slot] = value
     for slot, (kind, value) in values:  # a word may itself name the other values
@@ -155,3 +153,11 @@ def duration_words(text: str | None, lang: str = "en") -> str:
     while len(parts) > 1:
         parts[-2:] = [say("duration.join", lang, first=parts[-2], second=parts[-1])]
     return parts[0]
+
+
+def consignment_words(value: tuple, lang: str, name: Callable[[str | None], str]) -> str:
+    """Name a consignment: by its label, or by its two parties when a shortcut stated it."""
+    iri, consignor, consignee, implicit = value
+    if implicit:
+        return say("name.consignment-implicit", lang, consignor=name(consignor), consignee=name(consignee))
+    return say("name.consignment", lang, name=name(iri))

@@ -104,9 +104,12 @@ def said_phrase(said: dict, lang: str = "en") -> str:
             values.append((slot, ("text", name(value, lang) if value else "-")))
         elif kind == "refs":
             values.append((slot, ("text", names(value, lang))))
+        elif kind == "consignment":
+            values.append((slot, ("consignment", (value["consignment"], value["consignor"], value["consignee"],
+                                                   value["implicit"]))))
         else:
             values.append((slot, (kind, value)))
-    text = render(said["key"], values, lang, lambda iri: iri or "-")
+    text = render(said["key"], values, lang, lambda ref: name(ref, lang) if isinstance(ref, dict) else (ref or "-"))
     return text[:1].upper() + text[1:] if lang == "en" and said["key"].startswith("finding.") else text
 
 

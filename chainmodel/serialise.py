@@ -296,6 +296,10 @@ def _rule_labels(rule: str) -> dict[str, str]:
 
 
 def _value_json(view: ChainView, kind: str, value) -> object:
+    if kind == "consignment":
+        iri, consignor, consignee, implicit = value
+        return {"consignment": ref_json(view, iri), "consignor": party_json(view, consignor),
+                "consignee": party_json(view, consignee), "implicit": implicit}
     if kind == "ref":
         return ref_json(view, value)
     if kind == "refs":

@@ -66,12 +66,12 @@ from .findings import SEVERITIES, Finding
 from .law import RuleInfo, rule_info
 from .loading import paused_gc
 from .namespace import CM
-from .rulebook import Check, capitalised, consignment_name, name_of, names_of, rule, same_org_note
+from .rulebook import Check, rule
 from .contract import (data_outside_country, deletion_later_than_agreed, my_number_reconsignment_without_permission,
                        reconsignment_against_prohibition, reconsignment_outside_country, reconsignment_to_unlisted_party,
                        reconsignment_without_required_approval)
 from .exposure import asset_exposure
-from .findings import Said, ref, text
+from .findings import Said, number, ref, refs, text, word
 from .lawful import data_past_end, data_possibly_past_end, data_without_basis, transfer_without_basis
 from .trace import has_no_performer, trace_duty
 from .views import ChainView
@@ -86,21 +86,32 @@ _APPROVAL_NOT_RECORDED = str(CM.ApprovalNotRecorded)
 # -- the checks ---------------------------------------------------------------------------------
 
 
+def _consignment(view: ChainView, iri: str) -> tuple:
+    """A value naming a consignment: by its label, or (read from a shortcut) by its two parties."""
+    record = view.consignments[iri]
+    return ("consignment", (iri, record.consignor, record.consignee, record.implicit))
+
+
+def _same_org(view: ChainView, party: str | None, other: str | None) -> tuple:
+    """A note when two different parties are capacities of (or are) the same organisation."""
+    if party and other and party != other and view.org(party) == view.org(other):
+        return word("note.same-organisation")
+    return text("")
+
+
 @rule("unresolved-reference")
-def unresolved_reference(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def unresolved_reference(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A referenced element is used but not declared with a type (``view.unresolved``).
 
     Focus: the referring element, then the unresolved IRI.
     """
     for subject, prop, value in view.unresolved:
-        yield (subject, value), (
-            f"{name_of(view, subject)} refers by {view.model.qname(prop)} to <{value}>, "
-            "which the model never declares with a class."
-        )
+        yield (subject, value), Said("finding.unresolved-reference", (
+            ("subject", ref(subject)), ("property", text(view.model.qname(prop))), ("value", text(f"<{value}>"))))
 
 
 @rule("reconsignor-mismatch")
-def reconsignor_mismatch(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def reconsignor_mismatch(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A re-consignment's consignor is not the consignee of the consignment it extends.
 
     Parties are compared by exact IRI; the message says when both are capacities of one
@@ -111,38 +122,35 @@ def reconsignor_mismatch(view: ChainView) -> Iterator[tuple[tuple[str, ...], str
             parent = view.consignments.get(parent_iri)
             if parent is None or parent.consignee == consignment.consignor:
                 continue
-            yield (consignment.iri, parent.iri), (
-                f"{capitalised(consignment_name(view, consignment))} extends {consignment_name(view, parent)}, "
-                f"but its consignor {name_of(view, consignment.consignor)} is not that consignment's "
-                f"consignee {name_of(view, parent.consignee)}."
-                + same_org_note(view, consignment.consignor, parent.consignee)
-            )
+            yield (consignment.iri, parent.iri), Said("finding.reconsignor-mismatch", (
+                ("consignment", _consignment(view, consignment.iri)), ("parent", _consignment(view, parent.iri)),
+                ("consignor", ref(consignment.consignor)), ("parent_consignee", ref(parent.consignee)),
+                ("organisation", ref(view.org(consignment.consignor))),
+                ("note", _same_org(view, consignment.consignor, parent.consignee))))
 
 
 @rule("consignment-cycle")
-def consignment_cycle(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def consignment_cycle(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """Consignments extend each other in a loop (``view.cycles``). Focus: the loop, sorted."""
     for cycle in view.cycles:
-        yield cycle, f"The consignments {names_of(view, cycle)} extend one another in a loop, so no tier can be derived."
+        yield cycle, Said("finding.consignment-cycle", (("consignments", refs(cycle)),))
 
 
 @rule("ambiguous-parent")
-def ambiguous_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def ambiguous_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A re-consignment without ``cm:extends`` fits several parents (``view.ambiguous_parents``).
 
     Focus: the re-consignment, then its candidate parents.
     """
     for iri in view.ambiguous_parents:
         consignment = view.consignments[iri]
-        yield (iri, *consignment.parents), (
-            f"{capitalised(consignment_name(view, consignment))} does not state cm:extends, and its consignor "
-            f"{name_of(view, consignment.consignor)} is the consignee of {len(consignment.parents)} consignments "
-            f"that could be its parent: {names_of(view, consignment.parents)}."
-        )
+        yield (iri, *consignment.parents), Said("finding.ambiguous-parent", (
+            ("consignment", _consignment(view, iri)), ("consignor", ref(consignment.consignor)),
+            ("count", number(len(consignment.parents))), ("parents", refs(consignment.parents))))
 
 
 @rule("stated-tier")
-def stated_tier(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def stated_tier(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A ``cm:tier`` stated in the model differs from the derived tier.
 
     Consignments inside a cycle have no derived tier and are left to ``consignment-cycle``.
@@ -152,10 +160,9 @@ def stated_tier(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
         derived = view.tier(consignment.iri)
         if consignment.stated_tier is None or derived is None or consignment.stated_tier == derived:
             continue
-        yield (consignment.iri,), (
-            f"{capitalised(consignment_name(view, consignment))} states cm:tier {consignment.stated_tier}, "
-            f"but its chain of consignments makes it tier {derived}."
-        )
+        yield (consignment.iri,), Said("finding.stated-tier", (
+            ("consignment", _consignment(view, consignment.iri)), ("stated", number(consignment.stated_tier)),
+            ("derived", number(derived))))
 
 
 _APPROVAL_STATES = {
@@ -188,15 +195,15 @@ def reconsignment_without_approval(view: ChainView) -> Iterator[tuple[tuple[str,
         if tier is None or tier < 2 or consignment.approval == _APPROVED or _governed_by_clause(view, consignment):
             continue
         state, advice = _APPROVAL_STATES.get(consignment.approval, ("approval.other-stated", None))
-        key = "finding.reconsignment-without-approval" + (".implicit" if consignment.implicit else "")
-        yield (consignment.iri,), Said(key, (
-            ("consignment", ref(consignment.iri)), ("tier", text(str(tier))), ("consignor", ref(consignment.consignor)),
+        yield (consignment.iri,), Said("finding.reconsignment-without-approval", (
+            ("consignment", _consignment(view, consignment.iri)), ("tier", text(str(tier))),
+            ("consignor", ref(consignment.consignor)),
             ("consignee", ref(consignment.consignee)), ("approval", ref(consignment.approval)),
             ("state", ("word", state))), advice=advice)
 
 
 @rule("duty-not-in-parent")
-def duty_not_in_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def duty_not_in_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A re-consignment entrusts a duty that none of its parents entrusts.
 
     One finding per duty. Focus: the re-consignment, the duty, then the parents.
@@ -207,14 +214,13 @@ def duty_not_in_parent(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]
             continue
         inherited = set().union(*(parent.duties for parent in parents))
         for duty in sorted(consignment.duties - inherited):
-            yield (consignment.iri, duty, *(p.iri for p in parents)), (
-                f"{capitalised(consignment_name(view, consignment))} entrusts the duty {name_of(view, duty)}, "
-                f"which the consignment it extends ({names_of(view, (p.iri for p in parents))}) does not entrust."
-            )
+            yield (consignment.iri, duty, *(p.iri for p in parents)), Said("finding.duty-not-in-parent", (
+                ("consignment", _consignment(view, consignment.iri)), ("duty", ref(duty)),
+                ("parents", refs(p.iri for p in parents))))
 
 
 @rule("duty-without-performer")
-def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A duty's chains of consignments never reach a party that performs it (``trace_duty``).
 
     Focus: the duty.
@@ -223,20 +229,16 @@ def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], s
         if not has_no_performer(view, duty):
             continue
         trace = trace_duty(view, duty)
-        performers = names_of(view, trace.performers) or "no party"
-        if trace.chains:
-            how = (f"none of its {len(trace.chains)} chain(s) of consignments, which end at "
-                   f"{names_of(view, sorted({c.links[-1].consignee for c in trace.chains} - {None}))}, reaches them")
-        else:
-            how = "no consignment entrusts it to them"
-        yield (duty,), (
-            f"The duty {name_of(view, duty)} (accountable: {name_of(view, trace.accountable)}) is performed by "
-            f"{performers}, but {how}."
-        )
+        ends = sorted({c.links[-1].consignee for c in trace.chains} - {None})
+        key = "finding.duty-without-performer" + (".chains" if trace.chains else ".unentrusted")
+        yield (duty,), Said(key, (
+            ("duty", ref(duty)), ("accountable", ref(trace.accountable)),
+            ("performers", refs(trace.performers) if trace.performers else word("word.no-party")),
+            ("count", number(len(trace.chains))), ("ends", refs(ends))))
 
 
 @rule("sensitive-on-portable-device")
-def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A copy of sensitive data rests on a portable device no preventive control makes safe.
 
     A preventive control covering the copy or the device with ``cm:rulesOutLeak true``
@@ -253,44 +255,38 @@ def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, .
         ]
         if any(control.rules_out_leak is True for control in protecting):
             continue
-        categories = asset.sensitive_categories
-        what = f"sensitive categories {names_of(view, categories)}" if categories else "data marked cm:sensitive"
-        weak = ""
-        if protecting:
-            weak = f" Its preventive control(s) {names_of(view, (c.iri for c in protecting))} do not rule a leak out."
-        yield (copy.iri, device.iri), (
-            f"The copy {name_of(view, copy.iri)} of {name_of(view, asset.iri)}, which holds {what}, is stored on the "
-            f"portable device {name_of(view, device.iri)}.{weak}"
-        )
+        what = (word("note.sensitive-categories") if asset.sensitive_categories else word("note.marked-sensitive"))
+        weak = word("note.weak-protection") if protecting else text("")
+        yield (copy.iri, device.iri), Said("finding.sensitive-on-portable-device", (
+            ("copy", ref(copy.iri)), ("asset", ref(asset.iri)), ("categories", refs(asset.sensitive_categories)),
+            ("device", ref(device.iri)), ("controls", refs(c.iri for c in protecting)), ("what", what),
+            ("weak", weak)))
+
+
+def _independently_checked(view: ChainView, handoff) -> bool:
+    """A detective control run by another organisation than the sender sees an omission."""
+    sender = view.org(handoff.sender)
+    return any(
+        control.kind == "detective" and {view.org(p) for p in control.operators} - {sender}
+        for control in (view.controls[k] for k in view.index.controls_covering.get(handoff.iri, ()))
+    )
 
 
 @rule("handoff-without-acknowledgement")
-def handoff_without_acknowledgement(view: ChainView) -> Iterator[tuple[tuple[str, ...], str]]:
+def handoff_without_acknowledgement(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A report or instruction serving a duty has no acknowledgement and no independent detective control.
 
     A hand-off that is itself the acknowledgement of another is not checked (else every
     acknowledgement would need one in turn). Focus: the hand-off, then the duties it serves.
     """
     acknowledgements = {ack for handoff in view.handoffs.values() for ack in handoff.acknowledged_by}
-
-    def independently_checked(handoff) -> bool:
-        """A detective control run by another organisation than the sender sees an omission."""
-        sender = view.org(handoff.sender)
-        return any(
-            control.kind == "detective" and {view.org(p) for p in control.operators} - {sender}
-            for control in (view.controls[k] for k in view.index.controls_covering.get(handoff.iri, ()))
-        )
-
     for handoff in view.handoffs.values():
         if (handoff.kind not in ("report", "instruction") or not handoff.serves or handoff.acknowledged_by
-                or handoff.iri in acknowledgements or independently_checked(handoff)):
+                or handoff.iri in acknowledgements or _independently_checked(view, handoff)):
             continue
-        yield (handoff.iri, *handoff.serves), (
-            f"The {handoff.kind} {name_of(view, handoff.iri)} from {name_of(view, handoff.sender)} to "
-            f"{name_of(view, handoff.receiver)} serves {names_of(view, handoff.serves)}, but nothing acknowledges it "
-            "(no cm:acknowledgedBy) and no detective control run by another organisation covers it, so an omission "
-            "would go unseen."
-        )
+        yield (handoff.iri, *handoff.serves), Said("finding.handoff-without-acknowledgement", (
+            ("kind", word(f"element.{handoff.kind}")), ("handoff", ref(handoff.iri)), ("sender", ref(handoff.sender)),
+            ("receiver", ref(handoff.receiver)), ("duties", refs(handoff.serves))))
 
 
 @rule("shares-exceed-total")
