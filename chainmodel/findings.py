@@ -61,7 +61,8 @@ class Said:
     key: str
     values: tuple[tuple[str, tuple], ...] = ()
     advice: str | None = None
-    """A catalogue key for advice that fits this case better than the rule's own."""
+    """A catalogue key for advice that fits this case better than the rule's own; ``""`` when
+    what is said already says what to do (a shape's own message)."""
 
     def value(self, name: str) -> tuple | None:
         return next((v for n, v in self.values if n == name), None)

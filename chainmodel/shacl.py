@@ -36,7 +36,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
-from .findings import Finding
+from .catalogue import LANGUAGES, say
+from .findings import Finding, Said
 from .namespace import CHAINMODEL_NS, RULE
 from .resources import ontology_path
 from .shapes import Result, evaluate
@@ -109,9 +110,16 @@ def _owner(graph: Graph, node: Node) -> tuple[URIRef | None, str]:
     return None, end
 
 
-def _fallback_message(result: Result, path_text: str) -> str:
-    subject = f"the value of {path_text}" if path_text else "the element"
-    return f"{subject} breaks a shape of ontologies/shapes.ttl that gives no message."
+def _messages(result: Result, path_text: str) -> dict[str, str]:
+    """The shape's message in each language it has (English always, from the catalogue if the shape has none)."""
+    found: dict[str, str] = {}
+    for message in sorted(result.messages, key=str):
+        if isinstance(message, Literal) and message.language:
+            found.setdefault(message.language.lower()[:2], str(message))
+    if "en" not in found:
+        subject = path_text or "-"
+        found = {lang: say("finding.shacl-without-message", lang, path=subject) for lang in LANGUAGES}
+    return found
 
 
 def _results_of(report: Graph) -> list[Result]:
@@ -148,11 +156,10 @@ def _findings(results: list[Result], model) -> list[Finding]:
         if value is not None and not isinstance(value, BNode):
             triple += " " + _term(value)
 
-        english = sorted(str(m) for m in result.messages
-                         if isinstance(m, Literal) and m.language and m.language.lower().startswith("en"))
-        message = english[0] if english else _fallback_message(result, path_text)
+        messages = _messages(result, path_text)
         focus = tuple(str(n) for n in (focus_iri, value if isinstance(value, URIRef) else None) if n is not None)
-        found.add(Finding(SHACL_RULE, severity, f"{triple}: {message}", focus))
+        said = Said("finding.shacl", (("triple", ("text", triple)), ("message", ("texts", messages))), advice="")
+        found.add(Finding(SHACL_RULE, severity, f"{triple}: {messages['en']}", focus, said=said))
     return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.focus, f.message))
 
 

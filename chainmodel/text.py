@@ -296,7 +296,10 @@ def _finding_message(finding: dict, lang: str) -> str:
     said = finding.get("said")
     if not said:
         return finding["message"]
-    advice = say(said["advice"], lang) if said.get("advice") else (finding.get("advice") or {}).get(lang, "")
+    if said.get("advice") is None:
+        advice = (finding.get("advice") or {}).get(lang, "")
+    else:
+        advice = say(said["advice"], lang) if said["advice"] else ""
     return f"{said_phrase(said, lang)} {advice}".strip()
 
 
