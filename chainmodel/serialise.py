@@ -17,7 +17,7 @@ from __future__ import annotations
 from .blast import Blast
 from .catalogue import has, render, say, words
 from .describe import Summary
-from .exposure import Exposure, Population
+from .exposure import Exposure, Population, asset_exposure
 from .findings import Finding, Said
 from .law import LANGUAGES, citation, citations, rule_info, rule_sources
 from .leaks import Leak
@@ -339,12 +339,8 @@ def describe_json(view: ChainView, summary: Summary) -> dict:
         asset = view.assets[iri]
         return dict(
             ref_json(view, iri),
-            subjects=asset.subject_count,
-            per_principal=[{"principal": party_json(view, p), "subjects": n} for p, n in asset.counts],
-            sensitive=asset.sensitive,
-            sensitive_categories=[ref_json(view, c) for c in asset.sensitive_categories],
+            **_asset_entry(view, asset_exposure(view, iri)),
             categories=[ref_json(view, c) for c in asset.categories],
-            controllers=[party_json(view, c) for c in asset.controllers],
             copies=[
                 dict(ref_json(view, c.iri), device=ref_json(view, c.device), held_by=party_json(view, view.holder_of(c)),
                      portable=view.devices[c.device].portable if c.device in view.devices else None)

@@ -1,92 +1,39 @@
-"""Human-readable text, rendered from the JSON dictionaries of :mod:`chainmodel.serialise`.
+"""Human-readable text, rendered from the dictionaries of :mod:`chainmodel.serialise`.
+
+Every fixed word comes from the catalogue (:mod:`chainmodel.catalogue`), every name from
+the model's labels in the reader's language; nothing here runs an analysis. Each command's
+text starts with a one-paragraph summary: what was found, how many, the worst, and (for
+the commands that judge) what the exit code means. An element's IRI is printed once, where
+the element is introduced.
 
 Examples
 --------
 >>> name({"iri": "urn:x", "name": "ex:x", "label": {"en": "the hospital", "ja": "当該医療機関"}}, "ja")
 '当該医療機関'
+>>> term("re-consignee", "ja")
+'再委託先'
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .catalogue import has, say
 from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase
 
-__all__ = ["name", "term", "step_effect", "TERMS", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text", "findings_text"]
+__all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
+           "findings_text", "audit_text", "finding_message", "exposure_phrase"]
 
-HEADINGS = {
-    "en": {"duty": "Duty", "accountable": "accountable", "performer": "performer", "chain": "chain",
-           "flag_twice": "flag: entrusted through more than one chain",
-           "flag_none": "flag: no chain reaches a party that performs it",
-           "supervisors": "supervisors", "tier": "tier", "approval": "approval", "none": "(none)",
-           "spof": "Single point of failure", "modes": "failure modes", "operated": "operated by",
-           "path": "leak path", "reached": "reaches", "exposes": "exposes", "uncaught": "controls that do not catch it",
-           "subjects": "subjects", "unknown": "unknown", "sensitive": "sensitive", "harm": "harm",
-           "cutsets": "Minimal cut sets", "order": "order", "blast": "Blast radius", "chains": "chains",
-           "reporting": "reporting duties", "findings": "Findings", "conforms": "The model conforms.",
-           "principal": "principal", "unattributed": "not attributed to a named principal",
-           "protected": "if it is lost or stolen, a control rules a leak out",
-           "always": "LEAKS WITH NO FAILURE AT ALL", "people": " people", "yes": "yes"},
-    "ja": {"duty": "義務", "accountable": "責任者", "performer": "実施者", "chain": "連鎖",
-           "flag_twice": "注意：複数の連鎖で委託されている", "flag_none": "注意：実施者に届く連鎖がない",
-           "supervisors": "監督者", "tier": "階層", "approval": "承諾", "none": "（なし）",
-           "spof": "単一障害点", "modes": "故障モード", "operated": "運用者", "path": "漏えい経路",
-           "reached": "到達先", "exposes": "露出", "uncaught": "検知できない管理策", "subjects": "本人数",
-           "unknown": "不明", "sensitive": "要配慮", "harm": "被害", "cutsets": "極小カットセット",
-           "order": "次数", "blast": "影響範囲", "chains": "委託連鎖", "reporting": "報告義務",
-           "findings": "検査結果", "conforms": "モデルは適合しています。", "principal": "委託元",
-           "unattributed": "委託元が特定されていない分", "protected": "紛失・盗難時に漏えいを否定できる管理策",
-           "always": "何も失敗しなくても漏えいする", "people": "人", "yes": "あり"},
-}
-
-
-TERMS = {
-    # harm kinds
-    "guarded-provision": ("guarded provision carries protected data", "保護すべきデータを含む提供"),
-    "device-exposure": ("device lost or stolen", "機器の紛失・盗難"),
-    "copy-exposure": ("copy taken without authority", "無断複製"),
-    "misdirected-data": ("data sent to the wrong party", "データの誤送付"),
-    # element kinds
-    "hand-off": ("hand-off", "受け渡し"), "task": ("task", "業務"), "copy": ("copy", "複製"),
-    "device": ("device", "機器"), "control": ("control", "管理策"), "party": ("party", "当事者"),
-    "asset": ("data asset", "データ資産"), "report": ("report", "報告"), "data-provision": ("data provision", "データ提供"),
-    "instruction": ("instruction", "指示"), "exposure": ("exposure", "露出"), "structure": ("the model itself", "モデルの構造"),
-    # capacities other than the ontology's role classes (whose labels name the rest)
-    "other": ("other", "その他"),
-}
-"""Fixed words of the analyses (machine values in the JSON), in English and Japanese."""
-
-
-@lru_cache(maxsize=None)
-def _role_labels() -> dict[str, tuple[str, str]]:
-    """Role names from the ontology's labels of the role classes (cm:Principal, ...)."""
-    from rdflib import URIRef
-    from rdflib.namespace import RDFS
-
-    from .model import ontology_graph
-    from .views import ROLE_CLASSES
-
-    graph = ontology_graph()
-    found = {}
-    for cls, role in ROLE_CLASSES.items():
-        labels = {label.language: str(label) for label in graph.objects(URIRef(cls), RDFS.label)}
-        found[role] = (labels.get("en", role), labels.get("ja", role))
-    return found
+_TERM_FAMILIES = ("role", "element", "harm", "control-kind")
 
 
 def term(value: str, lang: str = "en") -> str:
-    """A fixed word of the analyses in ``lang`` (unknown words are returned as they are).
+    """A fixed word of the analyses (a role, element kind, harm kind or control kind) in ``lang``.
 
-    Role names come from the ontology's labels, so they read the same everywhere.
-
-    >>> term("device-exposure", "ja")
-    '機器の紛失・盗難'
-    >>> term("re-consignee", "ja")
-    '再委託先'
+    Unknown words are returned as they are.
     """
-    pair = TERMS.get(value) or _role_labels().get(value)
-    return pair[1 if lang == "ja" else 0] if pair else value
+    for family in _TERM_FAMILIES:
+        if has(f"{family}.{value}"):
+            return say(f"{family}.{value}", lang)
+    return value
 
 
 def step_effect(effect: str, lang: str = "en") -> str:
@@ -98,122 +45,186 @@ def step_effect(effect: str, lang: str = "en") -> str:
     return say(f"step.{effect}", lang) if has(f"step.{effect}") else effect
 
 
-def _count(value, h) -> str:
-    return f"{value:,}" if isinstance(value, int) else h["unknown"]
+def _l(key: str, lang: str, **values) -> str:
+    return say(f"label.{key}", lang, **values)
 
 
-def trace_text(traces: list[dict], lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    lines: list[str] = []
-    for trace in traces:
-        lines.append(f"{h['duty']}: {name(trace['duty'], lang)} <{trace['duty']['iri']}>")
-        lines.append(f"  {h['accountable']}: {name(trace['accountable'], lang)}")
-        lines.append(f"  {h['performer']}: " + (", ".join(name(p, lang) for p in trace["performers"]) or h["none"]))
-        if trace["flags"]["entrusted_more_than_once"]:
-            lines.append(f"  {h['flag_twice']}")
-        if trace["flags"]["no_performer"]:
-            lines.append(f"  {h['flag_none']}")
-        for number, chain in enumerate(trace["chains"], start=1):
-            parts = [name(chain["links"][0]["consignor"], lang)]
-            parts += [f"{name(link['consignee'], lang)} ({h['tier']} {link['tier']})" for link in chain["links"]]
-            lines.append(f"  {h['chain']} {number}: " + " -> ".join(parts))
-            for link in chain["links"]:
-                approval = name(link["approval"], lang) if link["approval"] else h["none"]
-                lines.append(f"      {h['tier']} {link['tier']}: {name(link['consignment'], lang)}  {h['approval']}: {approval}")
-            lines.append(f"      {h['supervisors']}: " + ", ".join(name(s, lang) for s in chain["supervisors"]))
-        lines.append("")
+def _text(lines: list[str], lang: str, empty: str | None = None) -> str:
+    if not lines and empty:
+        return empty + "\n"
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _exposure_lines(exposure: dict, h: dict, lang: str, indent: str) -> list[str]:
-    populations = exposure.get("populations") or []
-    if populations:
-        wording = "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
-    else:
-        wording = amount_phrase(0, None, lang)
-    lines = [f"{indent}{h['exposes']}: {wording}"]
-    for population in populations:
-        for reason in population["reasons"]:
-            lines.append(f"{indent}  ({reason_phrase(reason, lang)})")
-    for asset in exposure["assets"]:
-        lines.append(f"{indent}  - {name(asset['asset'], lang)}: {count_phrase(asset['total'], asset['unit'], lang)}")
-        for row in asset["per_principal"]:
-            share = count_phrase(row["count"], asset["unit"], lang, share=not row["stated"])
-            lines.append(f"{indent}      {h['principal']} {name(row['principal'], lang)}: {share}")
-        if asset["unattributed_count"]:
-            lines.append(f"{indent}      " + say("count.unattributed", lang,
-                                                 amount=count_phrase(asset["unattributed_count"], asset["unit"], lang)))
-    if exposure["sensitive_categories"]:
-        lines.append(f"{indent}{h['sensitive']}: " + "; ".join(name(c, lang) for c in exposure["sensitive_categories"]))
-    elif exposure["sensitive"]:
-        lines.append(f"{indent}{h['sensitive']}: {h['yes']}")
+# -- trace ---------------------------------------------------------------------------------------
+
+
+def _trace_summary(traces: list[dict], lang: str) -> str:
+    twice = sum(1 for t in traces if t["flags"]["entrusted_more_than_once"])
+    unreached = sum(1 for t in traces if t["flags"]["no_performer"])
+    return say("summary.trace", lang, count=len(traces), twice=twice, unreached=unreached)
+
+
+def _chain_lines(chain: dict, number: int, lang: str) -> list[str]:
+    parts = [name(chain["links"][0]["consignor"], lang)]
+    parts += [f"{name(link['consignee'], lang)} ({_l('tier', lang, tier=link['tier'])})" for link in chain["links"]]
+    lines = [f"  {_l('chain', lang)} {number}: " + " -> ".join(parts)]
+    for link in chain["links"]:
+        approval = name(link["approval"], lang) if link["approval"] else _l("none", lang)
+        lines.append(f"      {_l('tier', lang, tier=link['tier'])}: {name(link['consignment'], lang)}  "
+                     f"{_l('approval', lang)}: {approval}")
+    lines.append(f"      {_l('supervisors', lang)}: " + names(chain["supervisors"], lang))
     return lines
 
 
-def leaks_text(leaks: list[dict], lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    lines: list[str] = []
-    for number, leak in enumerate(leaks, start=1):
-        title = h["always"] if leak["no_failure_needed"] else h["spof"]
-        lines.append(f"{number}. {title}: {name(leak['element'], lang)} <{leak['element']['iri']}>")
-        lines.append(f"   {h['harm']}: {term(leak['harm'], lang)}" + (f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""))
-        if leak["failure_modes"]:
-            lines.append(f"   {h['modes']}: " + ", ".join(name(m, lang) for m in leak["failure_modes"]))
-            lines.append(f"   {h['operated']}: " + (", ".join(name(p, lang) for p in leak["operated_by"]) or h["none"]))
-        lines.append(f"   {h['accountable']}: " + (", ".join(name(p, lang) for p in leak["accountable"]) or h["none"]))
-        lines.append(f"   {h['path']}:")
-        for step in leak["path"]:
-            ends = ""
-            if step["from"] or step["to"]:
-                ends = f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"] else f" [{name(step['from'], lang)}]"
-            lines.append(f"     - {name(step['element'], lang)}{ends}: {step_effect(step['effect_code'], lang)}")
-        lines.append(f"   {h['reached']}: " + ", ".join(name(p, lang) for p in leak["reached"]))
-        lines.extend(_exposure_lines(leak["exposure"], h, lang, "   "))
-        if leak["controls_not_catching_it"]:
-            lines.append(f"   {h['uncaught']}:")
-            for item in leak["controls_not_catching_it"]:
-                lines.append(f"     - {name(item['control'], lang)}: " + "; ".join(said_phrase(s, lang) for s in item["why_said"]))
+def trace_text(traces: list[dict], lang: str = "en") -> str:
+    """The responsibility chains of each duty (the dictionaries of :func:`serialise.trace_json`)."""
+    lines = [_trace_summary(traces, lang), ""]
+    for trace in traces:
+        lines.append(f"{_l('duty', lang)}: {name(trace['duty'], lang)} <{trace['duty']['iri']}>")
+        lines.append(f"  {_l('accountable', lang)}: {name(trace['accountable'], lang)}")
+        lines.append(f"  {_l('performer', lang)}: " + (names(trace["performers"], lang) or _l("none", lang)))
+        if trace["flags"]["entrusted_more_than_once"]:
+            lines.append("  " + say("flag.entrusted-twice", lang))
+        if trace["flags"]["no_performer"]:
+            lines.append("  " + say("flag.no-performer", lang))
+        for number, chain in enumerate(trace["chains"], start=1):
+            lines.extend(_chain_lines(chain, number, lang))
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+    return _text(lines, lang)
+
+
+# -- exposure --------------------------------------------------------------------------------------
+
+
+def exposure_phrase(exposure: dict, lang: str = "en") -> str:
+    """Every population an exposure reaches, with units and bounds, in one phrase."""
+    populations = exposure.get("populations") or []
+    if not populations:
+        return amount_phrase(0, None, lang)
+    return "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
+
+
+def _asset_lines(asset: dict, lang: str, indent: str) -> list[str]:
+    lines = [f"{indent}- {name(asset['asset'], lang)}: {count_phrase(asset['total'], asset['unit'], lang)}"]
+    for row in asset["per_principal"]:
+        share = count_phrase(row["count"], asset["unit"], lang, share=not row["stated"])
+        lines.append(f"{indent}    {_l('principal', lang)} {name(row['principal'], lang)}: {share}")
+    if asset["unattributed_count"]:
+        lines.append(f"{indent}    " + say("count.unattributed", lang,
+                                            amount=count_phrase(asset["unattributed_count"], asset["unit"], lang)))
+    return lines
+
+
+def _exposure_lines(exposure: dict, lang: str, indent: str) -> list[str]:
+    lines = [f"{indent}{_l('exposes', lang)}: {exposure_phrase(exposure, lang)}"]
+    for population in exposure.get("populations") or []:
+        lines += [f"{indent}  ({reason_phrase(reason, lang)})" for reason in population["reasons"]]
+    for asset in exposure["assets"]:
+        lines.extend(_asset_lines(asset, lang, indent + "  "))
+    if exposure["sensitive_categories"]:
+        lines.append(f"{indent}{_l('sensitive', lang)}: " + names(exposure["sensitive_categories"], lang))
+    elif exposure["sensitive"]:
+        lines.append(f"{indent}{_l('sensitive', lang)}: {_l('yes', lang)}")
+    return lines
+
+
+# -- leaks -------------------------------------------------------------------------------------------
+
+
+def _leaks_summary(leaks: list[dict], lang: str) -> str:
+    always = sum(1 for leak in leaks if leak["no_failure_needed"])
+    points = [leak for leak in leaks if not leak["no_failure_needed"]]
+    parts = [say("summary.leaks-always", lang, count=always, always=always)] if always else []
+    if points:
+        worst = points[0]
+        parts.append(say("summary.leaks", lang, count=len(points), worst=name(worst["element"], lang),
+                         exposes=exposure_phrase(worst["exposure"], lang)))
+    elif not always:
+        parts.append(say("summary.leaks-none", lang))
+    return " ".join(parts)
+
+
+def _step_line(step: dict, lang: str) -> str:
+    ends = ""
+    if step["from"] or step["to"]:
+        ends = (f" [{name(step['from'], lang)} -> {name(step['to'], lang)}]" if step["to"]
+                else f" [{name(step['from'], lang)}]")
+    return f"     - {name(step['element'], lang)}{ends}: {step_effect(step['effect_code'], lang)}"
+
+
+def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
+    title = say("label.leaks-with-no-failure" if leak["no_failure_needed"] else "label.single-point", lang)
+    lines = [f"{number}. {title}: {name(leak['element'], lang)} <{leak['element']['iri']}>"]
+    flow = f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""
+    lines.append(f"   {_l('harm', lang)}: {term(leak['harm'], lang)}{flow}")
+    if leak["failure_modes"]:
+        lines.append(f"   {_l('failure-modes', lang)}: " + names(leak["failure_modes"], lang))
+        lines.append(f"   {_l('operated-by', lang)}: " + (names(leak["operated_by"], lang) or _l("none", lang)))
+    lines.append(f"   {_l('accountable', lang)}: " + (names(leak["accountable"], lang) or _l("none", lang)))
+    lines.append(f"   {_l('leak-path', lang)}:")
+    lines += [_step_line(step, lang) for step in leak["path"]]
+    lines.append(f"   {_l('reaches', lang)}: " + names(leak["reached"], lang))
+    lines.extend(_exposure_lines(leak["exposure"], lang, "   "))
+    if leak["controls_not_catching_it"]:
+        lines.append(f"   {_l('uncaught', lang)}:")
+        for item in leak["controls_not_catching_it"]:
+            why = "; ".join(said_phrase(s, lang) for s in item["why_said"])
+            lines.append(f"     - {name(item['control'], lang)}: {why}")
+    return lines + [""]
+
+
+def leaks_text(leaks: list[dict], lang: str = "en") -> str:
+    """Every single point of failure (the dictionaries of :func:`serialise.leak_json`), most exposed first."""
+    lines = [_leaks_summary(leaks, lang), ""]
+    for number, leak in enumerate(leaks, start=1):
+        lines.extend(_leak_lines(number, leak, lang))
+    return _text(lines, lang)
+
+
+# -- cut sets ------------------------------------------------------------------------------------------
 
 
 def cutsets_text(results: list[dict], lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    lines: list[str] = []
+    """Minimal cut sets per harm (the dictionaries of :func:`serialise.cutsets_json`)."""
+    singles = sum(1 for r in results for cut in r["cut_sets"] if cut["order"] == 1)
+    others = sum(1 for r in results for cut in r["cut_sets"] if cut["order"] > 1)
+    lines = [say("summary.cutsets", lang, count=len(results), singles=singles, others=others), ""]
     for result in results:
         subject = result["guarded_provision"] or result["element"]
-        lines.append(f"{h['cutsets']}: {term(result['harm'], lang)}: {name(subject, lang)}")
+        lines.append(f"{_l('cut-sets', lang)}: {term(result['harm'], lang)}: {name(subject, lang)}")
         if result["guard_duty"]:
-            lines.append(f"  {h['duty']}: {name(result['guard_duty'], lang)}")
+            lines.append(f"  {_l('duty', lang)}: {name(result['guard_duty'], lang)}")
         for cut in result["cut_sets"]:
-            joiner = " かつ " if lang == "ja" else " AND "
-            events = joiner.join(f"{name(e, lang)} [{term(e['kind'], lang)}]" for e in cut["events"]) or h["always"]
-            lines.append(f"  {h['order']} {cut['order']}: {events}")
+            events = _l("and", lang).join(f"{name(e, lang)} [{term(e['kind'], lang)}]" for e in cut["events"])
+            lines.append(f"  {_l('order', lang, order=cut['order'])}: {events or _l('leaks-with-no-failure', lang)}")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+    return _text(lines, lang)
+
+
+# -- blast radius and reporting duties ---------------------------------------------------------------
 
 
 def _citations(sources: list[dict], lang: str) -> str:
     return "; ".join(s["citation"].get(lang) or s["citation"]["en"] for s in sources)
 
 
-def _duty_lines(duty: dict, h: dict, lang: str, indent: str) -> list[str]:
+def _trigger_phrase(trigger: dict, lang: str) -> str:
+    word = say(f"trigger.{trigger['trigger']}", lang, threshold=trigger["threshold"] or 0)
+    source = f" [{_citations([trigger['source']], lang)}]" if trigger["source"] and trigger["status"] != "no" else ""
+    return f"{word}: {say('trigger-status.' + trigger['status'], lang)}{source}"
+
+
+def _duty_lines(duty: dict, lang: str, indent: str) -> list[str]:
     """One principal's reporting duties: whether reportable and why, the route, who tells whom."""
     regime = duty["regime"]
     status = say(f"reportable.{duty['reportable']}", lang)
     if duty["protected_by"]:
         status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
-    lines = [f"{indent}{h['reporting']} ({name(duty['principal'], lang)}): {status}; {name(regime, lang)}"]
-    if regime["reason"] == "coarse-date" or regime["reason"] == "no-date":
-        lines.append(f"{indent}  " + say(f"regime.{regime['reason']}", lang, date="?"))
-    triggers = []
-    for trigger in duty["triggers"]:
-        word = say(f"trigger.{trigger['trigger']}", lang, threshold=trigger["threshold"] or 0)
-        source = f" [{_citations([trigger['source']], lang)}]" if trigger["source"] and trigger["status"] != "no" else ""
-        triggers.append(f"{word}: {say('trigger-status.' + trigger['status'], lang)}{source}")
-    lines.append(f"{indent}  " + "; ".join(triggers))
-    for route in duty["routes"]:
-        lines.append(f"{indent}  {_route_phrase(route, duty['principal'], lang)}")
+    lines = [f"{indent}{_l('reporting', lang, principal=name(duty['principal'], lang))}: {status}; {name(regime, lang)}"]
+    if regime["reason"] in ("coarse-date", "no-date"):
+        lines.append(f"{indent}  " + say(f"regime.{regime['reason']}", lang, date=regime.get("date") or "?"))
+    lines.append(f"{indent}  " + "; ".join(_trigger_phrase(t, lang) for t in duty["triggers"]))
+    lines += [f"{indent}  {_route_phrase(route, duty['principal'], lang)}" for route in duty["routes"]]
     for n in duty["notifications"]:
         lines.append(f"{indent}  - {name(n['from'], lang)} -> {name(n['to'], lang)}: {name(n['rule'], lang)} "
                      f"[{_citations(n['sources'], lang)}] ({say('notification-status.' + n['status'], lang)})")
@@ -234,65 +245,107 @@ def _route_phrase(route: dict, principal: dict, lang: str) -> str:
     return say("route.own", lang, **values)
 
 
+def _blast_summary(results: list[dict], lang: str) -> str:
+    if not results:
+        return say("summary.blast-none", lang)
+    worst = results[0]
+    reportable = sum(1 for duty in worst.get("duties", ()) if duty["reportable"] != "no")
+    return say("summary.blast", lang, count=len(results), worst=name(worst["element"], lang),
+               exposes=exposure_phrase(worst["exposure"], lang), reportable=reportable)
+
+
+def _blast_lines(number: int, result: dict, lang: str) -> list[str]:
+    lines = [f"{number}. {_l('blast', lang)}: {name(result['element'], lang)} ({term(result['kind'], lang)}) "
+             f"<{result['element']['iri']}>"]
+    lines.extend(_exposure_lines(result["exposure"], lang, "   "))
+    if result["protected_by"]:
+        lines.append(f"   {_l('protected', lang)}: " + names(result["protected_by"], lang))
+    if result["chains"]:
+        lines.append(f"   {_l('chains', lang)}:")
+        for chain in result["chains"]:
+            parts = [name(chain[0]["consignor"], lang)]
+            parts += [f"{name(c['consignee'], lang)} ({_l('tier', lang, tier=c['tier'])})" for c in chain]
+            lines.append("     - " + " -> ".join(parts))
+    for duty in result.get("duties", ()):
+        lines.extend(_duty_lines(duty, lang, "   "))
+    return lines + [""]
+
+
 def blast_text(results: list[dict], lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    lines: list[str] = []
+    """What the compromise of each element exposes and who must report it (:func:`serialise.blast_json`)."""
+    lines = [_blast_summary(results, lang), ""]
     for number, result in enumerate(results, start=1):
-        lines.append(f"{number}. {h['blast']}: {name(result['element'], lang)} ({term(result['kind'], lang)}) <{result['element']['iri']}>")
-        lines.extend(_exposure_lines(result["exposure"], h, lang, "   "))
-        if result["protected_by"]:
-            lines.append(f"   {h['protected']}: " + "; ".join(name(k, lang) for k in result["protected_by"]))
-        if result["chains"]:
-            lines.append(f"   {h['chains']}:")
-            for chain in result["chains"]:
-                parts = [name(chain[0]["consignor"], lang)] + [f"{name(c['consignee'], lang)} ({h['tier']} {c['tier']})" for c in chain]
-                lines.append("     - " + " -> ".join(parts))
-        for duty in result.get("duties", ()):
-            lines.extend(_duty_lines(duty, h, lang, "   "))
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n" if lines else h["none"] + "\n"
+        lines.extend(_blast_lines(number, result, lang))
+    return _text(lines, lang)
+
+
+# -- describe ------------------------------------------------------------------------------------------
+
+
+def _describe_summary(summary: dict, lang: str) -> str:
+    tiers = [int(t) for t in summary["consignments_by_tier"] if str(t).isdigit()]
+    return say("summary.describe", lang, triples=f"{summary['triples']:,}",
+               parties=len({p["iri"] for group in summary["parties_by_capacity"].values() for p in group}),
+               consignments=sum(len(v) for v in summary["consignments_by_tier"].values()),
+               tier=max(tiers, default=0), duties=len(summary["duties"]), assets=len(summary["data_assets"]),
+               controls=len(summary["controls"]), incidents=len(summary["incidents"]))
+
+
+def _describe_assets(summary: dict, lang: str) -> list[str]:
+    lines = ["", f"{_l('data-assets', lang)}:"]
+    for asset in summary["data_assets"]:
+        flag = f" ({_l('sensitive', lang)})" if asset["sensitive"] else ""
+        lines.extend(line + (flag if index == 0 else "") for index, line in enumerate(_asset_lines(asset, lang, "  ")))
+        if asset["sensitive_categories"]:
+            lines.append(f"      {_l('sensitive', lang)}: " + names(asset["sensitive_categories"], lang))
+        for copy in asset["copies"]:
+            where = name(copy["device"], lang) if copy["device"] else name(copy["held_by"], lang)
+            lines.append(f"      {_l('copy', lang)}: {where}" + (f" ({_l('portable', lang)})" if copy["portable"] else ""))
+    return lines
+
+
+def _describe_controls(summary: dict, lang: str) -> list[str]:
+    lines = ["", f"{_l('controls', lang)}:"]
+    for control in summary["controls"]:
+        lines.append(f"  {name(control, lang)} ({term(control['kind'], lang)}), {_l('operated-by', lang)}: "
+                     + names(control["operated_by"], lang))
+        if control["rules_out_leak"] is False:
+            limitation = control["limitation"].get(lang) or control["limitation"].get("en", "")
+            lines.append(f"      {_l('does-not-rule-out', lang)}" + (f": {limitation}" if limitation else ""))
+    return lines
 
 
 def describe_text(summary: dict, lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    lines = [f"triples: {summary['triples']:,}", "", "parties by capacity:"]
+    """A summary of the model to check against its sources (:func:`serialise.describe_json`)."""
+    lines = [_describe_summary(summary, lang), "", f"{_l('parties-by-capacity', lang)}:"]
     for capacity, parties in summary["parties_by_capacity"].items():
-        lines.append(f"  {term(capacity, lang)}: " + "; ".join(name(p, lang) for p in parties))
-    lines += ["", "consignments by tier:"]
+        lines.append(f"  {term(capacity, lang)}: " + names(parties, lang))
+    lines += ["", f"{_l('consignments-by-tier', lang)}:"]
     for tier, items in summary["consignments_by_tier"].items():
         for c in items:
-            approval = f"  {h['approval']}: {name(c['approval'], lang)}" if c["approval"] else ""
-            lines.append(f"  {h['tier']} {tier}: {name(c['consignor'], lang)} -> {name(c['consignee'], lang)}  <{c['iri']}>{approval}")
-    lines += ["", "duties:"]
+            approval = f"  {_l('approval', lang)}: {name(c['approval'], lang)}" if c["approval"] else ""
+            lines.append(f"  {_l('tier', lang, tier=tier)}: {name(c['consignor'], lang)} -> {name(c['consignee'], lang)}"
+                         f"  <{c['iri']}>{approval}")
+    lines += ["", f"{_l('duties', lang)}:"]
     for duty in summary["duties"]:
-        performers = ", ".join(name(p, lang) for p in duty["performers"]) or name(duty["accountable"], lang)
+        performers = names(duty["performers"], lang) or name(duty["accountable"], lang)
         lines.append(f"  {name(duty, lang)} <{duty['iri']}>")
-        lines.append(f"      {h['accountable']}: {name(duty['accountable'], lang)}; {h['performer']}: {performers}")
-    lines += ["", "data assets:"]
-    for asset in summary["data_assets"]:
-        lines.append(f"  {name(asset, lang)}: {_count(asset['subjects'], h)} {h['subjects']}" + (f" ({h['sensitive']})" if asset["sensitive"] else ""))
-        for row in asset["per_principal"]:
-            lines.append(f"      {h['principal']} {name(row['principal'], lang)}: {row['subjects']:,}")
-        if asset["sensitive_categories"]:
-            lines.append(f"      {h['sensitive']}: " + "; ".join(name(c, lang) for c in asset["sensitive_categories"]))
-        for copy in asset["copies"]:
-            where = name(copy["device"], lang) if copy["device"] else name(copy["held_by"], lang)
-            lines.append(f"      copy: {where}" + (" (portable)" if copy["portable"] else ""))
-    lines += ["", "controls:"]
-    for control in summary["controls"]:
-        lines.append(f"  {name(control, lang)} ({control['kind']}), {h['operated']}: " + ", ".join(name(p, lang) for p in control["operated_by"]))
-        if control["rules_out_leak"] is False:
-            lines.append("      does not rule a leak out" + (f": {control['limitation'].get(lang) or control['limitation'].get('en', '')}" if control["limitation"] else ""))
+        lines.append(f"      {_l('accountable', lang)}: {name(duty['accountable'], lang)}; "
+                     f"{_l('performer', lang)}: {performers}")
+    lines += _describe_assets(summary, lang) + _describe_controls(summary, lang)
     if summary["incidents"]:
-        lines += ["", "incidents:"]
+        lines += ["", f"{_l('incidents', lang)}:"]
         for incident in summary["incidents"]:
             lines.append(f"  {name(incident, lang)}")
-            for event in incident["events"]:
-                lines.append(f"      {event['date'] or '?'}  {name(event, lang)}")
-    return "\n".join(lines) + "\n"
+            lines += [f"      {event['date'] or _l('date-unknown', lang)}  {name(event, lang)}" for event in incident["events"]]
+    return _text(lines, lang)
 
 
-def _finding_message(finding: dict, lang: str) -> str:
+# -- validation findings ---------------------------------------------------------------------------------
+
+
+def finding_message(finding: dict, lang: str = "en") -> str:
+    """What a finding says and what to do, in ``lang`` (the English message when it says nothing else)."""
     said = finding.get("said")
     if not said:
         return finding["message"]
@@ -303,31 +356,40 @@ def _finding_message(finding: dict, lang: str) -> str:
     return f"{said_phrase(said, lang)} {advice}".strip()
 
 
+def _validation_summary(findings: list[dict], lang: str) -> str:
+    counts = {severity: sum(1 for f in findings if f["severity"] == severity) for severity in ("error", "warning", "info")}
+    if not counts["error"]:
+        return say("summary.validate-conforms", lang, warnings=counts["warning"], notes=counts["info"])
+    first = next(f for f in findings if f["severity"] == "error")
+    return say("summary.validate-fails", lang, errors=counts["error"], warnings=counts["warning"], notes=counts["info"],
+               first=name(first["rule"], lang))
+
+
 def findings_text(findings: list[dict], lang: str = "en") -> str:
-    h = HEADINGS[lang]
-    if not findings:
-        return h["conforms"] + "\n"
-    lines = []
+    """Validation findings (:func:`serialise.finding_json`), errors first, each with its legal source."""
+    lines = [_validation_summary(findings, lang), ""]
     for finding in findings:
         sources = _citations(finding["sources"], lang) if finding.get("sources") else "; ".join(finding["source"])
-        lines.append(f"{finding['severity'].upper()}: {name(finding['rule'], lang)} [{sources}]")
-        lines.append(f"   {_finding_message(finding, lang)}")
-        for focus in finding["focus"]:
-            lines.append(f"   - {focus['iri']}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"{say('severity.' + finding['severity'], lang)}: {name(finding['rule'], lang)} [{sources}]")
+        lines.append(f"   {finding_message(finding, lang)}")
+        lines += [f"   - {focus['iri']}" for focus in finding["focus"]]
+    return _text(lines, lang)
 
 
-AUDIT_SECTIONS = (
-    ("findings", ("Findings", "検査結果"), findings_text),
-    ("single_points_of_failure", ("Single points of failure", "単一障害点"), leaks_text),
-    ("blast_rank", ("Blast radius, largest first", "影響範囲（大きい順）"), blast_text),
-)
+# -- audit ----------------------------------------------------------------------------------------------
+
+
+_AUDIT_SECTIONS = (("findings", "section.findings", findings_text),
+                   ("single_points_of_failure", "section.single-points", leaks_text),
+                   ("blast_rank", "section.blast-rank", blast_text))
 
 
 def audit_text(data: dict, lang: str = "en") -> str:
-    """The three sections of ``chainmodel audit``, each with its count."""
-    parts = []
-    for key, titles, render in AUDIT_SECTIONS:
-        title = titles[1] if lang == "ja" else titles[0]
-        parts.append(f"== {title} ({len(data[key]):,}) ==\n{render(data[key], lang)}")
+    """The three sections of ``chainmodel audit``, after one summary of them all."""
+    summary = say("summary.audit", lang, validation=_validation_summary(data["findings"], lang),
+                  leaks=_leaks_summary(data["single_points_of_failure"], lang),
+                  blast=_blast_summary(data["blast_rank"], lang))
+    parts = [summary + "\n"]
+    for key, title, render in _AUDIT_SECTIONS:
+        parts.append(f"== {say(title, lang)} ({len(data[key]):,}) ==\n{render(data[key], lang)}")
     return "\n".join(parts)
