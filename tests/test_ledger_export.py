@@ -75,7 +75,7 @@ def test_computed_columns_of_case_b_in_japanese(views, tmp_path):
     assert rows["c-ldi-nttdata-for-jmimo"]["階層（計算値）"] == "3"
     assert rows["c-ldi-nttdata-for-jmimo"]["再委託の承諾"] == "承諾の記録なし"
     assert rows["c-jmimo-ldi"]["上位の委託元"] == "hospital"
-    assert "warning: 承諾の記録のない再委託 [PPC General Guidelines 3-4-4]" in rows["c-jmimo-ldi"]["検証結果（計算値）"]
+    assert "warning: 承諾の記録のない再委託 [個人情報保護委員会ガイドライン（通則編）3-4-4]" in rows["c-jmimo-ldi"]["検証結果（計算値）"]
     assert "NTTデータから委託先LDIへの月次の提供停止・削除の求めの報告" in \
         rows["c-ldi-nttdata-for-jmimo"]["委託先の単一障害点（計算値）"]
     notes = _sheet(path, "列の説明")

@@ -39,7 +39,7 @@ def consignment_summary(cells, consignment: URIRef) -> dict[str, str]:
         row["unit"] = cells.cell(asset, _column("data", "unit"))
         row["subjects"] = cells.count(asset)
         row["per_principal"] = cells.counts(asset)
-    devices = _devices(graph, assets)
+    devices = _devices(graph, assets, consignee)
     row["locations"] = "; ".join(cells.ident(d) for d in devices)
     row["controls"] = "; ".join(cells.ident(c) for c in _controls(graph, consignment, consignee, assets, devices))
     audits = [(str(graph.value(e, CM.date)), e) for e in graph.subjects(CM.concerns, consignment)
@@ -59,12 +59,12 @@ def _column(sheet: str, key: str):
     return sheet_by_key(sheet).column(key)
 
 
-def _devices(graph, assets: list[URIRef]) -> list[URIRef]:
-    """Devices that hold a copy of every asset entrusted."""
+def _devices(graph, assets: list[URIRef], consignee) -> list[URIRef]:
+    """Devices of the consignee (or of no one) that hold a copy of every asset entrusted."""
     if not assets:
         return []
     holding = [{graph.value(c, CM.storedOn) for c in graph.subjects(CM.copyOf, a)} - {None} for a in assets]
-    return _sorted(set.intersection(*holding))
+    return _sorted(d for d in set.intersection(*holding) if graph.value(d, CM.heldBy) in (None, consignee))
 
 
 def _controls(graph, consignment, consignee, assets, devices) -> list[URIRef]:
