@@ -12,10 +12,7 @@ approval and its article number, and the approval state of the re-consignment.
 import json
 
 import pytest
-from click.testing import CliRunner
-from openpyxl import Workbook
-
-from chainmodel.cli import cli
+from test_ledger_import import run, write_book
 
 BASE = "https://example.org/amagasaki#"
 FICTIONAL = "検証用の架空の設定（fictional, for the test only）"
@@ -53,20 +50,10 @@ LEDGER = {
 }
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("amagasaki")
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in LEDGER.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(folder / "台帳.xlsx")
+    write_book(folder / "台帳.xlsx", LEDGER)
     result = run("import", folder / "台帳.xlsx", "-o", folder / "model.ttl", "--base", BASE, "--lang", "ja")
     assert result.exit_code == 0, result.output
     assert "契約「臨時特別給付金支給事務委託契約（架空の名称）」を" in result.output  # created from its title, and said so

@@ -3,16 +3,13 @@ countries, approval states, dates with precision, agreements and clauses, provis
 hand-off or copy, financial-loss categories, deletions, returns and improper purposes."""
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from chainmodel.cli import cli
-from chainmodel.errors import LedgerError
 from chainmodel.ledger import export_ledger, import_ledger
 from chainmodel.ledger.clauses import KINDS, ParsedClause, format_clause, parse_clause
 from chainmodel.ledger.counts import QUALIFIERS, format_count, parse_count
@@ -20,6 +17,7 @@ from chainmodel.ledger.writing import ledger_tables
 from chainmodel.model import load_model
 from chainmodel.namespace import CM
 from chainmodel.views import chain_view
+from test_ledger_import import write_book
 
 E = "https://example.org/every#"
 
@@ -97,21 +95,6 @@ EVERY_NEW_TERM = """
 :incident a cm:Incident ; cm:concerns :copy-broker ; cm:failedWith cm:UnauthorisedCopy ; cm:improperPurpose true ;
     cm:hasEvent :e-began .
 """
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def write_book(path, sheets):
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -234,41 +217,6 @@ def test_a_reviewers_english_clauses_and_counts(tmp_path):
                                                                                     URIRef(E + "other-co")}
     assert graph.value(kinds[CM.DataStaysInCountry], CM.country) == Literal("JP")
     assert graph.value(URIRef(E + "data-records"), CM.countQualifier) == CM.About
-
-
-@pytest.mark.parametrize("sheets, sheet, row, letter, en, ja", [
-    ({"Data": [("ID", "Count"), ("d", "about many")]}, "Data", 2, "B", "is not a count", "数として読めない"),
-    ({"Data": [("ID", "Unit", "Count"), ("d", "households", "1,200 people")]}, "Data", 2, "C",
-     "the count is in people here but the data's unit is households", "データの単位は「世帯」"),
-    ({"Parties": [("ID", "Country"), ("p", "Atlantis")]}, "Parties", 2, "B", "is not a country", "国コード"),
-    ({"Parties": [("ID", "Sector"), ("p", "church")]}, "Parties", 2, "B",
-     "is not one of: private business, national administrative organ", "民間事業者、国の行政機関"),
-    ({"Clauses": [("ID", "Agreement", "Clause"), ("c", "contract", "be nice (Art. 1)")]}, "Clauses", 2, "C",
-     "is not a clause chainmodel knows", "再委託禁止（第12条）"),
-    ({"Consignments": [("Consignor", "Consignee", "Contract clauses"), ("A", "B", "deletion within 30 days; lunch")]},
-     "Consignments", 2, "C", "is not a clause chainmodel knows", "chainmodel が知る条項ではない"),
-    ({"Hand-offs": [("ID", "From", "To", "Basis"), ("h", "A", "B", "basis-x")]}, "Hand-offs", 2, "D",
-     "no row with ID or name 'basis-x' in sheet Consignments, Provision bases", "提供の根拠"),
-    ({"Data": [("ID", "Count", "Count per principal"), ("d", "10", "A = about 5; A = 6")]}, "Data", 2, "C",
-     "the count for", "一致させること"),
-])
-def test_errors_of_the_new_columns_name_the_cell_in_both_languages(tmp_path, sheets, sheet, row, letter, en, ja):
-    path = write_book(tmp_path / "bad.xlsx", sheets)
-    with pytest.raises(LedgerError) as caught:
-        import_ledger([path], E)
-    error = caught.value
-    assert (error.file, error.sheet, error.row, error.letter) == (str(path), sheet, row, letter)
-    assert en in str(error)
-    assert ja in error.text("ja")
-
-
-def test_cli_clause_error_in_japanese_exit_2_and_nothing_written(tmp_path):
-    path = write_book(tmp_path / "bad.xlsx", {"委託": [("委託元", "委託先", "契約条項"), ("市", "業者", "よしなに（第3条）")]})
-    out = tmp_path / "m.ttl"
-    result = run("import", path, "-o", out, "--base", E, "--lang", "ja")
-    assert result.exit_code == 2
-    assert "シート 委託、2行、C列（契約条項）：「よしなに（第3条）」は chainmodel が知る条項ではない" in result.output
-    assert not out.exists()
 
 
 def test_old_headers_are_still_read(tmp_path):

@@ -28,7 +28,6 @@ rdflib.term.URIRef('https://example.org/l#city')
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 

@@ -81,7 +81,11 @@ def _has(text: str, words) -> bool:
 
 
 def looks_like_article(text: str) -> bool:
-    """Whether bracketed text is an article ("第12条", "Art. 12(2)", "§4") rather than part of the clause."""
+    """Whether bracketed text is an article ("第12条", "Art. 12(2)", "§4") rather than part of the clause.
+
+    >>> looks_like_article("第十二条"), looks_like_article("Art. 12(2)"), looks_like_article("see annex")
+    (True, True, False)
+    """
     folded = text.casefold()
     return bool(text.strip()) and (any(ch.isdigit() for ch in text) or _has(folded, _ARTICLE_HINTS))
 

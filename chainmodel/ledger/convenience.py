@@ -19,7 +19,7 @@ that entrust it (``cm:accountable``, ``cm:controller``).
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
 from ..namespace import CM
 from .cells import CellError, parse_date, slug, split_list

@@ -53,13 +53,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def fold(text: str) -> str:
-    """Text compared without regard to case, full-width forms or runs of spaces."""
+    """Text compared without regard to case, full-width forms or runs of spaces.
+
+    >>> fold("  ＮＴＴ  Data ")
+    'ntt data'
+    """
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 @lru_cache(maxsize=None)
 def term_names() -> dict[str, dict[str, URIRef]]:
-    """Ontology term -> every way to write it (local name, prefixed name, labels, aliases), folded."""
+    """Ontology term -> every way to write it (local name, prefixed name, labels, aliases), folded.
+
+    >>> sorted(term_names()[str(CM.Households)])
+    ['cm:households', 'household', 'households', 'https://w3id.org/chainmodel#households', '世帯', '世帯数']
+    """
     graph = ontology_graph()
     names: dict[str, dict[str, URIRef]] = {}
     for subject in set(graph.subjects()):
@@ -110,5 +118,12 @@ def _shipped_categories() -> dict[str, URIRef]:
 
 
 def shipped_category(text: str) -> URIRef | None:
-    """The data category the ontology ships (cm:CardNumber, cm:BankAccountNumber, cm:IndividualNumber) named by ``text``."""
+    """The data category the ontology ships (cm:CardNumber, cm:BankAccountNumber, cm:IndividualNumber) named by ``text``.
+
+    Its labels in either language, its local or prefixed name, or an everyday word (:data:`ALIASES`);
+    None for any other text.
+
+    >>> shipped_category("マイナンバー") == CM.IndividualNumber, shipped_category("bank account") == CM.BankAccountNumber
+    (True, True)
+    """
     return _shipped_categories().get(fold(text))
