@@ -40,7 +40,7 @@ from ..namespace import CM
 from .cells import CellError, language_of, parse_bool, parse_date, parse_duration, slug, split_list
 from .clauses import ParsedClause, parse_clause, parse_country
 from .columns import OTHER_SHEET, SHEETS, Column, Sheet
-from .counts import ParsedCount, parse_count, parse_counts
+from .counts import ParsedCount, format_count, parse_count, parse_counts
 from .reading import Ledger, Row, Table
 from .terms import fold as _fold
 from .terms import shipped_category, term_choice
@@ -319,8 +319,10 @@ class _Builder:
             if qualifier is not None:
                 self.graph.add((asset, CM.countQualifier, qualifier))
         elif int(known) != parsed.number or self.graph.value(asset, CM.countQualifier) != qualifier:
-            raise table.error(row.number, key, f"the count is {_said(parsed)} here but {known} elsewhere; make them agree",
-                              f"数がここでは {_said(parsed)}、他では {known} である。一致させること")
+            stated = (int(known), _local(self.graph.value(asset, CM.countQualifier)))
+            raise table.error(row.number, key, f"the count is {_said(parsed, 'en')} here but {_said(stated, 'en')} "
+                              "elsewhere; make them agree",
+                              f"数がここでは{_said(parsed, 'ja')}、他では{_said(stated, 'ja')}である。一致させること")
 
     def add_count(self, asset: URIRef, principal: URIRef, parsed: ParsedCount, table: Table, row: Row, key: str) -> None:
         """Add a count for a principal, unless the same is there; a different one is an error."""
@@ -331,8 +333,10 @@ class _Builder:
                 known = self.graph.value(node, CM.count)
                 if known is not None and int(known) == parsed.number and self.graph.value(node, CM.countQualifier) == qualifier:
                     return
-                raise table.error(row.number, key, f"the count for <{principal}> is {_said(parsed)} here but {known} elsewhere; "
-                                  "make them agree", f"<{principal}> の数がここでは {_said(parsed)}、他では {known} である。一致させること")
+                stated = (int(known), _local(self.graph.value(node, CM.countQualifier)))
+                raise table.error(row.number, key, f"the count for <{principal}> is {_said(parsed, 'en')} here but "
+                                  f"{_said(stated, 'en')} elsewhere; make them agree",
+                                  f"<{principal}> の数がここでは{_said(parsed, 'ja')}、他では{_said(stated, 'ja')}である。一致させること")
         node = BNode()
         self.graph.add((asset, CM.countFor, node))
         self.graph.add((node, RDF.type, CM.SubjectCount))
@@ -342,8 +346,14 @@ class _Builder:
             self.graph.add((node, CM.countQualifier, qualifier))
 
 
-def _said(parsed: ParsedCount) -> str:
-    return f"{parsed.qualifier} {parsed.number}" if parsed.qualifier else str(parsed.number)
+def _said(count: tuple, lang: str) -> str:
+    """A (number, qualifier) pair as a count cell would say it: "about 2,500,000", "約250万"."""
+    number, qualifier = count[0], count[1]
+    return format_count(number, qualifier, lang) if qualifier else f"{number:,}"
+
+
+def _local(term) -> str | None:
+    return None if term is None else str(term)[len(str(CM)):]
 
 
 _SCALARS = {"bool": lambda text: Literal(parse_bool(text)), "date": parse_date, "duration": parse_duration,
