@@ -75,7 +75,8 @@ EVERY_NEW_TERM = """
 :agreement-insurer a cm:Agreement ; rdfs:label "data sharing agreement"@en .
 :basis-optout a cm:OptOutProvision ; cm:provider :vendor ; cm:recipient :broker ; cm:providesData :firms .
 :basis-joint a cm:JointUse ; cm:provider :city ; cm:recipient :ministry , :agency ; cm:providesData :tax .
-:basis-law a cm:ProvisionUnderLaw ; cm:provider :hospital ; cm:recipient :ministry ; cm:underLaw :some-act .
+:basis-law a cm:ProvisionUnderLaw ; cm:provider :hospital ; cm:recipient :ministry ; cm:underLaw :some-act ;
+    cm:providesData :logs .
 :some-act a cm:LegalSource ; rdfs:label "Some Act"@en .
 
 :h-sale a cm:HandOff ; cm:sender :sub ; cm:receiver :broker ; cm:carries :register ; cm:basis cm:NoBasis ;
@@ -111,6 +112,23 @@ def test_every_new_term_round_trips_through_a_ledger_in_columns(every, tmp_path,
     path = tmp_path / f"every-{lang}.xlsx"
     path.write_bytes(export_ledger(every, lang=lang))
     assert isomorphic(import_ledger([path]).graph, every.model.graph)
+
+
+@pytest.mark.parametrize("sheets", ["every", "reviewer"])
+def test_what_a_ledger_states_fits_the_shapes_and_the_vocabulary(every, tmp_path, sheets):
+    import json
+
+    from test_ledger_import import run
+
+    if sheets == "every":
+        path = tmp_path / "every.xlsx"
+        path.write_bytes(export_ledger(every, lang="ja"))
+    else:
+        path = write_book(tmp_path / "台帳.xlsx", REVIEWER_JA)
+    out = tmp_path / "model.ttl"
+    assert run("import", path, "-o", out, "--base", E).exit_code == 0
+    rules = {f["rule"]["name"] for f in json.loads(run("validate", out, "--format", "json").output)}
+    assert not rules & {"rule:shacl-shape", "rule:unknown-term", "rule:unread-terms", "rule:unresolved-reference"}
 
 
 def _rows(path, title):
