@@ -141,7 +141,8 @@ def test_multi_sheet_ledger_finds_the_unprotected_portable_copy(multi, tmp_path)
     ({"Consignments": [("Consignor", "Consignee", "Contract start"), ("A", "B", "2024-13-40")]},
      "Consignments", 2, "C", "is not a date", "日付ではない"),
     ({"Consignments": [("Consignor", "Consignee", "Re-consignment approval"), ("A", "B", "maybe")]},
-     "Consignments", 2, "C", "is not one of: approved, not approved, approval not recorded", "承諾あり、承諾なし、承諾の記録なし"),
+     "Consignments", 2, "C", "is not one of: approved, not approved, notified but not approved, approval not recorded",
+     "承諾あり、承諾なし、通知のみ（承諾なし）、承諾の記録なし"),
     ({"Consignments": [("Consignor", "Consignee"), ("A", "")]}, "Consignments", 2, "B", "needs its consignee", "委託先が必要"),
     ({"Consignments": [("Consignor", "Consignee", "Extends consignment"), ("A", "B", "c-nowhere")]},
      "Consignments", 2, "C", "no row with ID or name 'c-nowhere' in sheet Consignments", "シート 委託 にない"),
@@ -149,10 +150,25 @@ def test_multi_sheet_ledger_finds_the_unprotected_portable_copy(multi, tmp_path)
      "Duties", 2, "C", "no row with ID or name 'law-x' in sheet Legal sources", "法令"),
     ({"Parties": [("ID", "Name (English)"), ("a", "Alpha"), ("a", "Alpha again")]},
      "Parties", 3, "A", "as does row 2 of sheet Parties", "2行と同じ"),
-    ({"Data": [("ID", "Number of people"), ("d", "many")]}, "Data", 2, "B", "is not a whole number", "整数ではない"),
+    ({"Data": [("ID", "Number of people"), ("d", "many")]}, "Data", 2, "B", "is not a count", "数として読めない"),
     ({"Consignments": [("Consignor", "Consignee", "Work entrusted", "Number of people"),
                        ("A", "B", "w", "10"), ("C", "B", "w", "20")]},
      "Consignments", 2, None, "entrusted in chains starting at", "複数の連鎖"),
+    # the columns of issues 11 and 12
+    ({"Data": [("ID", "Count"), ("d", "about many")]}, "Data", 2, "B", "is not a count", "数として読めない"),
+    ({"Data": [("ID", "Unit", "Count"), ("d", "households", "1,200 people")]}, "Data", 2, "C",
+     "the count is in people here but the data's unit is households", "データの単位は「世帯」"),
+    ({"Parties": [("ID", "Country"), ("p", "Atlantis")]}, "Parties", 2, "B", "is not a country", "国コード"),
+    ({"Parties": [("ID", "Sector"), ("p", "church")]}, "Parties", 2, "B",
+     "is not one of: private business, national administrative organ", "民間事業者、国の行政機関"),
+    ({"Clauses": [("ID", "Agreement", "Clause"), ("c", "contract", "be nice (Art. 1)")]}, "Clauses", 2, "C",
+     "is not a clause chainmodel knows", "再委託禁止（第12条）"),
+    ({"Consignments": [("Consignor", "Consignee", "Contract clauses"), ("A", "B", "deletion within 30 days; lunch")]},
+     "Consignments", 2, "C", "is not a clause chainmodel knows", "chainmodel が知る条項ではない"),
+    ({"Hand-offs": [("ID", "From", "To", "Basis"), ("h", "A", "B", "basis-x")]}, "Hand-offs", 2, "D",
+     "no row with ID or name 'basis-x' in sheet Consignments, Provision bases", "提供の根拠"),
+    ({"Data": [("ID", "Count", "Count per principal"), ("d", "10", "A = about 5; A = 6")]}, "Data", 2, "C",
+     "the count for", "一致させること"),
 ])
 def test_errors_name_file_sheet_row_and_column(tmp_path, sheets, sheet, row, letter, en, ja):
     path = write_book(tmp_path / "bad.xlsx", sheets)
@@ -166,12 +182,16 @@ def test_errors_name_file_sheet_row_and_column(tmp_path, sheets, sheet, row, let
     assert ja in error.text("ja")
 
 
-def test_cli_error_in_japanese_exit_2_and_nothing_written(tmp_path):
-    path = write_book(tmp_path / "bad.xlsx", {"委託": [("委託元", "委託先", "契約開始日"), ("市", "業者", "昨日")]})
+@pytest.mark.parametrize("header, cell, said", [
+    ("契約開始日", "昨日", "「昨日」は日付ではない"),
+    ("契約条項", "よしなに（第3条）", "「よしなに（第3条）」は chainmodel が知る条項ではない"),
+])
+def test_cli_error_in_japanese_exit_2_and_nothing_written(tmp_path, header, cell, said):
+    path = write_book(tmp_path / "bad.xlsx", {"委託": [("委託元", "委託先", header), ("市", "業者", cell)]})
     out = tmp_path / "m.ttl"
     result = run("import", path, "-o", out, "--base", BASE, "--lang", "ja")
     assert result.exit_code == 2
-    assert "シート 委託、2行、C列（契約開始日）：「昨日」は日付ではない" in result.output
+    assert f"シート 委託、2行、C列（{header}）：{said}" in result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.xlsx"]
 

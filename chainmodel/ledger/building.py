@@ -28,21 +28,22 @@ rdflib.term.URIRef('https://example.org/l#city')
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from ..errors import LedgerError
-from ..model import STANDARD_PREFIXES, ontology_graph
+from ..model import STANDARD_PREFIXES
 from ..namespace import CM
-from .cells import (CellError, language_of, parse_bool, parse_counts, parse_date, parse_duration, parse_int, slug,
-                    split_list)
+from .cells import CellError, language_of, parse_bool, parse_date, parse_duration, slug, split_list
+from .clauses import ParsedClause, parse_clause, parse_country
 from .columns import OTHER_SHEET, SHEETS, Column, Sheet
+from .counts import ParsedCount, format_count, parse_count, parse_counts
 from .reading import Ledger, Row, Table
+from .terms import fold as _fold
+from .terms import shipped_category, term_choice
 
 __all__ = ["build_model", "BuiltModel", "check_base", "expand_id", "term_choice"]
 
@@ -50,9 +51,10 @@ _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DEFAULT_CLASS = {"parties": CM.Organisation}
 _CREATED_CLASS = {"parties": CM.Organisation, "duties": CM.Duty, "data": CM.DataAsset, "categories": CM.DataCategory,
-                  "devices": CM.Device, "controls": CM.Control}
+                  "devices": CM.Device, "controls": CM.Control, "agreements": CM.Agreement}
 _WORDS = {
     "parties": ("party", "当事者"), "consignments": ("consignment", "委託"), "duties": ("duty", "業務"),
+    "agreements": ("agreement", "契約"), "clauses": ("clause", "契約条項"), "bases": ("provision basis", "提供の根拠"),
     "data": ("data asset", "データ"), "categories": ("data category", "データ項目"), "devices": ("device", "機器"),
     "copies": ("copy", "複製"), "handoffs": ("hand-off", "受け渡し"), "controls": ("control", "管理策"),
     "events": ("event", "出来事"), "incidents": ("incident", "事案"), "laws": ("legal source", "法令"),
@@ -108,44 +110,6 @@ def expand_id(text: str, base: str) -> URIRef:
         raise CellError(f"{text!r} cannot be an ID: no spaces or <>\"{{}}|\\^` in it; write e.g. vendor-a",
                         f"「{text}」はIDにできない（空白や <>\"{{}}|\\^` を含む）。例えば vendor-a のように書くこと")
     return URIRef(value)
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-@lru_cache(maxsize=None)
-def _term_names() -> dict[str, dict[str, URIRef]]:
-    """Ontology term -> every way to write it (local name, prefixed name, labels in both languages), folded."""
-    graph = ontology_graph()
-    names: dict[str, dict[str, URIRef]] = {}
-    for subject in set(graph.subjects()):
-        if not isinstance(subject, URIRef) or not str(subject).startswith(str(CM)):
-            continue
-        local = str(subject)[len(str(CM)):]
-        forms = {_fold(local), _fold("cm:" + local), _fold(str(subject))}
-        forms |= {_fold(str(label)) for label in graph.objects(subject, RDFS.label)}
-        names[str(subject)] = {form: subject for form in forms}
-    return names
-
-
-def term_choice(text: str, choices: tuple[URIRef, ...]) -> URIRef:
-    """The term among ``choices`` a cell names by label (English or Japanese), local or prefixed name.
-
-    >>> term_choice("承諾あり", (CM.Approved, CM.NotApproved))
-    rdflib.term.URIRef('https://w3id.org/chainmodel#Approved')
-    """
-    wanted = _fold(text)
-    names = _term_names()
-    for choice in choices:
-        if wanted in names.get(str(choice), {}):
-            return choice
-    from ..model import ChainModel
-
-    labels = ChainModel(Graph())
-    listed_en = ", ".join(labels.label(str(c), "en") for c in choices)
-    listed_ja = "、".join(labels.label(str(c), "ja") for c in choices)
-    raise CellError(f"{text!r} is not one of: {listed_en}", f"「{text}」は次のいずれでもない：{listed_ja}")
 
 
 @dataclass
@@ -227,6 +191,9 @@ class _Builder:
                                 for i in sorted(found))
             raise table.error(row.number, column.key, f"{text!r} names several rows ({rows}); write the ID instead",
                               f"「{text}」に当たる行が複数ある（{rows_ja}）。IDで書くこと")
+        shipped = shipped_category(text) if "categories" in column.targets else None
+        if shipped is not None:
+            return shipped
         creatable = [t for t in column.targets if t in _CREATED_CLASS]
         if len(creatable) == 1 and len(column.targets) == 1:
             return self.create(creatable[0], text, table, row)
@@ -260,7 +227,7 @@ class _Builder:
     def row_triples(self, table: Table, row: Row) -> None:
         subject = self.row_iri(table, row)
         sheet = table.sheet
-        if not any(c.kind == "types" for c in sheet.columns) and sheet.classes:
+        if not any(c.kind in ("types", "clause") for c in sheet.columns) and sheet.classes:
             self.graph.add((subject, RDF.type, sheet.classes[0]))
         for column in sheet.input_columns:
             text = row.text(column.key)
@@ -275,47 +242,122 @@ class _Builder:
         kind, graph = column.kind, self.graph
         if kind in ("label", "comment", "text"):
             graph.add((subject, column.predicate, Literal(text, lang=column.lang or None)))
-        elif kind == "types":
-            for item in split_list(text):
-                graph.add((subject, RDF.type, term_choice(item, column.choices)))
-        elif kind in ("ref", "refs"):
-            items = split_list(text)
-            if kind == "ref" and len(items) > 1:
-                raise CellError(f"give one value here, not {len(items)}", f"ここには値を一つだけ書くこと（{len(items)}個ある）")
-            for item in items:
-                graph.add((subject, column.predicate, self.resolve(item, column, table, row)))
-        elif kind in ("choice", "choices"):
-            items = split_list(text)
-            if kind == "choice" and len(items) > 1:
-                raise CellError(f"give one value here, not {len(items)}", f"ここには値を一つだけ書くこと（{len(items)}個ある）")
-            for item in items:
-                graph.add((subject, column.predicate, term_choice(item, column.choices)))
-        elif kind == "int":
-            graph.add((subject, column.predicate, Literal(parse_int(text), datatype=XSD.integer)))
-        elif kind == "bool":
-            graph.add((subject, column.predicate, Literal(parse_bool(text))))
-        elif kind == "date":
-            graph.add((subject, column.predicate, parse_date(text)))
-        elif kind == "duration":
-            graph.add((subject, column.predicate, parse_duration(text)))
+        elif kind in _SCALARS:
+            graph.add((subject, column.predicate, _SCALARS[kind](text)))
+        elif kind == "count":
+            parsed = parse_count(text)
+            self.set_unit(subject, parsed.unit, table, row, column.key, stated=False)
+            self.set_count(subject, parsed, table, row, column.key)
         elif kind == "counts":
-            for name, count in parse_counts(text):
-                self.add_count(subject, self.resolve(name, column, table, row), count, table, row, column.key)
+            for name, parsed in parse_counts(text):
+                self.add_count(subject, self.resolve(name, column, table, row), parsed, table, row, column.key)
+        elif kind == "clause":
+            for triple in self.clause_triples(subject, parse_clause(text), table, row, column.key):
+                graph.add(triple)
+        else:
+            items = split_list(text)
+            if kind in ("ref", "choice") and len(items) > 1:
+                raise CellError(f"give one value here, not {len(items)}", f"ここには値を一つだけ書くこと（{len(items)}個ある）")
+            for item in items:
+                graph.add(self.item_triple(subject, column, item, table, row))
 
-    def add_count(self, asset: URIRef, principal: URIRef, count: int, table: Table, row: Row, key: str) -> None:
-        """Add a subject count for a principal, unless the same is there; a different one is an error."""
+    def item_triple(self, subject: URIRef, column: Column, item: str, table: Table, row: Row) -> tuple:
+        """The statement one item of a list cell makes."""
+        kind = column.kind
+        if kind == "types":
+            return subject, RDF.type, term_choice(item, column.choices)
+        if kind in ("choice", "choices"):
+            return subject, column.predicate, term_choice(item, column.choices)
+        if kind == "inverse":
+            return self.resolve(item, column, table, row), column.predicate, subject
+        if kind == "basis":
+            try:
+                return subject, column.predicate, term_choice(item, (CM.NoBasis,))
+            except CellError:
+                pass
+        return subject, column.predicate, self.resolve(item, column, table, row)
+
+    def clause_triples(self, subject: URIRef, clause: ParsedClause, table: Table, row: Row, key: str) -> list[tuple]:
+        """The statements of a clause cell: its class, article, named parties, country and period."""
+        triples = [(subject, RDF.type, CM[clause.kind])]
+        if clause.article:
+            triples.append((subject, CM.article, Literal(clause.article)))
+        party_column = Column(key, "", "", "", "", "", "ref", targets=("parties",))
+        triples += [(subject, CM.permittedParty, self.resolve(name, party_column, table, row)) for name in clause.parties]
+        if clause.country:
+            triples.append((subject, CM.country, Literal(clause.country)))
+        if clause.period is not None:
+            triples.append((subject, CM.period, clause.period))
+        return triples
+
+    def set_unit(self, asset: URIRef, unit: str | None, table: Table, row: Row, key: str, stated: bool = True) -> None:
+        """State the asset's unit (a unit word in a count cell only when it is not the default, people)."""
+        if unit is None:
+            return
+        known = self.graph.value(asset, CM.unit)
+        if known is None and (stated or unit != "People"):
+            self.graph.add((asset, CM.unit, CM[unit]))
+        elif known is not None and known != CM[unit]:
+            raise self.unit_conflict(known, CM[unit], table, row, key)
+
+    def unit_conflict(self, known: URIRef, unit: URIRef, table: Table, row: Row, key: str) -> LedgerError:
+        from ..model import ChainModel
+
+        words = ChainModel(Graph())
+        return table.error(row.number, key,
+                           f"the count is in {words.label(str(unit), 'en')} here but the data's unit is "
+                           f"{words.label(str(known), 'en')}; make them agree (counts of different units are never added)",
+                           f"ここでは数の単位が「{words.label(str(unit), 'ja')}」だが、データの単位は「{words.label(str(known), 'ja')}」"
+                           "である。一致させること（単位の異なる数は足し合わせない）")
+
+    def set_count(self, asset: URIRef, parsed: ParsedCount, table: Table, row: Row, key: str) -> None:
+        """State the asset's count and qualifier, unless the same is there; a different one is an error."""
+        known = self.graph.value(asset, CM.subjectCount)
+        qualifier = CM[parsed.qualifier] if parsed.qualifier else None
+        if known is None:
+            self.graph.add((asset, CM.subjectCount, Literal(parsed.number, datatype=XSD.integer)))
+            if qualifier is not None:
+                self.graph.add((asset, CM.countQualifier, qualifier))
+        elif int(known) != parsed.number or self.graph.value(asset, CM.countQualifier) != qualifier:
+            stated = (int(known), _local(self.graph.value(asset, CM.countQualifier)))
+            raise table.error(row.number, key, f"the count is {_said(parsed, 'en')} here but {_said(stated, 'en')} "
+                              "elsewhere; make them agree",
+                              f"数がここでは{_said(parsed, 'ja')}、他では{_said(stated, 'ja')}である。一致させること")
+
+    def add_count(self, asset: URIRef, principal: URIRef, parsed: ParsedCount, table: Table, row: Row, key: str) -> None:
+        """Add a count for a principal, unless the same is there; a different one is an error."""
+        self.set_unit(asset, parsed.unit, table, row, key, stated=False)
+        qualifier = CM[parsed.qualifier] if parsed.qualifier else None
         for node in self.graph.objects(asset, CM.countFor):
             if self.graph.value(node, CM.principal) == principal:
                 known = self.graph.value(node, CM.count)
-                if known is not None and int(known) == count:
+                if known is not None and int(known) == parsed.number and self.graph.value(node, CM.countQualifier) == qualifier:
                     return
-                raise table.error(row.number, key, f"the count for <{principal}> is {count} here but {known} elsewhere; make them agree",
-                                  f"<{principal}> の人数がここでは {count}、他では {known} である。一致させること")
+                stated = (int(known), _local(self.graph.value(node, CM.countQualifier)))
+                raise table.error(row.number, key, f"the count for <{principal}> is {_said(parsed, 'en')} here but "
+                                  f"{_said(stated, 'en')} elsewhere; make them agree",
+                                  f"<{principal}> の数がここでは{_said(parsed, 'ja')}、他では{_said(stated, 'ja')}である。一致させること")
         node = BNode()
         self.graph.add((asset, CM.countFor, node))
         self.graph.add((node, RDF.type, CM.SubjectCount))
         self.graph.add((node, CM.principal, principal))
-        self.graph.add((node, CM.count, Literal(count, datatype=XSD.integer)))
+        self.graph.add((node, CM.count, Literal(parsed.number, datatype=XSD.integer)))
+        if qualifier is not None:
+            self.graph.add((node, CM.countQualifier, qualifier))
+
+
+def _said(count: tuple, lang: str) -> str:
+    """A (number, qualifier) pair as a count cell would say it: "about 2,500,000", "約250万"."""
+    number, qualifier = count[0], count[1]
+    return format_count(number, qualifier, lang) if qualifier else f"{number:,}"
+
+
+def _local(term) -> str | None:
+    return None if term is None else str(term)[len(str(CM)):]
+
+
+_SCALARS = {"bool": lambda text: Literal(parse_bool(text)), "date": parse_date, "duration": parse_duration,
+            "country": lambda text: Literal(parse_country(text))}
 
 
 def _derived_slug(sheet: Sheet, row: Row) -> str:
@@ -330,6 +372,10 @@ def _derived_slug(sheet: Sheet, row: Row) -> str:
     for key in ("name_en", "name_ja", "name"):
         if row.text(key):
             return slug(row.text(key))
+    if sheet.key == "clauses" and row.text("clause"):
+        return slug(" ".join(row.text(k) for k in ("agreement", "clause")))
+    if sheet.key == "bases" and row.text("provider") and row.text("recipients"):
+        return slug(" ".join(row.text(k) for k in ("kind", "provider", "recipients", "data")))
     if sheet.key == "events" and row.text("date"):
         return slug(" ".join(row.text(k) for k in ("kind", "date", "concerns")))
     words = _WORDS.get(sheet.key, ("row", "行"))

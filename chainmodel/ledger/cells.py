@@ -22,14 +22,16 @@ import unicodedata
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-__all__ = ["CellError", "split_list", "slug", "parse_bool", "parse_int", "parse_date", "parse_duration",
-           "parse_counts", "cell_text", "language_of", "format_bool"]
+__all__ = ["CellError", "split_list", "slug", "parse_bool", "parse_date", "parse_duration", "cell_text", "language_of",
+           "format_bool"]
 
 _SEPARATORS = re.compile(r"[;；\n]")
 _DURATION = re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _YEAR = re.compile(r"^\d{4}$")
+_JAPANESE_DATE = re.compile(r"^(?:(\d{4})|(令和|平成|昭和)(\d{1,2}|元))年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 _YES = {"yes", "y", "true", "1", "はい", "有", "あり", "○", "〇"}
 _NO = {"no", "n", "false", "0", "いいえ", "無", "なし", "×"}
@@ -102,18 +104,26 @@ def format_bool(value: bool, lang: str) -> str:
     return "yes" if value else "no"
 
 
-def parse_int(text: str) -> int:
-    """A whole number of 0 or more; thousands separators (',' '，') are allowed."""
-    cleaned = unicodedata.normalize("NFKC", text).replace(",", "").replace("人", "").replace("名", "").strip()
-    if not cleaned.isdigit():
-        raise CellError(f"{text!r} is not a whole number of 0 or more; write digits such as 12000",
-                        f"「{text}」は0以上の整数ではない。12000 のように数字で書くこと")
-    return int(cleaned)
+def _western(text: str) -> str:
+    """2024年5月1日, 令和6年5月, 平成30年 as 2024-05-01, 2024-05, 2018 (other text unchanged)."""
+    match = _JAPANESE_DATE.match(text.replace(" ", ""))
+    if not match:
+        return text
+    western, era, era_year, month, day = match.groups()
+    year = int(western) if western else _ERAS[era] + (1 if era_year == "元" else int(era_year))
+    return "-".join([f"{year:04d}"] + ([month] if month else []) + ([day] if day else []))
 
 
 def parse_date(text: str) -> Literal:
-    """A date, month or year: 2025-03-15 (or 2025/3/15), 2025-03, 2025; or an xsd:dateTime."""
-    normal = unicodedata.normalize("NFKC", text).strip()
+    """A date, month or year, with the precision written.
+
+    2025-03-15 (or 2025/3/15, 2025年3月15日) is an xsd:date; 2025-03 (2025年3月, 令和7年3月) an
+    xsd:gYearMonth; 2025 (2025年) an xsd:gYear; 2025-03-15T09:00:00+09:00 an xsd:dateTime.
+
+    >>> parse_date("令和6年5月"), parse_date("2024年")
+    (rdflib.term.Literal('2024-05', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYearMonth')), rdflib.term.Literal('2024', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear')))
+    """
+    normal = _western(unicodedata.normalize("NFKC", text).strip())
     match = _DATE.match(normal)
     try:
         if match:
@@ -130,7 +140,8 @@ def parse_date(text: str) -> Literal:
     except ValueError:
         pass
     raise CellError(f"{text!r} is not a date; write 2025-03-15, or 2025-03 or 2025 when only the month or year is known",
-                    f"「{text}」は日付ではない。2025-03-15、月や年しか分からない場合は 2025-03 や 2025 と書くこと")
+                    f"「{text}」は日付ではない。2025-03-15（2025年3月15日）、月や年しか分からない場合は 2025-03（2025年3月）や"
+                    " 2025 と書くこと")
 
 
 def parse_duration(text: str) -> Literal:
@@ -140,15 +151,3 @@ def parse_duration(text: str) -> Literal:
         raise CellError(f"{text!r} is not a duration; write it as P1M (a month), P14D (14 days) or P1Y6M",
                         f"「{text}」は期間ではない。P1M（1か月）、P14D（14日）、P1Y6M のように書くこと")
     return Literal(normal, datatype=XSD.duration)
-
-
-def parse_counts(text: str) -> list[tuple[str, int]]:
-    """``party = count`` pairs separated by ';' (also '＝')."""
-    pairs = []
-    for part in split_list(text):
-        name, sep, count = unicodedata.normalize("NFKC", part).rpartition("=")
-        if not sep or not name.strip():
-            raise CellError(f"{part!r} is not 'party = count'; write for example 'City = 1200'",
-                            f"「{part}」は「当事者 = 人数」の形ではない。例えば「港区 = 1200」と書くこと")
-        pairs.append((name.strip(), parse_int(count)))
-    return pairs

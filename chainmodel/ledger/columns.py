@@ -21,8 +21,23 @@ Column kinds say how a cell maps to RDF:
     one or several terms among ``choices`` (by label, prefixed name or IRI).
 ``int``, ``bool``, ``date``, ``duration``
     typed literals of ``predicate``.
+``count``
+    a whole number of ``predicate`` with, optionally, a qualifier (``cm:countQualifier``) and a unit
+    word: "12000", "about 2,500,000", "約250万", "最大4万件", "1,000以上" (see
+    :mod:`chainmodel.ledger.counts`).
 ``counts``
-    subject counts per principal (``cm:countFor``): ``party = 5747; other = 10``.
+    subject counts per principal (``cm:countFor``), each qualified as a count may be:
+    ``party = 5747; other = about 10``.
+``country``
+    an ISO 3166-1 alpha-2 code of ``predicate`` ("JP"; "Japan" and "日本" are read as JP).
+``basis``
+    the bases a hand-off or copy claims (``cm:basis``): rows of the Provision bases or
+    Consignments sheets, or "none" (``cm:NoBasis``).
+``clause``
+    what a contract clause says, in words, with its article: "再委託禁止（第12条）" (see
+    :mod:`chainmodel.ledger.clauses`).
+``inverse``
+    references to rows that point at this row with ``predicate`` (an agreement's ``cm:clause``).
 ``ledger``
     a convenience column of the flat consignments sheet, read by its own rule (see
     :mod:`chainmodel.ledger.building`); on export it is filled so that reading the ledger
@@ -33,7 +48,7 @@ Column kinds say how a cell maps to RDF:
 Examples
 --------
 >>> [sheet.key for sheet in SHEETS][:3]
-['parties', 'consignments', 'duties']
+['parties', 'consignments', 'agreements']
 >>> column = sheet_by_key("consignments").column("consignee")
 >>> column.header("ja"), column.header("en")
 ('委託先', 'Consignee')
@@ -50,8 +65,8 @@ from ..namespace import CM
 
 __all__ = ["Column", "Sheet", "SHEETS", "sheet_by_key", "OTHER_SHEET", "ABOUT_SHEET", "NOTES_SHEET"]
 
-ANY = ("parties", "consignments", "duties", "data", "categories", "devices", "copies", "handoffs",
-       "controls", "events", "incidents", "laws")
+ANY = ("parties", "consignments", "agreements", "clauses", "duties", "data", "categories", "devices", "copies",
+       "handoffs", "bases", "controls", "events", "incidents", "laws")
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class Column:
         For ``types`` and ``choice(s)``: the terms allowed.
     lang : str
         For literals: the language tag ("" for none).
+    aliases : tuple of str
+        Other headers read as this column (earlier headers, everyday words).
     """
 
     key: str
@@ -91,6 +108,7 @@ class Column:
     targets: tuple[str, ...] = ()
     choices: tuple[URIRef, ...] = ()
     lang: str = ""
+    aliases: tuple[str, ...] = ()
 
     def header(self, lang: str) -> str:
         """The header in ``lang`` ("ja" or "en")."""
@@ -181,6 +199,44 @@ def _failure_modes() -> Column:
                   "loss or theft", "choices", CM.failureMode, choices=FAILURE_MODES)
 
 
+UNITS = (CM.People, CM.Households, CM.Records, CM.Companies)
+
+SECTORS = (CM.PrivateBusiness, CM.NationalAdministrativeOrgan, CM.LocalGovernment, CM.IncorporatedAdministrativeAgency,
+           CM.LocalIncorporatedAdministrativeAgency)
+
+
+def _country(en: str, ja: str) -> Column:
+    return Column("country", "Country", "所在国",
+                  f"{en} (cm:country): an ISO 3166-1 code such as JP or US (Japan and 日本 are read as JP).",
+                  f"{ja}（cm:country）。JP、US のような ISO 3166-1 の国コード（Japan、日本 は JP と読む）。",
+                  "JP", "country", CM.country)
+
+
+def _dates(what_en: str, what_ja: str, start: tuple[str, str], end: tuple[str, str]) -> tuple[Column, ...]:
+    precision_en = ("2024-04-01, 2024-04 or 2024 when only the month or year is known (2024年4月, 令和6年 too); "
+                    "in Excel type '2024-04 so that it stays a month")
+    precision_ja = ("2024-04-01、月や年しか分からなければ 2024-04 や 2024（2024年4月、令和6年 も可）。"
+                    "Excel で月が日付に変わる場合は '2024-04 と入力する")
+    return (
+        Column("start", start[0], start[1], f"When {what_en} starts (cm:startDate): {precision_en}.",
+               f"{what_ja}の開始時点（cm:startDate）：{precision_ja}。", "2024-04", "date", CM.startDate),
+        Column("end", end[0], end[1], f"When {what_en} ends (cm:endDate), with the same precision; data must not be "
+               "held past the end of every basis for it.",
+               f"{what_ja}の終了時点（cm:endDate）。精度は開始と同じ。すべての根拠の終了後にデータを保持してはならない。",
+               "2027-03", "date", CM.endDate),
+    )
+
+
+def _basis(en: str, ja: str) -> Column:
+    return Column("basis", "Basis", "根拠",
+                  f"Why the party that {en} may do so (cm:basis): rows of the Provision bases or Consignments sheets, "
+                  "separated by ';', or 'none' when the sources say there was no basis (cm:NoBasis, e.g. a sale to "
+                  "list brokers). Empty: chainmodel looks for a basis that covers it.",
+                  f"{ja}当事者がそうできる根拠（cm:basis）。提供の根拠シートまたは委託シートの行（複数は「;」で区切る）。"
+                  "資料上根拠がなければ「根拠なし」（cm:NoBasis、名簿業者への売却など）。空欄なら対象となる根拠を探す。",
+                  "basis-consent", "basis", CM.basis, targets=("bases", "consignments"))
+
+
 def _laws(key: str = "under_law") -> Column:
     return Column(key, "Under law", "根拠法", "The law the party or consignment acts under (cm:underLaw): rows of the Legal sources sheet.",
                   "立場や委託の根拠法（cm:underLaw）。法令シートの行。", "appi", "refs", CM.underLaw, targets=("laws",))
@@ -209,6 +265,14 @@ PARTIES = Sheet(
                "明示する役割：委託元、作成事業者、提供先、監督当局など（委託先の役割は委託から導かれる）。",
                "regulator", "types",
                choices=(CM.Principal, CM.Consignee, CM.ReConsignee, CM.Producer, CM.Recipient, CM.Regulator)),
+        Column("sector", "Sector", "主体の区分",
+               "Which rules of the APPI bind the party (cm:sector): private business (the default), national "
+               "administrative organ, local government, incorporated administrative agency, local incorporated "
+               "administrative agency. It decides which breach-reporting articles apply, and from when.",
+               "当事者に適用される個人情報保護法の規律（cm:sector）：民間事業者（既定）、国の行政機関、地方公共団体、"
+               "独立行政法人等、地方独立行政法人。どの漏えい等報告の条文がいつから適用されるかが決まる。",
+               "地方公共団体", "choice", CM.sector, choices=SECTORS),
+        _country("Where the party is located", "当事者の所在国"),
         _laws(),
         *_comments(),
         Column("derived_roles", "Roles (computed)", "役割（計算値）",
@@ -218,7 +282,7 @@ PARTIES = Sheet(
     ),
 )
 
-APPROVALS = (CM.Approved, CM.NotApproved, CM.ApprovalNotRecorded)
+APPROVALS = (CM.Approved, CM.NotApproved, CM.NotifiedNotApproved, CM.ApprovalNotRecorded)
 
 CONSIGNMENTS = Sheet(
     "consignments", "Consignments", "委託",
@@ -260,24 +324,45 @@ CONSIGNMENTS = Sheet(
         Column("sensitive_items", "Sensitive data items", "要配慮個人情報の項目",
                "Categories of the data entrusted that are special-care personal information (APPI Art. 2(3)).",
                "委託データの項目のうち要配慮個人情報（個人情報保護法第2条第3項）に当たるもの。", "病歴", "ledger"),
-        Column("subjects", "Number of people", "本人数",
-               "How many people the data entrusted covers (cm:subjectCount); with one data asset in the row.",
-               "委託データに含まれる本人の数（cm:subjectCount）。委託データが一つの行に書く。", "12000", "ledger"),
-        Column("per_principal", "People per principal", "委託元別本人数",
-               "How many of them each principal is accountable for: 'party = count', separated by ';'.",
-               "そのうち各委託元が責任を負う人数。「当事者 = 人数」を「;」で区切る。", "港区 = 12000", "ledger"),
-        Column("start", "Contract start", "契約開始日", "The date the consignment starts (cm:startDate): 2024-04-01, 2024-04 or 2024.",
-               "委託の開始日（cm:startDate）。2024-04-01、2024-04 または 2024。", "2024-04-01", "date", CM.startDate),
-        Column("end", "Contract end", "契約終了日", "The date it ends (cm:endDate); data must not be kept past it.",
-               "委託の終了日（cm:endDate）。これを過ぎてデータを保持してはならない。", "2027-03-31", "date", CM.endDate),
+        Column("unit", "Unit", "単位",
+               "What the count of the data entrusted counts: people (the default), households, records or companies "
+               "(cm:unit); with one data asset in the row.",
+               "委託データの数が数えるもの：人（既定）、世帯、件、社（cm:unit）。委託データが一つの行に書く。",
+               "世帯", "ledger"),
+        Column("subjects", "Count", "本人数・件数",
+               "How many people (or units) the data entrusted covers (cm:subjectCount), with one data asset in the "
+               "row; 'about 2,500,000', 'up to 40,000', '約250万', '最大4万', '1,000以上' state how exact it is "
+               "(cm:countQualifier).",
+               "委託データに含まれる本人（または単位）の数（cm:subjectCount）。委託データが一つの行に書く。"
+               "「約250万」「最大4万」「1,000以上」のように書けば数の精度（cm:countQualifier）になる。", "約1万2千", "ledger",
+               aliases=("Number of people", "本人数", "人数", "件数")),
+        Column("per_principal", "Count per principal", "委託元別の本人数・件数",
+               "How many of them each principal is accountable for: 'party = count', separated by ';'; a count may "
+               "be qualified ('party = about 1,000').",
+               "そのうち各委託元が責任を負う数。「当事者 = 数」を「;」で区切る。数は「港区 = 約1万」のように限定してよい。",
+               "港区 = 12000", "ledger", aliases=("People per principal", "委託元別本人数")),
+        *_dates("the consignment", "委託", ("Contract start", "契約開始日"), ("Contract end", "契約終了日")),
         Column("approval", "Re-consignment approval", "再委託の承諾",
-               "For a re-consignment: approved, not approved, or approval not recorded (cm:approval).",
-               "再委託の場合：承諾あり、承諾なし、承諾の記録なし（cm:approval）。", "承諾あり", "choice", CM.approval,
-               choices=APPROVALS),
+               "For a re-consignment: approved, not approved, notified but not approved (the consignor was told but "
+               "did not approve), or approval not recorded (cm:approval).",
+               "再委託の場合：承諾あり、承諾なし、通知のみ（承諾なし：上位者に通知したが承諾は得ていない）、承諾の記録なし（cm:approval）。",
+               "承諾あり", "choice", CM.approval, choices=APPROVALS),
         Column("approved_by", "Approved by", "承諾者", "The party that approved the re-consignment (cm:approvedBy).",
                "再委託を承諾した当事者（cm:approvedBy）。", "港区", "refs", CM.approvedBy, targets=("parties",)),
-        Column("agreement", "Agreement", "契約書", "The contract or document the consignment rests on (cm:agreement).",
-               "委託の根拠となる契約・文書（cm:agreement）。", "住民記録処理業務委託契約書（2024年）", "text", CM.agreement),
+        Column("agreement", "Agreement", "契約書",
+               "The contract the consignment rests on (cm:agreement): a row of the Agreements sheet, or a title, "
+               "which creates the agreement.",
+               "委託の根拠となる契約（cm:agreement）。契約シートの行、または契約名（契約が作られる）。",
+               "住民記録処理業務委託契約書（2024年）", "ref", CM.agreement, targets=("agreements",)),
+        Column("clauses", "Contract clauses", "契約条項",
+               "Clauses of that agreement, separated by ';', each with its article in brackets: 're-consignment "
+               "prohibited (Art. 12)', 'prior approval required (Art. 12(2))', 're-consignment only to: Sub Co, "
+               "Other Co', 're-consignment only within JP', 'data stays in JP', 'deletion within 30 days (Art. 15)'. "
+               "Without an agreement, one is created for the consignment.",
+               "その契約の条項。複数は「;」で区切り、条番号を括弧で添える：「再委託禁止（第12条）」「再委託には事前の承諾が必要"
+               "（第12条第2項）」「再委託先の限定：A社、B社」「再委託先はJP国内に限る」「データはJP国内に保管」"
+               "「終了後30日以内に消去・返却（第15条）」。契約がなければこの委託の契約が作られる。",
+               "再委託には事前の承諾が必要（第12条）; 終了後30日以内に消去・返却（第15条）", "ledger"),
         _laws(),
         Column("locations", "Where the data rests", "保管場所",
                "Devices or systems the consignee keeps the data entrusted on, separated by ';': each gets a copy "
@@ -306,6 +391,82 @@ CONSIGNMENTS = Sheet(
                "People exposed per accountable principal if the consignee is compromised (chainmodel blast). Computed on export.",
                "委託先が侵害された場合に影響を受ける本人数を委託元別に示す（chainmodel blast）。出力時に計算する。",
                "Resonac: 5,747; not attributed: 165,725", "computed"),
+        _findings(),
+    ),
+)
+
+AGREEMENTS = Sheet(
+    "agreements", "Agreements", "契約",
+    "Contracts that consignments and provisions rest on; their clauses are on the Clauses sheet (or in the "
+    "Contract clauses column of a consignment).",
+    "委託や提供の根拠となる契約。その条項は契約条項シート（または委託の契約条項列）に書く。",
+    (CM.Agreement,), "agreement-",
+    (
+        _id("agreement-records-2024"),
+        *_names("resident-records processing contract (2024)", "住民記録処理業務委託契約書（2024年）"),
+        *_comments(),
+        _findings(),
+    ),
+)
+
+CLAUSES = Sheet(
+    "clauses", "Clauses", "契約条項",
+    "Clauses of agreements that chainmodel checks, one per row, in words with their article.",
+    "chainmodel が検査する契約の条項。一行に一つ、条番号とともに文章で書く。",
+    (CM.Clause,), "clause-",
+    (
+        _id("clause-records-12"),
+        Column("agreement", "Agreement", "契約書", "The agreement the clause belongs to (cm:clause of that agreement).",
+               "条項が属する契約（その契約の cm:clause）。", "agreement-records-2024", "inverse", CM.clause,
+               targets=("agreements",)),
+        Column("clause", "Clause", "条項",
+               "What the clause says, with its article in brackets (cm:article): 're-consignment prohibited (Art. 12)', "
+               "'prior approval required (Art. 12(2))', 're-consignment only to: Sub Co, Other Co (Art. 12(3))', "
+               "'re-consignment only within JP', 'data stays in JP (Art. 20)', 'deletion within 30 days (Art. 15)', "
+               "or in Japanese: 再委託禁止（第12条）, 再委託には事前の承諾が必要, 再委託先の限定：A社、B社, "
+               "再委託先はJP国内に限る, データはJP国内に保管, 終了後30日以内に消去・返却.",
+               "条項の内容と、括弧内の条番号（cm:article）：「再委託禁止（第12条）」「再委託には事前の承諾が必要（第12条第2項）」"
+               "「再委託先の限定：A社、B社」「再委託先はJP国内に限る」「データはJP国内に保管（第20条）」「終了後30日以内に消去・返却"
+               "（第15条）」。英語でもよい（re-consignment prohibited (Art. 12) など）。",
+               "再委託には事前の承諾が必要（第12条第2項）", "clause"),
+        *_names("", ""),
+        *_comments(),
+        _findings(),
+    ),
+)
+
+BASIS_KINDS = (CM.ConsentProvision, CM.OptOutProvision, CM.JointUse, CM.ProvisionUnderLaw, CM.ProvisionBasis)
+
+BASES = Sheet(
+    "bases", "Provision bases", "提供の根拠",
+    "Why a party may receive a principal's data outside a consignment: consent, the opt-out procedure, joint use, "
+    "another law. A hand-off or copy is lawful only when some basis (or consignment) covers it.",
+    "委託によらずに本人のデータを受け取れる理由：本人同意、オプトアウト、共同利用、他の法律。受け渡しや複製は、"
+    "何らかの根拠（または委託）がある場合に限り適法となる。",
+    (CM.ProvisionBasis,), "basis-",
+    (
+        _id("basis-consent"),
+        *_names("provision to the insurer with consent", "保険会社への本人同意による提供"),
+        Column("kind", "Kind", "種別",
+               "provision with consent (APPI Art. 27(1)), provision under the opt-out procedure (Art. 27(2)), joint "
+               "use (Art. 27(5)(iii)), provision under another law (name it in Under law), or provision basis.",
+               "本人同意による提供（個人情報保護法第27条第1項）、オプトアウトによる提供（第27条第2項）、共同利用"
+               "（第27条第5項第3号）、法令に基づく提供（根拠法列に法律を書く）、提供の根拠のいずれか。",
+               "本人同意による提供", "types", choices=BASIS_KINDS),
+        Column("provider", "Provider", "提供元", "The party that provides the data on this basis (cm:provider).",
+               "この根拠でデータを提供する当事者（cm:provider）。", "港区", "refs", CM.provider, targets=("parties",)),
+        Column("recipients", "Recipients", "提供先",
+               "The parties that may receive and hold the data on this basis, separated by ';' (cm:recipient; for "
+               "joint use, every joint user).",
+               "この根拠でデータを受領・保有できる当事者。複数は「;」で区切る（cm:recipient。共同利用では各共同利用者）。",
+               "保険会社", "refs", CM.recipient, targets=("parties",)),
+        Column("data", "Data", "データ", "The data the basis covers (cm:providesData).", "この根拠が対象とするデータ（cm:providesData）。",
+               "data-records", "refs", CM.providesData, targets=("data",)),
+        _laws(),
+        Column("agreement", "Agreement", "契約書", "The contract the provision rests on, if any (cm:agreement).",
+               "提供の根拠となる契約（cm:agreement）。", "", "ref", CM.agreement, targets=("agreements",)),
+        *_dates("the basis", "根拠", ("From", "開始日"), ("Until", "終了日")),
+        *_comments(),
         _findings(),
     ),
 )
@@ -344,15 +505,30 @@ DATA = Sheet(
     (
         _id("data-records"),
         *_names("resident records", "住民記録"),
-        Column("subjects", "Number of people", "本人数", "How many people the data covers (cm:subjectCount).",
-               "データに含まれる本人の総数（cm:subjectCount）。", "12000", "int", CM.subjectCount),
-        Column("per_principal", "People per principal", "委託元別本人数",
-               "How many of them each principal is accountable for: 'party = count', separated by ';' (cm:countFor).",
-               "そのうち各委託元が責任を負う人数。「当事者 = 人数」を「;」で区切る（cm:countFor）。", "港区 = 12000", "counts",
-               CM.countFor, targets=("parties",)),
-        Column("categories", "Data items", "データ項目", "Categories in the data (cm:category): rows of the Data categories sheet, or names.",
-               "データに含まれる項目（cm:category）。データ項目シートの行または名称。", "氏名; 住所", "refs", CM.category,
-               targets=("categories",)),
+        Column("unit", "Unit", "単位",
+               "What the counts of this data count (cm:unit): people (the default), households, records or companies. "
+               "Counts of different units are never added.",
+               "このデータの数が数えるもの（cm:unit）：人（既定）、世帯、件、社。単位の異なる数は足し合わせない。", "people",
+               "choice", CM.unit, choices=UNITS),
+        Column("subjects", "Count", "本人数・件数",
+               "How many people (or units) the data covers (cm:subjectCount); 'about 2,500,000', 'up to 40,000', "
+               "'at least 1,000', '約250万', '最大4万', '1,000以上' say how exact it is (cm:countQualifier).",
+               "データに含まれる本人（または単位）の総数（cm:subjectCount）。「約250万」「最大4万」「1,000以上」"
+               "のように書けば数の精度（cm:countQualifier）になる。", "12000", "count", CM.subjectCount,
+               aliases=("Number of people", "本人数", "人数", "件数")),
+        Column("per_principal", "Count per principal", "委託元別の本人数・件数",
+               "How many of them each principal is accountable for: 'party = count', separated by ';' (cm:countFor); "
+               "a count may be qualified: 'City = about 40,000'.",
+               "そのうち各委託元が責任を負う数。「当事者 = 数」を「;」で区切る（cm:countFor）。数は「港区 = 約4万」のように限定してよい。",
+               "港区 = 12000", "counts", CM.countFor, targets=("parties",),
+               aliases=("People per principal", "委託元別本人数")),
+        Column("categories", "Data items", "データ項目",
+               "Categories in the data (cm:category): rows of the Data categories sheet, or names. The shipped "
+               "categories are named by their labels: payment card number, bank account details, Individual Number "
+               "(they may cause financial loss, or need the My Number Act's permission to re-consign).",
+               "データに含まれる項目（cm:category）。データ項目シートの行または名称。同梱の項目はその名称で書ける："
+               "クレジットカード番号、口座情報、個人番号（マイナンバー）（財産的被害のおそれ、番号法の許諾の対象になる）。",
+               "氏名; 住所; 口座情報", "refs", CM.category, targets=("categories",)),
         Column("controllers", "Controller", "取扱事業者", "The principals accountable for the data (cm:controller).",
                "このデータについて責任を負う委託元（cm:controller）。", "港区", "refs", CM.controller, targets=("parties",)),
         Column("subject_group", "Data subjects", "本人", "The group of people the data is about (cm:subjects): a Parties row of kind data subjects.",
@@ -365,6 +541,19 @@ DATA = Sheet(
                "このデータを含むより大きなデータ（cm:subsetOf）。", "data-records", "refs", CM.subsetOf, targets=("data",)),
         Column("derived_from", "Derived from", "加工元", "Data this one was produced from (cm:derivedFrom).",
                "このデータの加工元（cm:derivedFrom）。", "data-records", "refs", CM.derivedFrom, targets=("data",)),
+        Column("same_population", "Same people as", "同一の母集団",
+               "Data about the same people as this one (cm:samePopulationAs): exposure counts them once.",
+               "このデータと同じ人々についてのデータ（cm:samePopulationAs）。露出では一度だけ数える。", "data-tax", "refs",
+               CM.samePopulationAs, targets=("data",)),
+        Column("overlaps", "Overlaps with", "重複がある",
+               "Data that shares some people with this one, how many unknown (cm:overlapsWith): exposure is given as bounds.",
+               "このデータと共通の人を含むが、その数が分からないデータ（cm:overlapsWith）。露出は範囲で示す。", "", "refs",
+               CM.overlapsWith, targets=("data",)),
+        Column("disjoint", "No one in common with", "重複なし",
+               "Data that shares no one with this one (cm:disjointFrom): their counts add up. Without any of these "
+               "relations (or Part of) the overlap is unknown.",
+               "このデータと共通の人がいないデータ（cm:disjointFrom）。数は足し合わせる。これらの関係（または部分集合）がなければ重複は不明とする。",
+               "", "refs", CM.disjointFrom, targets=("data",)),
         *_comments(),
         _findings(),
     ),
@@ -380,6 +569,12 @@ CATEGORIES = Sheet(
         *_names("name", "氏名"),
         Column("sensitive", "Sensitive", "要配慮個人情報", "yes for special-care personal information (APPI Art. 2(3)).",
                "要配慮個人情報（個人情報保護法第2条第3項）であれば「はい」。", "no", "bool", CM.sensitive),
+        Column("financial_loss", "May cause financial loss", "財産的被害のおそれ",
+               "yes for a category whose misuse may cause financial loss, such as card numbers or online-banking "
+               "credentials (cm:financialLoss): a leak is reportable whatever the number (PPC Rules Art. 7(ii)).",
+               "不正に利用されると財産的被害が生じるおそれのある項目（クレジットカード番号、ネットバンキングの認証情報など）であれば"
+               "「はい」（cm:financialLoss）。人数にかかわらず報告対象になる（個人情報保護委員会規則第7条第2号）。", "no", "bool",
+               CM.financialLoss),
         *_comments(),
     ),
 )
@@ -395,6 +590,7 @@ DEVICES = Sheet(
                "持ち出し・紛失しうる機器であれば「はい」（cm:portable）。", "yes", "bool", CM.portable),
         Column("held_by", "Held by", "保有者", "The party that holds the device (cm:heldBy).", "機器を保有する当事者（cm:heldBy）。",
                "株式会社サンプル", "ref", CM.heldBy, targets=("parties",)),
+        _country("Where the device is located", "機器の所在国"),
         _failure_modes(),
         *_comments(),
         _findings(),
@@ -414,9 +610,8 @@ COPIES = Sheet(
                "device-laptop", "ref", CM.storedOn, targets=("devices",)),
         Column("held_by", "Held by", "保有者", "The party holding it when it is on no device (cm:heldBy).",
                "機器上にない場合の保有者（cm:heldBy）。", "", "ref", CM.heldBy, targets=("parties",)),
-        Column("start", "Since", "開始日", "Since when the copy rests there (cm:startDate).", "複製が置かれた時期（cm:startDate）。",
-               "2023", "date", CM.startDate),
-        Column("end", "Until", "終了日", "Until when (cm:endDate).", "いつまで置かれるか（cm:endDate）。", "", "date", CM.endDate),
+        *_dates("the copy rests there", "複製が置かれる期間", ("Since", "開始日"), ("Until", "終了日")),
+        _basis("holds the copy", "複製を保有する"),
         _failure_modes(),
         *_comments(),
         _findings(),
@@ -452,6 +647,8 @@ HANDOFFS = Sheet(
                "P1M", "duration", CM.cadence),
         Column("acknowledged_by", "Acknowledged by", "受領確認", "A hand-off that acknowledges this one (cm:acknowledgedBy).",
                "この受け渡しへの受領確認（cm:acknowledgedBy）。", "", "refs", CM.acknowledgedBy, targets=("handoffs",)),
+        *_dates("the hand-off", "受け渡し", ("Since", "開始日"), ("Until", "終了日")),
+        _basis("receives the data", "データを受け取る"),
         _failure_modes(),
         *_comments(),
         _findings(),
@@ -490,7 +687,7 @@ CONTROLS = Sheet(
     ),
 )
 
-EVENT_KINDS = (CM.Event, CM.ExposureBegan, CM.Detected, CM.Reported, CM.Audit)
+EVENT_KINDS = (CM.Event, CM.ExposureBegan, CM.Detected, CM.Reported, CM.Audit, CM.Deleted, CM.Returned)
 
 EVENTS = Sheet(
     "events", "Events", "出来事",
@@ -499,14 +696,17 @@ EVENTS = Sheet(
     (
         _id("e-audit-2025"),
         *_names("annual audit of the vendor", "委託先の年次監査"),
-        Column("kind", "Kind", "種別", "event, exposure began, detected, reported or audit.", "出来事、露出の開始、検知、報告、監査のいずれか。",
+        Column("kind", "Kind", "種別",
+               "event, exposure began, detected, reported, audit, deleted or returned (a deletion or return of the "
+               "copy it concerns ends that copy's holding).",
+               "出来事、露出の開始、検知、報告、監査、消去、返却のいずれか（消去・返却は対象の複製の保持を終わらせる）。",
                "audit", "types", choices=EVENT_KINDS),
         Column("date", "Date", "日付", "When it happened (cm:date): 2025-03-15, 2025-03 or 2025.",
                "日付（cm:date）：2025-03-15、2025-03 または 2025。", "2025-06-30", "date", CM.date),
         Column("actor", "Actor", "行為者", "The party that acted (cm:actor).", "行為者（cm:actor）。", "港区", "ref", CM.actor,
                targets=("parties",)),
-        Column("concerns", "Concerns", "対象要素", "What it is about (cm:concerns): a consignment, device, hand-off.",
-               "関わる要素（cm:concerns）：委託、機器、受け渡しなど。", "c-city-vendor", "refs", CM.concerns, targets=ANY),
+        Column("concerns", "Concerns", "対象要素", "What it is about (cm:concerns): a consignment, device, hand-off, copy.",
+               "関わる要素（cm:concerns）：委託、機器、受け渡し、複製など。", "c-city-vendor", "refs", CM.concerns, targets=ANY),
         Column("notified_to", "Notified to", "報告先", "For a report: whom it went to (cm:notifiedTo).", "報告の相手（cm:notifiedTo）。",
                "", "refs", CM.notifiedTo, targets=("parties",)),
         *_comments(),
@@ -526,6 +726,12 @@ INCIDENTS = Sheet(
                "loss or theft", "choices", CM.failedWith, choices=FAILURE_MODES),
         Column("events", "Events", "出来事", "Its events (cm:hasEvent): rows of the Events sheet.", "事案の出来事（cm:hasEvent）。出来事シートの行。",
                "e-lost", "refs", CM.hasEvent, targets=("events",)),
+        Column("improper_purpose", "Possible improper purpose", "不正の目的のおそれ",
+               "yes when the leak may have been caused with an improper purpose: theft, intrusion, an insider taking "
+               "data (cm:improperPurpose); reportable whatever the number (PPC Rules Art. 7(iii)).",
+               "漏えい等が不正の目的をもって行われたおそれがある（窃取、不正アクセス、従業員による持ち出しなど）場合に「はい」"
+               "（cm:improperPurpose）。人数にかかわらず報告対象になる（個人情報保護委員会規則第7条第3号）。", "yes", "bool",
+               CM.improperPurpose),
         *_comments(),
     ),
 )
@@ -543,8 +749,8 @@ LAWS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (PARTIES, CONSIGNMENTS, DUTIES, DATA, CATEGORIES, DEVICES, COPIES, HANDOFFS, CONTROLS,
-                             EVENTS, INCIDENTS, LAWS)
+SHEETS: tuple[Sheet, ...] = (PARTIES, CONSIGNMENTS, AGREEMENTS, CLAUSES, DUTIES, DATA, CATEGORIES, DEVICES, COPIES,
+                             HANDOFFS, BASES, CONTROLS, EVENTS, INCIDENTS, LAWS)
 """Every sheet, in the order a workbook holds them."""
 
 OTHER_SHEET = Sheet(

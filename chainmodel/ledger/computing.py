@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from ..blast import blast_radius
 from ..leaks import single_points_of_failure
@@ -20,6 +21,25 @@ from ..validate import validate
 from .columns import Sheet
 
 __all__ = ["Computed"]
+
+
+@lru_cache(maxsize=None)
+def _citations() -> dict[str, dict[str, str]]:
+    """English citation -> the citation in each language, from the rules' legal sources."""
+    from ..model import rules_graph
+    from ..namespace import CM
+
+    found: dict[str, dict[str, str]] = {}
+    for source in set(rules_graph().subjects(CM.citation, None)):
+        texts = {c.language or "": str(c) for c in rules_graph().objects(source, CM.citation)}
+        if "en" in texts:
+            found[texts["en"]] = texts
+    return found
+
+
+def _citation(text: str, lang: str) -> str:
+    """A finding's legal source as the ledger's language cites it (the text itself when not known)."""
+    return _citations().get(text, {}).get(lang, text)
 
 
 class Computed:
@@ -56,7 +76,8 @@ class Computed:
         for finding in sorted(set(self.findings.get(iri, ())), key=lambda f: (f.severity, f.rule, f.message)):
             label = _rule_labels(finding.rule)
             title = label.get(self.lang) or label.get("en") or finding.rule
-            lines.append(f"{finding.severity}: {title} [{'; '.join(finding.source)}]")
+            sources = "; ".join(_citation(source, self.lang) for source in finding.source)
+            lines.append(f"{finding.severity}: {title} [{sources}]")
         return "\n".join(lines)
 
     def populations(self, found) -> str:

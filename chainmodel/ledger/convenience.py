@@ -4,11 +4,13 @@ Each column adds only what the model lacks, so reading back an exported ledger c
 nothing:
 
 * consignor above: ``cm:extends`` the one consignment from that party to this row's consignor;
-* data items, sensitive data items, number of people, people per principal: on the row's
-  one data asset (created from the row when none is named);
+* data items, sensitive data items, unit, count, count per principal: on the row's one data
+  asset (created from the row when none is named);
 * where the data rests: a device held by the consignee with a copy of each data asset;
 * controls: a control by that name, or a new one operated by the consignee;
-* last audit: a ``cm:Audit`` of the consignment on that date.
+* last audit: a ``cm:Audit`` of the consignment on that date;
+* contract clauses: clauses of the consignment's agreement (one is created when the row names
+  none), unless the agreement already has a clause that says the same.
 
 A duty or data asset created from its name answers to the party at the top of the chains
 that entrust it (``cm:accountable``, ``cm:controller``).
@@ -17,12 +19,15 @@ that entrust it (``cm:accountable``, ``cm:controller``).
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS
 
 from ..namespace import CM
-from .cells import CellError, parse_counts, parse_date, parse_int, slug, split_list
-from .columns import Column, sheet_by_key
+from .cells import CellError, parse_date, slug, split_list
+from .clauses import KINDS, parse_clause
+from .columns import UNITS, Column, sheet_by_key
+from .counts import parse_count, parse_counts
 from .reading import Row, Table
+from .terms import fold, term_choice
 
 __all__ = ["consignment_extras", "implicit_accountability"]
 
@@ -54,6 +59,7 @@ def consignment_extras(builder, table: Table, row: Row) -> None:
         places = _locations(builder, table, row, consignment, assets)
         _controls(builder, table, row, consignment, places)
         _audit(builder, table, row, consignment)
+        _clauses(builder, table, row, consignment)
     except CellError as error:  # pragma: no cover - each step places its own errors
         raise _fail(table, row, "id", error) from None
 
@@ -87,7 +93,7 @@ def _extends(builder, table: Table, row: Row, consignment: URIRef) -> None:
 def _assets(builder, table: Table, row: Row, consignment: URIRef) -> list[URIRef]:
     graph = builder.graph
     assets = sorted(graph.objects(consignment, CM.entrustsData))
-    wants_data = any(row.text(k) for k in ("data_items", "sensitive_items", "subjects", "per_principal", "locations"))
+    wants_data = any(row.text(k) for k in ("data_items", "sensitive_items", "unit", "subjects", "per_principal", "locations"))
     if wants_data and not assets and not row.text("data"):
         consignor, consignee = row.text("consignor"), row.text("consignee")
         asset = URIRef(builder.base + "data-" + slug(f"{consignor} {consignee}"))
@@ -134,21 +140,20 @@ def _category_column() -> Column:
 
 
 def _counts(builder, table: Table, row: Row, assets: list[URIRef]) -> None:
-    graph = builder.graph
+    if row.text("unit"):
+        asset = _one_asset(table, row, "unit", assets)
+        unit = _parsed(table, row, "unit", lambda text: term_choice(text, UNITS))
+        builder.set_unit(asset, str(unit)[len(str(CM)):], table, row, "unit")
     if row.text("subjects"):
         asset = _one_asset(table, row, "subjects", assets)
-        count = _parsed(table, row, "subjects", parse_int)
-        known = graph.value(asset, CM.subjectCount)
-        if known is None:
-            graph.add((asset, CM.subjectCount, Literal(count, datatype=XSD.integer)))
-        elif int(known) != count:
-            raise table.error(row.number, "subjects", f"the number of people is {count} here but {known} elsewhere; make them agree",
-                              f"本人数がここでは {count}、他では {known} である。一致させること")
+        parsed = _parsed(table, row, "subjects", parse_count)
+        builder.set_unit(asset, parsed.unit, table, row, "subjects", stated=False)
+        builder.set_count(asset, parsed, table, row, "subjects")
     if row.text("per_principal"):
         asset = _one_asset(table, row, "per_principal", assets)
-        for name, count in _parsed(table, row, "per_principal", parse_counts):
+        for name, parsed in _parsed(table, row, "per_principal", parse_counts):
             principal = builder.resolve(name, _col(table, "consignor"), table, row)
-            builder.add_count(asset, principal, count, table, row, "per_principal")
+            builder.add_count(asset, principal, parsed, table, row, "per_principal")
 
 
 def _locations(builder, table: Table, row: Row, consignment: URIRef, assets: list[URIRef]) -> list[URIRef]:
@@ -175,14 +180,14 @@ def _locations(builder, table: Table, row: Row, consignment: URIRef, assets: lis
 
 
 def _known(builder, target: str, name: str) -> bool:
-    from .building import _fold, expand_id
+    from .building import expand_id
 
     try:
         if expand_id(name, builder.base) in builder.ids[target]:
             return True
     except CellError:
         pass
-    return bool(builder.names[target].get(_fold(name)))
+    return bool(builder.names[target].get(fold(name)))
 
 
 def _local(builder, iri: URIRef) -> str:
@@ -217,6 +222,56 @@ def _audit(builder, table: Table, row: Row, consignment: URIRef) -> None:
     graph.add((event, CM.date, date))
     graph.add((event, CM.actor, graph.value(consignment, CM.consignor)))
     builder.sheet_of[event] = "events"
+
+
+_CLAUSE_PROPERTIES = (CM.article, CM.permittedParty, CM.country, CM.period)
+
+
+def _clause_content(graph, clause) -> set:
+    """What a clause says: its clause class and the values chainmodel reads."""
+    kinds = {(RDF.type, t) for t in graph.objects(clause, RDF.type) if t in {CM[k] for k in KINDS}}
+    return kinds | {(p, o) for p, o in graph.predicate_objects(clause) if p in _CLAUSE_PROPERTIES}
+
+
+def _agreement(builder, table: Table, row: Row, consignment: URIRef) -> URIRef:
+    """The consignment's agreement; one is created (and named after the parties) when it has none."""
+    graph = builder.graph
+    agreement = graph.value(consignment, CM.agreement)
+    if agreement is not None:
+        return agreement
+    agreement = URIRef(f"{builder.base}agreement-{slug(_local(builder, consignment))}")
+    consignor, consignee = row.text("consignor"), row.text("consignee")
+    graph.add((agreement, RDF.type, CM.Agreement))
+    graph.add((agreement, RDFS.label, Literal(f"agreement between {consignor} and {consignee}", lang="en")))
+    graph.add((agreement, RDFS.label, Literal(f"{consignor}と{consignee}の契約", lang="ja")))
+    graph.add((consignment, CM.agreement, agreement))
+    builder.created["agreements"][agreement] = (table, row, f"{consignor} / {consignee}")
+    builder.sheet_of[agreement] = "agreements"
+    return agreement
+
+
+def _clauses(builder, table: Table, row: Row, consignment: URIRef) -> None:
+    items = split_list(row.text("clauses"))
+    if not items:
+        return
+    graph = builder.graph
+    agreement = _agreement(builder, table, row, consignment)
+    for item in items:
+        parsed = _parsed(table, row, "clauses", lambda text: parse_clause(item))
+        scratch = URIRef(f"{builder.base}clause-{slug(_local(builder, agreement))}-{slug(item)}")
+        triples = builder.clause_triples(scratch, parsed, table, row, "clauses")
+        wanted = {(p, o) for _, p, o in triples}
+        if any(_clause_content(graph, c) == wanted for c in graph.objects(agreement, CM.clause)):
+            continue
+        if (scratch, None, None) in graph:
+            raise table.error(row.number, "clauses",
+                              f"{item!r} would be created as <{scratch}>, which already says something else; "
+                              "list the clause on the Clauses sheet with an ID of its own",
+                              f"「{item}」を作ると <{scratch}> になるが、その IRI は別の条項である。契約条項シートに別のIDで記載すること")
+        for triple in triples:
+            graph.add(triple)
+        graph.add((agreement, CM.clause, scratch))
+        builder.sheet_of[scratch] = "clauses"
 
 
 def _parent(graph, consignment: URIRef) -> URIRef | None:

@@ -113,7 +113,7 @@ def _sheet_named(title: str) -> Sheet | None:
 def _header_map(sheet: Sheet) -> dict[str, Column]:
     found: dict[str, Column] = {}
     for column in sheet.columns:
-        for name in (column.key, column.en, column.ja):
+        for name in (column.key, column.en, column.ja, *column.aliases):
             found[_key(name)] = column
     return found
 

@@ -35,12 +35,18 @@ from ..model import STANDARD_PREFIXES, ChainModel
 from ..namespace import CM
 from ..views import ChainView
 from .cells import format_bool
+from .clauses import KINDS, ParsedClause, format_clause, parse_clause
 from .columns import ABOUT_SHEET, NOTES_SHEET, OTHER_SHEET, SHEETS, Column, Sheet
+from .counts import QUALIFIERS, format_count
+from .terms import fold, shipped_category
 
 __all__ = ["LedgerTables", "ledger_tables", "ledger_workbook", "guess_base", "sheet_keys"]
 
 _DATES = {str(XSD.date), str(XSD.gYearMonth), str(XSD.gYear), str(XSD.dateTime)}
 _FIXED_TIME = "2000-01-01T00:00:00Z"
+_QUALIFIERS = {CM[name]: name for name in QUALIFIERS}
+_CLAUSE_KINDS = {CM[name]: name for name in KINDS}
+_NUMERIC_KEYS = {"subjects"}
 
 
 @dataclass
@@ -71,6 +77,8 @@ class _Cells:
         self.view, self.graph, self.base, self.lang = view, view.model.graph, base, lang
         self.used: set[tuple] = set()
         self.labels = ChainModel(self.graph)
+        self.category_names = {fold(str(label)) for category in self.graph.subjects(RDF.type, CM.DataCategory)
+                               for label in self.graph.objects(category, RDFS.label)}
 
     def ident(self, node) -> str:
         text = str(node)
@@ -89,6 +97,13 @@ class _Cells:
     def term_label(self, term) -> str:
         return self.labels.label(str(term), self.lang)
 
+    def category(self, node) -> str:
+        """A data category: a shipped one by its label (when no category of the model has that name), else its ID."""
+        label = self.term_label(node)
+        if shipped_category(label) == node and fold(label) not in self.category_names:
+            return label
+        return self.ident(node)
+
     def cell(self, subject, column: Column) -> str:
         kind = column.kind
         if kind in ("label", "comment", "text"):
@@ -101,13 +116,89 @@ class _Cells:
                      and (kind in ("ref", "refs") or o in column.choices)]
             if kind in ("ref", "choice"):
                 found = found[:1]
-            render = self.ident if kind in ("ref", "refs") else self.term_label
+            render = self.term_label if kind in ("choice", "choices") else \
+                self.category if "categories" in column.targets else self.ident
             return self.join(subject, column.predicate, found, render)
-        if kind in ("int", "bool", "date", "duration"):
+        if kind in ("bool", "date", "duration"):
             return self.typed(subject, column)
+        return self.special(subject, column)
+
+    def special(self, subject, column: Column) -> str:
+        """Cells of the kinds that are more than one value of one property."""
+        kind = column.kind
+        if kind == "count":
+            return self.count(subject)
         if kind == "counts":
             return self.counts(subject)
+        if kind == "country":
+            return self.country(subject, column.predicate)
+        if kind == "basis":
+            found = [o for o in self.values(subject, column.predicate) if isinstance(o, URIRef)]
+            return self.join(subject, column.predicate, found,
+                             lambda node: self.term_label(node) if node == CM.NoBasis else self.ident(node))
+        if kind == "inverse":
+            found = sorted((s for s in self.graph.subjects(column.predicate, subject) if isinstance(s, URIRef)), key=str)
+            for owner in found:
+                self.take(owner, column.predicate, subject)
+            return "; ".join(self.ident(owner) for owner in found)
+        if kind == "clause":
+            return self.clause(subject)
         return ""
+
+    def qualifier(self, node) -> str | None:
+        """The one count qualifier stated on ``node`` (taken), or None."""
+        found = [q for q in self.values(node, CM.countQualifier) if q in _QUALIFIERS]
+        if len(found) != 1:
+            return None
+        self.take(node, CM.countQualifier, found[0])
+        return _QUALIFIERS[found[0]]
+
+    def count(self, subject) -> str:
+        """The asset's count with its qualifier ("about 2,500,000", "約250万")."""
+        for value in self.values(subject, CM.subjectCount):
+            if _whole(value):
+                self.take(subject, CM.subjectCount, value)
+                return format_count(int(value), self.qualifier(subject), self.lang)
+        return ""
+
+    def country(self, subject, predicate) -> str:
+        for value in self.values(subject, predicate):
+            if isinstance(value, Literal) and value.datatype is None and not value.language and \
+                    re.fullmatch(r"[A-Z]{2}", str(value)):
+                self.take(subject, predicate, value)
+                return str(value)
+        return ""
+
+    def clause(self, subject) -> str:
+        """What a clause says, in words that read back to the same statements (what cannot goes elsewhere)."""
+        kinds = [t for t in self.values(subject, RDF.type) if t in _CLAUSE_KINDS]
+        if len(kinds) != 1:
+            return ""
+        kind = _CLAUSE_KINDS[kinds[0]]
+        articles = [a for a in self.values(subject, CM.article) if isinstance(a, Literal) and a.datatype is None
+                    and not a.language]
+        parties = [p for p in self.values(subject, CM.permittedParty) if isinstance(p, URIRef)]
+        countries = [c for c in self.values(subject, CM.country) if isinstance(c, Literal) and c.datatype is None
+                     and not c.language and re.fullmatch(r"[A-Z]{2}", str(c))]
+        periods = [d for d in self.values(subject, CM.period) if isinstance(d, Literal) and d.datatype == XSD.duration]
+        full = ParsedClause(kind, str(articles[0]) if articles else None,
+                            tuple(self.ident(p) for p in parties) if kind == "ReconsignmentOnlyTo" else (),
+                            str(countries[0]) if countries and "Country" in kind else None,
+                            periods[0] if periods and kind == "DeletionWithinPeriod" else None)
+        for clause in (full, full._replace(article=None), ParsedClause(kind, full.article), ParsedClause(kind)):
+            text = format_clause(clause, self.lang)
+            if _reads_back(text, clause):
+                break
+        self.take(subject, RDF.type, kinds[0])
+        if clause.article:
+            self.take(subject, CM.article, articles[0])
+        if clause.parties:
+            self.used |= {(subject, CM.permittedParty, p) for p in parties}
+        if clause.country:
+            self.take(subject, CM.country, countries[0])
+        if clause.period is not None:
+            self.take(subject, CM.period, periods[0])
+        return text
 
     def join(self, subject, predicate, values: list, render) -> str:
         for value in values:
@@ -123,8 +214,7 @@ class _Cells:
         return ""
 
     def typed(self, subject, column: Column) -> str:
-        wanted = {"int": {str(XSD.integer)}, "bool": {str(XSD.boolean)}, "date": _DATES,
-                  "duration": {str(XSD.duration)}}[column.kind]
+        wanted = {"bool": {str(XSD.boolean)}, "date": _DATES, "duration": {str(XSD.duration)}}[column.kind]
         for value in self.values(subject, column.predicate):
             if isinstance(value, Literal) and str(value.datatype) in wanted:
                 self.take(subject, column.predicate, value)
@@ -134,6 +224,7 @@ class _Cells:
         return ""
 
     def counts(self, subject) -> str:
+        """Counts per principal ("city = 40000; other = about 900"): nodes of exactly that shape."""
         pairs = []
         for node in self.values(subject, CM.countFor):
             if not isinstance(node, BNode):
@@ -141,12 +232,26 @@ class _Cells:
             statements = set(self.graph.triples((node, None, None)))
             principal, count = self.graph.value(node, CM.principal), self.graph.value(node, CM.count)
             expected = {(node, CM.principal, principal), (node, CM.count, count), (node, RDF.type, CM.SubjectCount)}
-            if principal is None or count is None or statements != expected or \
-                    not isinstance(count, Literal) or count.datatype != XSD.integer:
+            qualifiers = {t for t in statements if t[1] == CM.countQualifier}
+            if principal is None or not isinstance(principal, URIRef) or statements - qualifiers != expected or \
+                    not _whole(count) or (qualifiers and len(qualifiers) != 1 or any(q[2] not in _QUALIFIERS for q in qualifiers)):
                 continue
             self.used |= statements | {(subject, CM.countFor, node)}
-            pairs.append(f"{self.ident(principal)} = {count}")
+            qualifier = _QUALIFIERS[next(iter(qualifiers))[2]] if qualifiers else None
+            pairs.append(f"{self.ident(principal)} = {format_count(int(count), qualifier, self.lang)}")
         return "; ".join(pairs)
+
+
+def _whole(value) -> bool:
+    """An xsd:integer literal of 0 or more written in its canonical form (so that it reads back the same)."""
+    return isinstance(value, Literal) and value.datatype == XSD.integer and re.fullmatch(r"0|[1-9]\d*", str(value)) is not None
+
+
+def _reads_back(text: str, clause: ParsedClause) -> bool:
+    try:
+        return parse_clause(text) == clause
+    except Exception:  # a clause the words cannot carry is written more plainly
+        return False
 
 
 def _sheet_of(view: ChainView, subject: URIRef) -> Sheet | None:
@@ -247,6 +352,13 @@ def ledger_workbook(tables: LedgerTables, lang: str = "en", sources: tuple[str, 
     return _stable_zip(buffer.getvalue())
 
 
+def _cell_value(column: Column, text: str):
+    """What goes in the cell: a count as a number (so that a spreadsheet sorts it), other text as it is."""
+    if column.key in _NUMERIC_KEYS and text.isdigit() and text.isascii():
+        return int(text)
+    return text or None
+
+
 def _style_header(worksheet, columns: list[Column]) -> None:
     from openpyxl.styles import Font, PatternFill
 
@@ -265,7 +377,7 @@ def _sheet(worksheet, sheet: Sheet, rows: list[dict[str, str]], lang: str) -> No
     columns = list(sheet.columns)
     worksheet.append([column.header(lang) for column in columns])
     for row in rows:
-        worksheet.append([row.get(column.key, "") or None for column in columns])
+        worksheet.append([_cell_value(column, row.get(column.key, "")) for column in columns])
     _style_header(worksheet, columns)
     worksheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     for index, column in enumerate(columns, start=1):
