@@ -195,7 +195,8 @@ def _threshold_trigger(count: Count | None, threshold: int | None, source: str |
 def _triggers(view: ChainView, found: Exposure, principal: str, regime: RegimeChoice,
               improper: bool | None) -> tuple[Trigger, ...]:
     details = _trigger_regime(regime)
-    sources = [f"{details.triggers}-{item}" if details.triggers else None for item in _ITEMS]
+    cited = details.triggers if details.iri == regime.regime else None  # never cite another regime's articles
+    sources = [f"{cited}-{item}" if cited else None for item in _ITEMS]
     mine = [item for item in found.assets
             if principal in item.controllers or (item.share(principal) and item.share(principal).count.high != 0)]
     sensitive = tuple(item.asset for item in mine if item.sensitive)
@@ -313,10 +314,10 @@ def _notifications(view: ChainView, principal: str, regime: RegimeChoice, routes
     trigger_sources = tuple(t.source for t in triggers if t.status in ("yes", "possibly") and t.source)
     found: dict[tuple[str, str], Notification] = {}
 
-    def add(sender: str, recipient: str, rule: str, sources: tuple[str, ...]) -> None:
+    def add(sender: str, recipient: str, rule: str, sources: tuple[str, ...], own: str | None = None) -> None:
         if sender != recipient and (sender, recipient) not in found:
             found[(sender, recipient)] = Notification(sender, recipient, RULE_IRI(rule), principal,
-                                                      tuple(s for s in sources if s), status, because)
+                                                      tuple(s for s in sources if s), own or status, because)
 
     details = regime.details
     for route in routes:
@@ -325,10 +326,11 @@ def _notifications(view: ChainView, principal: str, regime: RegimeChoice, routes
                 add(route.holder, regulator, "principal-reports-to-regulator",
                     (details.regulator_report or "",) + trigger_sources)
             continue
-        for consignment in reversed(route.chain):
+        for consignment in reversed(route.chain):  # each consignee under the rules that bind it
             link = view.consignments[consignment]
-            notice = regime_for(sector_of(view, link.consignee), when).details.consignee_notice
-            add(link.consignee, link.consignor, "consignee-notifies-consignor", (notice or "",))
+            own = regime_for(sector_of(view, link.consignee), when)
+            add(link.consignee, link.consignor, "consignee-notifies-consignor", (own.details.consignee_notice or "",),
+                _status(own, reportable))
         if route.gap and route.notifier != principal and not route.chain:
             add(route.notifier, principal, "sender-answers-for-unbased-transfer", (RULE_IRI("appi-27-1"),))
     for regulator in view.regulators or (REGULATOR,):

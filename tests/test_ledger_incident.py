@@ -108,7 +108,7 @@ def test_blast_rank_in_japanese_says_about_460000_and_the_ordinance(model):
     text = run("blast", "--rank", model, "--lang", "ja").output
     assert "露出: 約460,000人" in text
     assert "当該地方公共団体の条例による（2023年4月1日より前）" in text
-    assert "尼崎市 -> BIPROGY株式会社 (階層 1) -> BIPROGYの再委託先 (階層 2)" in text
+    assert "尼崎市 -> BIPROGY株式会社 (第1階層) -> BIPROGYの再委託先 (第2階層)" in text
 
 
 def test_the_ledger_exported_back_shows_the_finding_on_the_rows(model, tmp_path):

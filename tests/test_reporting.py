@@ -183,3 +183,11 @@ def test_case_a_duties_name_their_articles(case_a_view):
     assert notices[(A + "foundation", A + "resonac")].sources == (RULE + "appi-26-1-proviso",)
     assert [citation(s, "ja") for s in notices[(A + "resonac", A + "ppc")].sources] == [
         "個人情報保護法第26条第1項", "個人情報保護委員会規則第7条第1号", "個人情報保護委員会規則第7条第4号"]
+
+
+def test_before_2023_a_city_cites_no_article_of_later_rules_and_its_business_consignee_is_bound_by_its_own(view_of):
+    duty = city_duty(view_of, "2022-10-01")
+    assert all(t.source is None for t in duty.triggers)  # Art. 43 bound cities only from 2023-04-01
+    notice = next(n for n in duty.notifications if n.rule == RULE + "consignee-notifies-consignor")
+    assert (notice.sender, notice.status) == (EX + "contractor", "required")  # APPI Art. 26 bound it from 2022-04-01
+    assert notice.sources == (RULE + "appi-26-1-proviso",)
