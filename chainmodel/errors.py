@@ -31,6 +31,8 @@ __all__ = [
     "ScenarioError",
     "QueryRefused",
     "QueryTimeout",
+    "ArgumentError",
+    "SetupError",
     "LedgerError",
     "OutputRefused",
 ]
@@ -139,3 +141,11 @@ class LedgerError(InputError):
 
 class OutputRefused(ChainModelError):
     """An output file exists (and --force was not given), or is a symbolic link; nothing was written."""
+
+
+class ArgumentError(ChainModelError):
+    """A value given to a function or command is out of its range; the message says which are accepted."""
+
+
+class SetupError(ChainModelError):
+    """chainmodel's installation lacks something it needs (a package, a shipped file); reinstall it."""
