@@ -39,7 +39,9 @@ class Step:
 
     ``role`` is a catalogue word (``step.<role>``): ``fails``, ``passes-the-failure-on``,
     ``cannot-be-performed``, ``carries-protected-data``, ``carries-it-on``,
-    ``exposes-what-it-holds`` or ``carries-protected-data-always``.
+    ``exposes-what-it-holds``, ``carries-protected-data-always``, ``passes-it-on-without-basis``
+    (an unauthorised holder hands the data on to someone no basis covers) or ``holds`` (a
+    condition of an attack holds).
     """
 
     element: str
@@ -82,14 +84,23 @@ def _step_for(view: ChainView, event: str, role: str) -> Step:
         return Step(event, "device", view.devices[event].holder, None, role)
     if event in view.copies:
         return Step(event, "copy", view.holder_of(view.copies[event]), None, role)
+    if event in view.persons:
+        return Step(event, "person", event, None, role)
+    if event in view.conditions or any(event in a.requires for a in view.attacks.values()):
+        return Step(event, "condition", None, None, "holds" if role == "fails" else role)
     return Step(event, "control", None, None, role)
 
 
 def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
     steps = [_step_for(view, event, "fails")]
     if harm.kind in EXPOSURE_KINDS:
-        reached = harm.reached[0]
-        steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes-what-it-holds"))
+        source = harm.key if harm.kind == "attack" else event
+        sender = steps[0].sender if harm.kind != "attack" else None
+        for reached in harm.entry or harm.reached[:1]:
+            steps.append(Step(source, "exposure", sender, reached, "exposes-what-it-holds"))
+        for flow in harm.downstream:
+            h = view.handoffs[flow]
+            steps.append(Step(flow, h.kind, h.sender, h.receiver, "passes-it-on-without-basis"))
         return tuple(steps)
     controls = {n for e, nodes in harm.event_nodes.items() if harm.elements[e].kind == "control" for n in nodes}
     nodes = harm.path_to_sink(harm.event_nodes[event][0], avoid=controls)
@@ -186,7 +197,8 @@ def _single_points_of_failure(view: ChainView, duty: str | None) -> list[Leak]:
             leak = leak_for(view, harm, event, exposed)
             if leak.modes:
                 found.append(leak)
-    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
+    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3,
+                  "insider-exfiltration": 4, "attack": 5}
     found.sort(key=lambda leak: (not leak.no_failure_needed, leak.exposure.rank_key, kind_order[leak.harm_kind],
                                  leak.flow or "", leak.element))
     return found
