@@ -165,6 +165,12 @@ def onward(view: ChainView, first: Iterable[str], assets: Iterable[str], lineage
     ()
     """
     related = set(lineage) if lineage is not None else set(assets)
+    frontier_parts = list(related)
+    while frontier_parts:  # a holder of the whole can pass on any part of it
+        for part in view.index.parts_of.get(frontier_parts.pop(), ()):
+            if part not in related:
+                related.add(part)
+                frontier_parts.append(part)
     held: dict[str, set[str]] = {party: set(related) for party in first}
     order: list[str] = []
     transfers: list[str] = []

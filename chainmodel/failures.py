@@ -117,6 +117,8 @@ class Harm:
     accountable: tuple[str, ...] = ()
     entry: tuple[str, ...] = ()
     """For an exposure: the first unauthorised parties; ``reached`` adds whoever the data travels on to."""
+    carried: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """For an exposure that travels on: each party reached after the first ones, with the assets that reached it."""
 
     @cached_property
     def events(self) -> tuple[str, ...]:
@@ -521,6 +523,7 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
         reached=entry + tuple(p for p in travel.parties if p not in entry),
         downstream=travel.transfers,
         entry=entry,
+        carried=travel.carried,
         successors=builder.adjacency,
         event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
         elements={event: all_elements[event] for event in builder.event_nodes},

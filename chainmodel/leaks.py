@@ -67,6 +67,9 @@ class Leak:
     uncaught_by: tuple[ControlVerdict, ...]
     duties: tuple[str, ...]
     no_failure_needed: bool = False
+    holdings: tuple[tuple[str, Exposure], ...] = ()
+    """When the data travels on: each party reached and what it holds (its own blast radius);
+    empty when the data reaches no one beyond its first parties (they hold all it exposes)."""
 
 
 _EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
@@ -138,7 +141,18 @@ def leak_for(view: ChainView, harm: Harm, event: str, exposed: Exposure | None =
         exposure=exposed if exposed is not None else exposure(view, harm.exposed_assets),
         uncaught_by=tuple(v for v in harm.verdicts if v.element == event and not v.counts),
         duties=harm.duties,
+        holdings=_holdings(view, harm, exposed),
     )
+
+
+def _holdings(view: ChainView, harm: Harm, exposed: Exposure | None) -> tuple[tuple[str, Exposure], ...]:
+    """What each party an exposure reaches holds, when the data travels on beyond the first ones."""
+    if harm.kind not in EXPOSURE_KINDS or not harm.carried:
+        return ()
+    whole = exposed if exposed is not None else exposure(view, harm.exposed_assets)
+    found = [(party, whole) for party in harm.entry]
+    found += [(party, exposure(view, assets)) for party, assets in harm.carried]
+    return tuple(found)
 
 
 def unavoidable_leak(view: ChainView, harm: Harm) -> Leak:

@@ -202,6 +202,8 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
              "why_said": [said_json(view, r) for r in v.reasons]}
             for v in leak.uncaught_by
         ],
+        "held_by_reached": [{"party": party_json(view, party), "exposure": exposure_json(view, held)}
+                            for party, held in leak.holdings],
     }
 
 

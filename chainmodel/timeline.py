@@ -170,7 +170,7 @@ def knowledge(view: ChainView, incident: str, start: Instant | None = None) -> t
             return
         known = found.get(party)
         candidate = Knowledge(party, when, event, how, _latency(start, when))
-        if known is None or (instant_sort_key(when), rank[how]) < (instant_sort_key(known.when), rank[known.how]):
+        if known is None or _better(candidate, known, rank):
             found[party] = candidate
 
     for when, event in _dated(view, incident):
@@ -184,6 +184,16 @@ def knowledge(view: ChainView, incident: str, start: Instant | None = None) -> t
                 learn(party, when, event, "notified")
             learn(record.actor, when, event, "reported")
     return tuple(sorted(found.values(), key=lambda k: (instant_sort_key(k.when), k.party)))
+
+
+def _better(new: Knowledge, old: Knowledge, rank: dict[str, int]) -> bool:
+    """Whether ``new`` says better when a party came to know: a stated day beats one only
+    inferred from a report or notice unless that one is definitely earlier."""
+    if rank[new.how] == rank[old.how]:
+        return instant_sort_key(new.when) < instant_sort_key(old.when)
+    if rank[new.how] < rank[old.how]:
+        return not old.when.last < new.when.first
+    return new.when.last < old.when.first
 
 
 def _concerned(view: ChainView, incident: str) -> set[str]:
