@@ -20,8 +20,8 @@ Examples
 >>> from chainmodel.model import load_model
 >>> from chainmodel.views import chain_view
 >>> view = chain_view(load_model(["examples/case-a-laptop"]))
->>> reach(view, "https://example.org/chainmodel/case-a#foundation").assets
-()
+>>> [a.rsplit("#")[1] for a in reach(view, "https://example.org/chainmodel/case-a#foundation").assets]  # holds the laptop
+['applicant-records', 'kenshin-navi-addresses']
 >>> systems_reached(view, ["https://example.org/chainmodel/case-a#laptop"])
 ('https://example.org/chainmodel/case-a#laptop',)
 """
