@@ -653,6 +653,30 @@ def init(folder, lang):
         click.echo(_say(lang, f"wrote {path}", f"{path} を書き出した"), err=True)
 
 
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--incident", "-i", help="Only this incident (IRI, prefixed name or label); every incident by default.")
+@format_option
+@lang_option
+def timeline(model, incident, output_format, lang):
+    """The timeline of each incident in MODEL, from its dated events.
+
+    The exposure window (from when the data became reachable to when it stopped being:
+    recovered, deleted, provision stopped; not when it was found), when each party came to
+    know and how long after, each report to a regulator placed against its deadline under
+    PPC Rules Art. 8 (met, missed by how many days, or cannot be judged, with the rule
+    cited), and the window each detective control would have left had it worked as stated.
+    """
+    from .serialise import timeline_json
+    from .timeline import incidents, timeline as run_timeline
+    from .timeline_text import render_all
+
+    chain_model, view = _load(model)
+    chosen = [chain_model.resolve(incident, among=view.incidents, what="incident")] if incident else incidents(view)
+    data = [timeline_json(view, run_timeline(view, iri)) for iri in chosen]
+    _emit(data, output_format, render_all, lang)
+
+
 def main() -> None:
     """Console-script entry point: no network for the rest of the process, then the CLI."""
     forbid_network()

@@ -145,6 +145,13 @@ class Regime:
     regulator_report: str | None
     subject_notice: str | None
     consignee_notice: str | None
+    preliminary_within: str | None = None
+    """The days a preliminary report is expected within (xsd:duration, the day of knowledge as day 1)."""
+    preliminary_sources: tuple[str, ...] = ()
+    final_within: str | None = None
+    final_within_improper: str | None = None
+    """The final report's period when the breach may have an improper purpose."""
+    final_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,11 @@ def regimes() -> tuple[Regime, ...]:
             regulator_report=_one(graph, node, CM.regulatorReport),
             subject_notice=_one(graph, node, CM.subjectNotice),
             consignee_notice=_one(graph, node, CM.consigneeNotice),
+            preliminary_within=_one(graph, node, CM.preliminaryReportWithin),
+            preliminary_sources=tuple(sorted(str(v) for v in graph.objects(node, CM.preliminaryReportSource))),
+            final_within=_one(graph, node, CM.finalReportWithin),
+            final_within_improper=_one(graph, node, CM.finalReportWithinImproper),
+            final_sources=tuple(sorted(str(v) for v in graph.objects(node, CM.finalReportSource))),
         ))
     return tuple(found)
 

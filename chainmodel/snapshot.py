@@ -75,6 +75,10 @@ _RECORDS = (
     ("bases", views.Basis),
     ("agreements", views.Agreement),
     ("clauses", views.Clause),
+    ("persons", views.Person),
+    ("accounts", views.Account),
+    ("attacks", views.Attack),
+    ("conditions", views.Condition),
 )
 """The record tables of a :class:`~chainmodel.views.ChainView`, with their classes."""
 

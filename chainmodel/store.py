@@ -12,10 +12,10 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> load_store(["examples/case-a-laptop"], folder)
-279
+286
 >>> graph = open_store(f"oxigraph:{folder}")
 >>> len(graph)
-279
+286
 """
 
 from __future__ import annotations

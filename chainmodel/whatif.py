@@ -798,7 +798,10 @@ class Snapshot:
       have a cut set of order 1;
     * ``blast``: element -> {"" (all principals): known subjects, principal: subjects};
     * ``findings``: (rule, focus) pairs of ``validate`` (empty when it is not available);
-    * ``chains``: duty -> the consignment IRIs of each responsibility chain.
+    * ``chains``: duty -> the consignment IRIs of each responsibility chain;
+    * ``windows``: incident -> "" (as it happened) or a detective control -> the exposure
+      window (start, end) it leaves, dates as written (end "" while open), from
+      :func:`chainmodel.timeline.timeline`.
     """
 
     order: int
@@ -810,6 +813,26 @@ class Snapshot:
     findings: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     chains: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     validated: bool = False
+    windows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+
+
+def _windows(view) -> dict[str, dict[str, tuple[str, str]]]:
+    """incident -> "" or control -> (start, end) of the window it leaves (see Snapshot)."""
+    from .timeline import timeline
+
+    def pair(window) -> tuple[str, str]:
+        if window is None:
+            return ("", "")
+        start = window.start.text if window.start else ""
+        return (start, window.end.text if window.end is not None else "")
+
+    found = {}
+    for incident in sorted(view.incidents):
+        result = timeline(view, incident)
+        entry = {"": pair(result.window)}
+        entry.update({c.control: pair(c.window) for c in result.controls if c.window is not None})
+        found[incident] = entry
+    return found
 
 
 def _validator():
@@ -854,11 +877,12 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
                     leaking = True
         if leaking:
             if harm.kind in EXPOSURE_KINDS:
-                flows = (harm.flow,) if harm.flow else ()
+                flows = ((harm.flow,) if harm.flow else ()) + tuple(harm.downstream)
             else:
                 flows = tuple(harm.downstream)
             result.leaks[harm.key] = flows
     result.spof = sorted(spof)
+    result.windows = _windows(view)
     for blast in blast_rank(view):
         entry = {"": blast.exposure.known_subjects}
         entry.update({item.principal: item.people.count.low if item.people else 0
@@ -902,6 +926,11 @@ class ScenarioDiff:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     harms: dict[str, dict[str, str]] = field(default_factory=dict)
     leak_flows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    harms_ended: list[str] = field(default_factory=list)
+    """Harms of the base model the scenario leaves no way to happen (a removed hand-off or copy)."""
+    harms_started: list[str] = field(default_factory=list)
+    window_changes: list[tuple[str, str, tuple[str, str] | None, tuple[str, str] | None]] = field(default_factory=list)
+    """(incident, "" or detective control, window before, window after): exposure windows that change."""
 
     @property
     def unavoidable(self) -> set[str]:
@@ -912,7 +941,7 @@ class ScenarioDiff:
     def unchanged(self) -> bool:
         return not any((self.spof_removed, self.spof_added, self.cutset_order_changes, self.leaks_closed,
                         self.leaks_opened, self.blast_changes, self.findings_added, self.findings_resolved,
-                        self.chains_changed))
+                        self.chains_changed, self.harms_ended, self.harms_started, self.window_changes))
 
 
 @dataclass
@@ -952,6 +981,13 @@ def _diff(base: Snapshot, after: Snapshot, scenario: Scenario, changed: ChainMod
         if old_chains != new_chains:
             diff.chains_changed.append((duty, old_chains, new_chains))
     diff.harms = {key: dict(value) for key, value in sorted(after.harms.items()) if key not in base.harms}
+    diff.harms_ended = sorted(set(base.harms) - set(after.harms))
+    diff.harms_started = sorted(set(after.harms) - set(base.harms))
+    for incident in sorted(set(base.windows) | set(after.windows)):
+        old, new = base.windows.get(incident, {}), after.windows.get(incident, {})
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                diff.window_changes.append((incident, key, old.get(key), new.get(key)))
     diff.leak_flows = {key: after.leaks[key] for key in diff.leaks_opened}
     # labels of the elements only the scenario knows (new controls, hand-offs ...)
     mentioned: set[str] = set()
@@ -967,6 +1003,7 @@ def _diff(base: Snapshot, after: Snapshot, scenario: Scenario, changed: ChainMod
         mentioned |= set(focus)
     for duty, _, new_chains in diff.chains_changed:
         mentioned |= {duty} | {iri for chain in new_chains for iri in chain}
+    mentioned |= {key for _, key, _, _ in diff.window_changes} | set(diff.harms_started)
     for iri in sorted(mentioned):
         if iri and not model.labels(iri) and changed.labels(iri):
             diff.labels[iri] = dict(sorted(changed.labels(iri).items()))
