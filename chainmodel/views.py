@@ -480,14 +480,9 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
 
     ``keep_scans`` keeps what was read of the graph on the view (``view.scans``) so that
     validation need not read it again; pass False to save memory when nothing will
-    validate the view. A graph with a ``saved_view(model, keep_scans)`` method (an
-    Oxigraph store built by ``chainmodel load``) is asked for a view it saved first.
+    validate the view. (The view a store saved when it was loaded is read by
+    :func:`chainmodel.snapshot.chain_view`, which ``chainmodel.chain_view`` is.)
     """
-    saved = getattr(model.graph, "saved_view", None)  # a store may keep the view derived when it was loaded
-    if saved is not None:
-        view = saved(model, keep_scans)
-        if view is not None:
-            return view
     with paused_gc():
         return _chain_view(model, keep_scans)
 
