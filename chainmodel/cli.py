@@ -83,10 +83,10 @@ lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="e
                            help="Language of labels and headings.")
 
 
-def _write(text: str, *, keep: str = "") -> None:
+def _write(text: str, *, crlf: bool = False) -> None:
     """Write ``text`` to standard output, terminal-safe; OutputError when it cannot be written."""
     try:
-        click.echo(terminal_safe(text, keep=keep), nl=False)
+        click.echo(terminal_safe(text, crlf=crlf), nl=False)
     except OSError as error:
         _silence_stdout()
         raise OutputError(f"standard output cannot be written ({error.strerror or error}); nothing more is "
@@ -552,7 +552,7 @@ def query(model, query_file, name, output_format, timeout, memory, limit):
             "the endpoint's model is too large to copy into memory for a hardened query; query the "
             "endpoint with its own tools and time limits")
     result = run_query(graph, text, timeout=timeout, limit=limit, memory=memory)
-    _write(format_result(result, output_format, chain_model.namespaces), keep="\r" if output_format == "csv" else "")
+    _write(format_result(result, output_format, chain_model.namespaces), crlf=output_format == "csv")
     if result.truncated and output_format != "table":
         click.echo(f"chainmodel: the result was cut at {limit:,} rows (--limit)", err=True)
 

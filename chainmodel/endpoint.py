@@ -65,6 +65,7 @@ class _DeadlineReader(io.RawIOBase):
 
     def __init__(self, sock: socket.socket, deadline: float):
         super().__init__()
+        self.raw = sock.makefile("rb", buffering=0)  # holds the socket open until closed, as http.client expects
         self.sock = sock
         self.deadline = deadline
 
@@ -76,7 +77,11 @@ class _DeadlineReader(io.RawIOBase):
         if left <= 0:
             raise TimeoutError("the deadline passed")
         self.sock.settimeout(left)
-        return self.sock.recv_into(buffer)
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 class _DeadlineSocket:

@@ -25,15 +25,17 @@ import re
 
 __all__ = ["terminal_safe", "is_unsafe", "UNSAFE_CHARACTERS"]
 
-UNSAFE_CHARACTERS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"          # C0 and C1 controls and DEL, but tab and line feed
-    "\u2028\u2029"                          # line and paragraph separators
+_CONTROLS_BUT_CR = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls and DEL, but tab, LF and CR
+_FORMATTING = (
+    "\u2028\u2029"                                    # line and paragraph separators
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks, embeddings, overrides, isolates
 )
+UNSAFE_CHARACTERS = _CONTROLS_BUT_CR + "\r" + _FORMATTING
 """A regular-expression character class (without brackets) of what :func:`terminal_safe` escapes."""
 
 _UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 _UNSAFE_OR_BREAK = re.compile(f"[{UNSAFE_CHARACTERS}\t\n]")
+_UNSAFE_BUT_CRLF = re.compile(f"\r(?!\n)|[{_CONTROLS_BUT_CR}{_FORMATTING}]")
 
 
 def _escape(match: re.Match) -> str:
@@ -51,7 +53,7 @@ def is_unsafe(char: str) -> bool:
     return bool(_UNSAFE.fullmatch(char))
 
 
-def terminal_safe(text: str, *, breaks: bool = True, keep: str = "") -> str:
+def terminal_safe(text: str, *, breaks: bool = True, keep: str = "", crlf: bool = False) -> str:
     """Write control, separator and bidirectional characters of ``text`` as ``\\uXXXX``.
 
     Parameters
@@ -62,8 +64,10 @@ def terminal_safe(text: str, *, breaks: bool = True, keep: str = "") -> str:
         Keep tabs and line feeds (the layout of multi-line output). With False they are
         escaped too (for one cell or one line).
     keep : str, optional
-        Further characters to leave as they are (CSV keeps carriage returns: its line ends
-        are CRLF).
+        Further characters to leave as they are.
+    crlf : bool, default False
+        Keep a carriage return that comes before a line feed (CSV's line ends); a carriage
+        return anywhere else is still escaped.
 
     Returns
     -------
@@ -78,6 +82,8 @@ def terminal_safe(text: str, *, breaks: bool = True, keep: str = "") -> str:
     'one\\\\u000Acell'
     """
     pattern = _UNSAFE if breaks else _UNSAFE_OR_BREAK
+    if crlf:
+        pattern = _UNSAFE_BUT_CRLF if breaks else re.compile(f"{_UNSAFE_BUT_CRLF.pattern}|[\t\n]")
     if keep:
         return pattern.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
     return pattern.sub(_escape, text)

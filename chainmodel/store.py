@@ -202,6 +202,14 @@ def open_store(spec: str) -> OxigraphGraph:
     except OSError as error:
         raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... "
                          f"--store {spec}'") from None
+    if read_manifest(folder) is None:  # not sealed by chainmodel load, which refuses RDF-star
+        try:
+            holds_triple_terms = bool(store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"))
+        except (OSError, RuntimeError) as error:
+            raise InputError(f"{folder}: the store cannot be read ({error}); it is damaged: load it again with "
+                             "'chainmodel load'") from None
+        if holds_triple_terms:
+            raise RefusedInput(spec, None, RDF_STAR_REFUSAL)
     return OxigraphGraph(store, spec, folder)
 
 
@@ -323,14 +331,14 @@ def _check_target(target: Path, inputs: Sequence[Path]) -> None:
         raise _refuse_target(target, "it is the current folder or a folder above it")
     if not resolved.parent.is_dir():
         raise _refuse_target(target, f"the folder {target.parent} does not exist; create it first")
-    for given in inputs:
-        source = Path(given).resolve()
-        for path in (resolved, resolved.with_name(resolved.name + ".loading"),
-                     resolved.with_name(resolved.name + ".previous")):
-            if path == source or path in source.parents:
-                raise _refuse_target(target, f"it is or holds the input {given}")
-            if source in path.parents:
-                raise _refuse_target(target, f"it lies inside the input folder {given}")
+    ours = (resolved, resolved.with_name(resolved.name + ".loading"), resolved.with_name(resolved.name + ".previous"))
+    sources = [(given, Path(given).resolve()) for given in inputs]
+    for given, source in sources:
+        if any(path == source or path in source.parents for path in ours):
+            raise _refuse_target(target, f"it is or holds the input {given}")
+    for given, source in sources:
+        if any(source in path.parents for path in ours):
+            raise _refuse_target(target, f"it lies inside the input folder {given}")
     if target.is_symlink():
         raise _refuse_target(target, "it is a link")
     if target.exists() and not target.is_dir():

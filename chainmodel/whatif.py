@@ -143,6 +143,8 @@ _MINT = "urn:chainmodel:scenario:"
 _DURATION = re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _HEADER = re.compile(r"^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 _TRUE = ("true", "yes", "1", "on")
+_TRIPLE_TERM = re.compile(r"<<\(?\s*[<?$_\[\"'A-Za-z]")
+"""The start of an RDF-star triple term (``<< <s> <p> <o> >>`` or ``<<( ... )>>``)."""
 
 
 # ==========================================================================================
@@ -343,9 +345,11 @@ def _translate(scenario: Scenario):
         line, column = getattr(error, "lineno", None), getattr(error, "col", None)
         where = f", line {line}, column {column}" if line else ""
         message = getattr(error, "msg", None) or str(error)
-        location = getattr(error, "loc", None)
-        if isinstance(location, int) and scenario.text[location:location + 2] == "<<":
-            raise ScenarioError(f"{scenario.name}{where}: {RDF_STAR_REFUSAL}") from None
+        star = _TRIPLE_TERM.search(scenario.text)
+        if star is not None:  # the Update grammar stops at its start: point at the triple term
+            line = scenario.text.count("\n", 0, star.start()) + 1
+            column = star.start() - (scenario.text.rfind("\n", 0, star.start()) + 1) + 1
+            raise ScenarioError(f"{scenario.name}, line {line}, column {column}: {RDF_STAR_REFUSAL}") from None
         raise ScenarioError(f"{scenario.name}{where}: syntax error in the SPARQL Update: {message}") from None
     _check_parsed(scenario, parsed)
     try:
