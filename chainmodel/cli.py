@@ -594,10 +594,11 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
     bounds = {"timeout": timeout, "memory": memory}
     chain_model = _in_memory(_model(model))
     built = [load_scenario(path, **bounds) for path in scenarios]
-    built += [Scenario.from_text(remove_element(chain_model, element)) for element in removals]
-    built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model))
+    built += [Scenario.from_text(remove_element(chain_model, element), **bounds) for element in removals]
+    built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model), **bounds)
               for sender, receiver, duty in reports]
-    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model))
+    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model),
+                                 **bounds)
               for element, operator in checks]
     if not built:
         raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")

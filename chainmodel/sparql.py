@@ -41,13 +41,16 @@ So that the same query on the same model prints byte-identical output every time
 * a SELECT with ORDER BY keeps the engine's order, and every projected variable is added
   after the query's own conditions as a tie-breaker (the standard leaves the order of ties
   open, so this changes no answer);
-* a query or subquery with its own LIMIT or OFFSET and no ORDER BY is given one over the
+* which rows a LIMIT or OFFSET keeps, and which rows ``--limit`` (``limit=``) keeps, is
+  the same every run: rdflib's order of evaluation changes with the hash seed, so in
+  memory a query or subquery with LIMIT or OFFSET and no ORDER BY is given one over the
   variables it hands on (its projection; for ``*``, CONSTRUCT and DESCRIBE every variable
-  it names), so LIMIT keeps the same rows every run; every ORDER BY of a query or
-  subquery gets the same tie-breakers;
-* ``--limit`` (``limit=``) on a SELECT orders it in the engine the same way and stops
-  reading rows after the cap; the rows kept are then sorted as below unless the query had
-  its own ORDER BY;
+  it names), every ORDER BY gets them as tie-breakers, and ``--limit`` orders a SELECT the
+  same way. Oxigraph yields the same order every run on the same store (tested), and its
+  ORDER BY costs about 100 µs a row on disk, so in a store the query runs as written and
+  ``--limit`` keeps the first rows Oxigraph yields. Either way reading stops after the cap.
+  SPARQL does not say which rows an unordered LIMIT keeps: the two engines may keep
+  different ones; write ORDER BY to choose them;
 * ``SELECT *`` lists its variables in the order they first appear in the query;
 * CONSTRUCT and DESCRIBE triples are sorted the same way;
 * blank nodes are relabelled: a blank node of the model gets ``b`` and a digest of the
@@ -111,7 +114,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from .errors import ChainModelError, QueryRefused, QueryTimeout, UnknownReference
-from .escaping import is_unsafe, terminal_safe
+from .escaping import UNSAFE_CHARACTERS, is_unsafe, terminal_safe
 from .loading import RDF_STAR_REFUSAL, rdf_literal
 from .safety import DEFAULT_MEMORY, DEFAULT_TIMEOUT, check_bounds, run_bounded
 from .sparqltext import CanonicalError, canonical_text, normal_form, show_term
@@ -528,7 +531,11 @@ def _round_trip(tree: ParseResults) -> tuple[str, ParseResults]:
     return text, again
 
 
-def _prepare(text: str, limit: int | None = None) -> _Prepared:
+ENGINES = ("rdflib", "oxigraph")
+"""The engines a query runs in: rdflib for a graph in memory, Oxigraph inside a store."""
+
+
+def _prepare(text: str, limit: int | None = None, engine: str = "rdflib") -> _Prepared:
     if not isinstance(text, str):
         raise _refuse(f"a query must be text, not {type(text).__name__}")
     if len(text) > MAX_QUERY_LENGTH:
@@ -552,7 +559,10 @@ def _prepare(text: str, limit: int | None = None) -> _Prepared:
     select_star = main.name == "SelectQuery" and not _get(main, "projection")
     first_seen = _variables_in_order(tree)
     ordered = main.name == "SelectQuery" and _get(main, "orderby") is not None
-    settled = _settle_order(main, limit)
+    if engine == "rdflib":  # its order changes with the hash seed: order in the engine
+        settled = _settle_order(main, limit)
+    else:  # Oxigraph yields the same order every run on the same store: keep it (its ORDER BY is slow)
+        settled = True
     canonical, again = _round_trip(tree)
     return _translate(canonical, again, select_star, first_seen, ordered, settled)
 
@@ -619,15 +629,19 @@ def check_query(text: str) -> str:
     return _prepare(text).form
 
 
-def canonical_query(text: str, limit: int | None = None) -> str:
-    """The canonical text a checked query runs as (what Oxigraph is given).
+def canonical_query(text: str, limit: int | None = None, engine: str = "oxigraph") -> str:
+    """The canonical text a checked query runs as in ``engine``.
 
     Parameters
     ----------
     text : str
         The query as written.
     limit : int, optional
-        The ``limit`` :func:`run_query` will be given (it may add an ORDER BY).
+        The ``limit`` :func:`run_query` will be given (for rdflib it may add an ORDER BY).
+    engine : {"oxigraph", "rdflib"}
+        Oxigraph (a store) runs the query as written back; for rdflib (a graph in memory)
+        the order of rows a LIMIT or ``limit`` keeps is settled with ORDER BY (see
+        "Deterministic output").
 
     Returns
     -------
@@ -645,7 +659,9 @@ def canonical_query(text: str, limit: int | None = None) -> str:
     >>> canonical_query('SELECT ?a WHERE { FILTER("a\\u0022) # " != "") SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }\\n}')
     'SELECT ?a WHERE { FILTER ("a") }'
     """
-    return _prepare(text, limit).text
+    if engine not in ENGINES:
+        raise ChainModelError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return _prepare(text, limit, engine).text
 
 
 # ---------------------------------------------------------------------------- results
@@ -858,13 +874,22 @@ def _native_answer(location: str, prepared: _Prepared) -> tuple[dict, Any]:
     if prepared.form == "SELECT":
         names = [str(v) for v in prepared.variables]
 
+        pairs = [(name, Variable(name)) for name in names]
+        iris: dict[str, URIRef] = {}
+
+        def term(value):
+            if isinstance(value, pyoxigraph.NamedNode):  # most terms: one URIRef per IRI
+                text = value.value
+                return iris.get(text) or iris.setdefault(text, URIRef(text))
+            return _from_ox(value, folder)
+
         def bindings() -> Iterator[dict]:
             for solution in result:
                 row = {}
-                for name in names:
+                for name, variable in pairs:
                     value = solution[name]
                     if value is not None:
-                        row[Variable(name)] = _from_ox(value, folder)
+                        row[variable] = term(value)
                 yield row
 
         return {"bindings": bindings()}, graph
@@ -894,8 +919,9 @@ def _select_rows(answer: dict, graph: Any, prepared: _Prepared, limit: int | Non
 def _answer(graph: Any, text: str, limit: int | None) -> dict:
     """Check and run one query (in the sandboxed child) and return its JSON answer."""
     try:
-        prepared = _prepare(text, limit)
-        if getattr(graph, "location", "").startswith("oxigraph:"):
+        in_store = getattr(graph, "location", "").startswith("oxigraph:")
+        prepared = _prepare(text, limit, "oxigraph" if in_store else "rdflib")
+        if in_store:
             answer, graph = _native_answer(graph.location, prepared)
         else:
             answer = evalQuery(graph, prepared.query, {})
@@ -939,9 +965,11 @@ def run_query(graph: Graph, text: str, *, timeout: float = DEFAULT_TIMEOUT, limi
         they pass. Must be finite and above 0.
     limit : int, optional
         Keep at most this many SELECT rows, or CONSTRUCT/DESCRIBE triples; the result's
-        ``truncated`` says whether more existed. A SELECT is then ordered by the engine
-        (its own ORDER BY, then every projected variable), and reading stops after
-        ``limit + 1`` rows; CONSTRUCT and DESCRIBE triples are all read and sorted first.
+        ``truncated`` says whether more existed. Reading a SELECT's rows stops after
+        ``limit + 1``: in memory the rows are ordered by rdflib first (its own ORDER BY, then
+        every projected variable), in a store they are the first Oxigraph yields (the same
+        every run); the rows kept are then sorted as described above unless the query had
+        its own ORDER BY. CONSTRUCT and DESCRIBE triples are all read and sorted first.
     memory : int, default 2 GiB
         Bytes of address space the child may add to what it had when forked.
 
@@ -1001,6 +1029,10 @@ def _escape_unsafe(text: str) -> str:
     return terminal_safe(text, keep="\r")
 
 
+_STRING_ESCAPE = re.compile(f'[\\\\"\\n\\r\\t{UNSAFE_CHARACTERS}]')
+_IRI_ESCAPE = re.compile(f'[<>"{{}}|^`\\\\ \\t\\n{UNSAFE_CHARACTERS}]')
+
+
 def _escape_string(value: str) -> str:
     """Escape a string for a quoted N-Triples / Turtle literal.
 
@@ -1008,20 +1040,11 @@ def _escape_string(value: str) -> str:
     paragraph separator and bidirectional control is written as ``\\uXXXX``: a literal in a
     model must not be able to move the cursor, recolour or reorder an auditor's terminal.
     """
-    out = []
-    for char in value:
-        if char in _ECHAR:
-            out.append(_ECHAR[char])
-        elif _unsafe(char):
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _STRING_ESCAPE.sub(lambda m: _ECHAR.get(m.group()) or f"\\u{ord(m.group()):04X}", value)
 
 
 def _nt_iri(iri: str) -> str:
-    escaped = "".join(f"\\u{ord(c):04X}" if c in '<>"{}|^`\\ \t\n' or _unsafe(c) else c for c in iri)
-    return f"<{escaped}>"
+    return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
 def _bnode_label(node: BNode) -> str:
