@@ -2,8 +2,10 @@
 
 chainmodel checks a query with rdflib's parser, but a store runs it in Oxigraph, and the
 two do not read the same text the same way: rdflib expands ``\\uXXXX`` escapes before it
-tokenises (so ``"a\\u0022) # "`` ends a string early for it and not for Oxigraph), and the
-two disagree on where a comment ends. A check done on one reading says nothing about the
+tokenises (so ``"a\\u0022) # "`` ends a string early for it and not for Oxigraph), the two
+disagree on where a comment ends (a carriage return ends one for Oxigraph only), and rdflib's
+parser turns a raw tab inside a string into spaces (pyparsing's default) where Oxigraph
+keeps it. A check done on one reading says nothing about the
 other. So the engine never sees the text the user wrote: :func:`canonical_text` writes the
 parse tree rdflib checked back as SPARQL, in a form with nothing left to read two ways:
 

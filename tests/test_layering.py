@@ -12,9 +12,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "chainmodel"
 
-LAYERS = [
+LAYERS = [  # also placed: modules that main has and this branch does not yet (timepoints, law, ...)
     {"errors"},
-    {"namespace", "escaping", "sparqltext", "progress"},
+    {"namespace", "escaping", "sparqltext", "progress", "outfiles", "timepoints", "population", "standards",
+     "catalogue", "phrases"},
     {"resources"},
     {"safety"},
     {"loading"},
@@ -23,7 +24,8 @@ LAYERS = [
     {"model"},
     {"views"},
     {"snapshot", "shapes", "shacl", "validate", "findings", "failures", "exposure", "cutsets", "leaks", "blast",
-     "trace", "describe", "audit", "whatif", "generate"},
+     "trace", "describe", "audit", "whatif", "generate", "law", "basis", "contract", "lawful", "reporting", "rulebook",
+     "vocabulary"},
     {"serialise"},
     {"text", "diagram", "report"},
     {"cli", "__main__", "__init__"},
@@ -47,6 +49,7 @@ def imports_of(path: Path) -> set[str]:
 def test_every_module_has_a_layer():
     modules = {path.stem for path in PACKAGE.glob("*.py")}
     assert modules - set(RANK) == set(), "place the new module in LAYERS"
+    assert len(RANK) == sum(len(layer) for layer in LAYERS), "a module is in two layers"
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda path: path.stem)

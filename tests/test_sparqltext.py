@@ -269,7 +269,7 @@ def queries(draw) -> str:
     return prologue + form.format(w=where)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(queries())
 def test_generated_queries_read_back_as_the_same_tree(text):
     canonical = round_trip(text)
