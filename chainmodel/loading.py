@@ -270,6 +270,14 @@ def refuse_before_parsing(path: Path, rdf_format: ox.RdfFormat, data: bytes) -> 
     ------
     RefusedInput, ParseError
         Naming the file and, where known, the line.
+
+    Examples
+    --------
+    >>> refuse_before_parsing(Path("m.rdf"), ox.RdfFormat.RDF_XML, b"<!-- <!DOCTYPE x> is text here --><rdf:RDF/>")
+    >>> refuse_before_parsing(Path("m.rdf"), ox.RdfFormat.RDF_XML, b"<!DOCTYPE x [<!ENTITY e 'e'>]><rdf:RDF/>")
+    Traceback (most recent call last):
+    ...
+    chainmodel.errors.RefusedInput: m.rdf, line 1: refused: <!DOCTYPE ...> declaration; chainmodel does not expand XML entities or read DTDs. Remove the declaration and write the values out in full.
     """
     if rdf_format == ox.RdfFormat.RDF_XML:
         _refuse_xml_declarations(path, data)

@@ -468,6 +468,16 @@ class SavedIndex:
     """What ``chainmodel load`` saved beside a store's triples (set as ``OxigraphGraph.saved``).
 
     Each call answers None when nothing current was saved: the caller then reads the triples.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> load_store(["examples/case-a-laptop"], folder)
+    262
+    >>> saved = SavedIndex(folder)
+    >>> saved.is_current(), saved.labels()["https://example.org/chainmodel/case-a#laptop"][0][0] != ""
+    (True, True)
     """
 
     def __init__(self, folder: str | Path):

@@ -837,7 +837,13 @@ def encode_term(term: Any) -> Any:
 
 
 def decode_term(value: Any) -> Any:
-    """The rdflib term :func:`encode_term` wrote, lexical form kept exactly."""
+    """The rdflib term :func:`encode_term` wrote, lexical form kept exactly.
+
+    Examples
+    --------
+    >>> decode_term(["u", "urn:x:a"]), decode_term(None)
+    (rdflib.term.URIRef('urn:x:a'), None)
+    """
     if value is None:
         return None
     kind = value[0]

@@ -255,6 +255,19 @@ def _manifest_of(folder: Path) -> dict | None:
     return manifest
 
 
+def _legacy_manifest(folder: Path) -> dict | None:
+    """The manifest of a store built by chainmodel before manifests recorded hashes (format 1),
+    so that ``load`` may replace it."""
+    try:
+        manifest = _read_json(folder / MANIFEST_FILE)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(manifest, dict) and manifest.get("format") == 1 and isinstance(manifest.get("store"), str) \
+            and isinstance(manifest.get("files"), dict):
+        return manifest
+    return None
+
+
 _verified: dict[tuple, dict | None] = {}
 
 
@@ -264,6 +277,20 @@ def read_manifest(folder: str | Path) -> dict | None:
     Every file in the folder is hashed (once per process while no file's size or
     modification time changes); a file added, removed, or changed in any byte, even keeping
     its size, means None.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> build_store(["examples/case-a-laptop"], folder)
+    262
+    >>> read_manifest(folder)["triples"]
+    262
+    >>> (folder / "chainmodel-prefixes.json").read_text()
+    '{}'
+    >>> _ = (folder / "chainmodel-prefixes.json").write_text("[]")  # a change of the same size
+    >>> read_manifest(folder) is None
+    True
     """
     folder = Path(folder)
     try:
@@ -299,7 +326,7 @@ def _is_ours(folder: Path) -> bool:
     nothing but the database's files and the files chainmodel wrote."""
     if folder.is_symlink() or not folder.is_dir():
         return False
-    manifest = _manifest_of(folder)
+    manifest = _manifest_of(folder) or _legacy_manifest(folder)
     entries = list(os.scandir(folder))
     building = any(entry.name == MARKER_FILE for entry in entries)
     if manifest is None and not building:

@@ -136,6 +136,18 @@ def test_a_missing_empty_or_own_folder_is_loaded(tmp_path, model, state):
     assert sorted(os.listdir(tmp_path)) == ["model", "notes.txt", "store"]
 
 
+def test_a_store_built_before_manifests_held_hashes_is_replaced(tmp_path, model):
+    target = tmp_path / "store"
+    load_store([model], target)
+    (target / MANIFEST_FILE).write_text(json.dumps({  # as chainmodel wrote it before this change
+        "format": 1, "code": "0" * 64, "store": "1" * 64,
+        "files": {"chainmodel-view.json": 1, "chainmodel-scans.json": 2, "chainmodel-labels.sqlite": 3}}))
+    (target / "chainmodel-prefixes.json").unlink()
+    result = load(model, "--store", f"oxigraph:{target}")
+    assert result.exit_code == 0, result.output
+    assert read_manifest(target)["triples"] == 262
+
+
 def test_a_store_with_a_file_someone_added_is_not_replaced(tmp_path, model):
     target = tmp_path / "store"
     load_store([model], target)
