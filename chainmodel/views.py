@@ -62,6 +62,7 @@ __all__ = [
     "superclass_closure",
     "terms_used",
     "defined_terms",
+    "name_implicit",
 ]
 
 ORG = "http://www.w3.org/ns/org#"
@@ -648,15 +649,12 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
 
     ``keep_scans`` keeps what was read of the graph on the view (``view.scans``) so that
     validation need not read it again; pass False to save memory when nothing will
-    validate the view. A graph with a ``saved_view(model, keep_scans)`` method (an
-    Oxigraph store built by ``chainmodel load``) is asked for a view it saved first.
+    validate the view. (The view a store saved when it was loaded is read by
+    :func:`chainmodel.snapshot.chain_view`, which ``chainmodel.chain_view`` is.)
     """
-    saved = getattr(model.graph, "saved_view", None)  # a store may keep the view derived when it was loaded
-    view = saved(model, keep_scans) if saved is not None else None
-    if view is None:
-        with paused_gc():
-            view = _chain_view(model, keep_scans)
-    _name_implicit(view)
+    with paused_gc():
+        view = _chain_view(model, keep_scans)
+    name_implicit(view)
     return view
 
 
@@ -1431,7 +1429,7 @@ def _record_assets(records) -> dict[str, DataAsset]:
     }
 
 
-def _name_implicit(view: ChainView) -> None:
+def name_implicit(view: ChainView) -> None:
     """Label the elements read from PROV-O and DPV that the model does not name ("city -> vendor: work")."""
     model = view.model
     labels = getattr(model, "derived_labels", None)

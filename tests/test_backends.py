@@ -19,7 +19,7 @@ from chainmodel.cli import cli
 from chainmodel.errors import ParseError, RefusedInput
 from chainmodel.generate import write_model
 from chainmodel.snapshot import MANIFEST_FILE
-from chainmodel.store import load_store, open_store
+from chainmodel.snapshot import load_store, open_store
 
 COMMANDS = [
     ["leaks"], ["cutsets", "--order", "2"], ["blast", "--rank"], ["describe"], ["validate"], ["trace"],
