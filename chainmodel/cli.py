@@ -6,10 +6,11 @@ JSON. Exit codes: 0 success (for ``validate``: conforms); 1 ``validate`` found e
 scenario ran out of time.
 
 All text leaves through :func:`_write` (standard output), the error handler (standard
-error) and :func:`_write_new_file` (``-o``): control, separator and bidirectional
+error) and :func:`_write_file` (``-o``): control, separator and bidirectional
 characters are escaped there (:func:`chainmodel.escaping.terminal_safe`), a standard output
 that cannot be written is exit 2 with a message, and a file is written whole under a
-temporary name and linked into place, never through a link and never over a file.
+temporary name and put into place, never through a link, never over an input, and over an
+existing file only with ``--force``.
 """
 
 from __future__ import annotations
@@ -79,8 +80,20 @@ def model_argument(function):
 
 format_option = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for machines.")
-lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
-                           help="Language of labels and headings.")
+def default_language() -> str:
+    """``ja`` or ``en``: from CHAINMODEL_LANG, else LANG (ja_JP.UTF-8 and the like give ja), else en."""
+    for name in ("CHAINMODEL_LANG", "LC_ALL", "LANG"):
+        value = os.environ.get(name, "").strip().lower()
+        if value:
+            return "ja" if value.startswith("ja") else "en"
+    return "en"
+
+
+lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default=default_language,
+                           show_default="CHAINMODEL_LANG, else LANG, else en",
+                           help="Language of every word: labels, headings, messages, citations.")
+force_option = click.option("--force", is_flag=True,
+                            help="Replace an output file that exists (an input is never replaced).")
 
 
 def _write(text: str, *, crlf: bool = False) -> None:
@@ -110,58 +123,14 @@ def _emit(data, output_format: str, render: Callable[[object, str], str], lang: 
         _write(render(data, lang))
 
 
-def _write_new_file(path: Path, text: str) -> None:
-    """Write a new file whole: under a temporary name beside it, then linked into place.
+def _write_file(path: Path, text: str, force: bool = False, inputs=()) -> None:
+    """Write a text output file whole (see :mod:`chainmodel.outfiles`); a Markdown file is made
+    terminal-safe like standard output."""
+    from .outfiles import publish
 
-    Never through a link, never over an existing file (even one that appears meanwhile). A
-    Markdown file is made terminal-safe like standard output.
-    """
     if path.suffix.lower() == ".md":
         text = terminal_safe(text)
-    _publish(_check_new(path), lambda temporary: temporary.write_text(text, encoding="utf-8"))
-
-
-def _check_new(path: Path) -> Path:
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first or choose another "
-                          "place")
-    if path.exists() or path.is_symlink():
-        raise OutputError(f"{path} exists; chainmodel never overwrites a file or writes through a link, choose "
-                          "another name")
-    return path
-
-
-def _publish(path: Path, write: Callable[[Path], object]) -> None:
-    """Have ``write`` fill a temporary file beside ``path``, then link it in as ``path``."""
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".part{path.suffix}")
-        os.close(handle)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot be written ({error.strerror or error})") from None
-    temporary = Path(name)
-    try:
-        write(temporary)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        _link(temporary, path)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot be written ({error.strerror or error})") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _link(temporary: Path, path: Path) -> None:
-    try:
-        os.link(temporary, path)  # fails if anything, a link included, is at path
-    except FileExistsError:
-        raise OutputError(f"{path} exists; chainmodel never overwrites a file or writes through a link, choose "
-                          "another name") from None
-    except OSError:  # a file system without hard links: create exclusively, never following a link
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
-        with os.fdopen(handle, "wb") as target, open(temporary, "rb") as source:
-            while block := source.read(1 << 20):
-                target.write(block)
+    publish(path, lambda temporary: temporary.write_text(text, encoding="utf-8"), force, inputs)
 
 
 _SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\s*")
@@ -254,10 +223,16 @@ def cli(quiet: bool) -> None:
       chainmodel describe examples/case-b-optout
       chainmodel trace examples/case-b-optout --duty "accepting and reporting opt-out requests"
       chainmodel leaks examples/case-a-laptop
+      chainmodel validate examples/case-b-optout --lang ja
+
+    \b
+    Every command answers in the language of --lang, else CHAINMODEL_LANG, else LANG
+    (ja_JP.UTF-8 gives Japanese). Shell completion (bash; zsh and fish alike):
+      eval "$(_CHAINMODEL_COMPLETE=bash_source chainmodel)"
     """
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @format_option
 @lang_option
@@ -283,7 +258,7 @@ def validate(model, output_format, lang, no_shacl, strict):
     sys.exit(0 if conforms(findings) else 1)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--duty", "duties", multiple=True,
               help="IRI, prefixed name (cm:..., ex:...) or unambiguous label (English or Japanese). Repeatable; all duties when omitted.")
@@ -308,7 +283,7 @@ def trace(model, duties, principal, output_format, lang):
     _emit(data, output_format, trace_text, lang)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @format_option
 @lang_option
@@ -326,7 +301,7 @@ def describe(model, output_format, lang):
     _emit(describe_json(view, run_describe(view)), output_format, describe_text, lang)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--duty", help="Only failures in harms this duty takes part in.")
 @format_option
@@ -348,7 +323,7 @@ def leaks(model, duty, output_format, lang):
     _emit(data, output_format, leaks_text, lang)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--order", type=click.IntRange(1, 4), default=2, show_default=True,
               help="Largest cut set to list (1 = single points of failure).")
@@ -374,7 +349,7 @@ def cutsets(model, order, duty, output_format, lang):
     _emit(data, output_format, cutsets_text, lang)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--element", "-e", help="The compromised party, device, copy or data asset (IRI, prefixed name or label).")
 @click.option("--rank", is_flag=True, help="Rank every party and device by what its compromise exposes.")
@@ -405,7 +380,7 @@ def blast(model, element, rank, top, output_format, lang):
     _emit([blast_json(view, r) for r in results], output_format, blast_text, lang)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--top", type=click.IntRange(1), default=None,
               help="Show only the first N single points of failure and blast ranks.")
@@ -424,27 +399,22 @@ def audit(model, top, workers, no_shacl, strict, output_format, lang):
     Exit 1 when any finding has error severity.
     """
     from .audit import audit as run_audit
-    from .serialise import blast_json, finding_json, leak_json
+    from .serialise import audit_json
     from .text import audit_text
 
     _, view = _load(model)
     result = run_audit(view, shacl=not no_shacl, workers=workers, strict=strict)
-    data = {
-        "conforms": result.conforms,
-        "findings": [finding_json(view, f) for f in result.findings],
-        "single_points_of_failure": [leak_json(view, leak) for leak in result.leaks[:top]],
-        "blast_rank": [blast_json(view, b) for b in result.blasts[:top]],
-    }
-    _emit(data, output_format, audit_text, lang)
+    _emit(audit_json(view, result, top), output_format, audit_text, lang)
     sys.exit(0 if result.conforms else 1)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @click.option("--principals", type=click.IntRange(1), required=True, help="Principals in the model (about 69 triples each).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same bytes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write: .nt (streamed) or .ttl.")
-def generate(principals, seed, output):
+@force_option
+def generate(principals, seed, output, force):
     """Write a deterministic synthetic chain model with the structure of real ones.
 
     Principals consign to a shared, skewed pool of consignees; a share re-consigns, a
@@ -456,12 +426,14 @@ def generate(principals, seed, output):
 
     if output.suffix.lower() not in (".nt", ".ttl"):
         raise click.UsageError(f"{output}: generate writes .nt or .ttl files; name the file with one of them")
+    from .outfiles import publish
+
     counted = []
-    _publish(_check_new(output), lambda temporary: counted.append(write_model(temporary, principals, seed=seed)))
+    publish(output, lambda temporary: counted.append(write_model(temporary, principals, seed=seed)), force)
     click.echo(terminal_safe(f"wrote {counted[0]:,} triples to {output}"), err=True)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @click.argument("model", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--store", metavar="oxigraph:DIR", required=True, help="The store to (re)build.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
@@ -508,7 +480,7 @@ def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
     context.exit(0)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--query", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A file with one read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
@@ -521,7 +493,9 @@ def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
 @memory_option
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Return at most this many rows; a SELECT is ordered in the engine and reading stops there.")
-def query(model, query_file, name, output_format, timeout, memory, limit):
+@click.option("--excel", is_flag=True,
+              help="With --format csv: start with a byte-order mark, so that a spreadsheet reads Japanese correctly.")
+def query(model, query_file, name, output_format, timeout, memory, limit, excel):
     """Answer a read-only SPARQL query over MODEL.
 
     Updates, SERVICE, FROM and FROM NAMED are refused: nothing is fetched, nothing is
@@ -554,12 +528,15 @@ def query(model, query_file, name, output_format, timeout, memory, limit):
             "the endpoint's model is too large to copy into memory for a hardened query; query the "
             "endpoint with its own tools and time limits")
     result = run_query(graph, text, timeout=timeout, limit=limit, memory=memory)
-    _write(format_result(result, output_format, chain_model.namespaces), crlf=output_format == "csv")
+    if excel and output_format != "csv":
+        raise click.UsageError("--excel goes with --format csv")
+    text = format_result(result, output_format, chain_model.namespaces)
+    _write(("\ufeff" if excel else "") + text, crlf=output_format == "csv")
     if result.truncated and output_format != "table":
         click.echo(f"chainmodel: the result was cut at {limit:,} rows (--limit)", err=True)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--scenario", "scenarios", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -621,14 +598,15 @@ def _in_memory(chain_model: ChainModel) -> ChainModel:
     return ChainModel(graph=graph, sources=chain_model.sources, prefixes=chain_model.prefixes)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
 @click.option("--duty", help="Highlight this duty's responsibility chains.")
 @click.option("--principal", help="Keep only this principal's chains.")
 @click.option("--failure", help="Highlight the leak path of this element's failure and the parties it reaches.")
 @lang_option
-def diagram(model, output, duty, principal, failure, lang):
+@force_option
+def diagram(model, output, duty, principal, failure, lang, force):
     """Draw MODEL as one self-contained interactive HTML file (works offline)."""
     from .diagram import diagram_html
 
@@ -640,29 +618,31 @@ def diagram(model, output, duty, principal, failure, lang):
         principal=chain_model.resolve(principal, among=view.parties, what="party") if principal else None,
         failure=chain_model.resolve(failure, among=everything, what="element") if failure else None,
     )
-    _write_new_file(output, html)
+    _write_file(output, html, force, model.paths)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.html (diagram embedded) or FILE.md (diagram written beside it and linked).")
 @lang_option
-def report(model, output, lang):
+@force_option
+def report(model, output, lang, force):
     """Write the audit report: model summary, chains, single points of failure, blast ranking, findings."""
+    from .outfiles import check_output
     from .report import report_html, report_markdown
 
-    _check_new(output)
+    check_output(output, force, model.paths)
     _, view = _load(model, validating=True)
     if output.suffix.lower() == ".md":
         from .diagram import diagram_html
 
-        picture = _check_new(output.with_suffix(".diagram.html"))
+        picture = check_output(output.with_suffix(".diagram.html"), force, model.paths)
         markdown = report_markdown(view, lang=lang, diagram_href=picture.name)
-        _write_new_file(picture, diagram_html(view, lang=lang))
-        _write_new_file(output, markdown)
+        _write_file(picture, diagram_html(view, lang=lang), force, model.paths)
+        _write_file(output, markdown, force, model.paths)
     else:
-        _write_new_file(output, report_html(view, lang=lang))
+        _write_file(output, report_html(view, lang=lang), force, model.paths)
 
 
 def _say(lang: str, en: str, ja: str) -> str:
@@ -685,7 +665,7 @@ def _ledger_errors(lang: str):
     return guard()
 
 
-@cli.command("import", epilog=EPILOG)
+@cli.command("import")
 @click.argument("ledger", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The Turtle file to write (.ttl).")
 @click.option("--base", metavar="IRI", help="Base IRI of the elements' IRIs, e.g. https://example.org/our-ledger# "
@@ -719,7 +699,7 @@ def import_command(ledger, output, base, force, lang):
 EXPORT_FORMATS = ("prov", "sarif", "graphml", "dot")
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--ledger", "ledger_path", type=click.Path(path_type=Path),
               help="Write the model as a ledger workbook (.xlsx) with computed columns.")
@@ -764,7 +744,7 @@ def export(model, ledger_path, target, output, base, force, lang):
     write_output(path, data, force, inputs)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @lang_option
 def init(folder, lang):
@@ -779,7 +759,7 @@ def init(folder, lang):
         click.echo(_say(lang, f"wrote {path}", f"{path} を書き出した"), err=True)
 
 
-@cli.command(epilog=EPILOG)
+@cli.command()
 @model_argument
 @click.option("--incident", "-i", help="Only this incident (IRI, prefixed name or label); every incident by default.")
 @format_option

@@ -144,8 +144,6 @@ class LedgerError(InputError):
         return type(self), (self.file, self.sheet, self.row, self.header, self.letter, self.en, self.ja)
 
 
-class OutputRefused(ChainModelError):
-    """An output file exists (and --force was not given), or is a symbolic link; nothing was written."""
 
 
 class ArgumentError(ChainModelError):
@@ -168,3 +166,7 @@ class LimitExceeded(ChainModelError):
 class OutputError(ChainModelError):
     """An output cannot be written: the folder is missing, the file exists or is a link, the
     disk is full, or the reader of standard output went away."""
+
+
+OutputRefused = OutputError
+"""The name the ledger commands first used for :class:`OutputError`."""

@@ -38,6 +38,7 @@ __all__ = [
     "cutsets_json",
     "describe_json",
     "finding_json",
+    "audit_json",
     "JSON_VERSION",
 ]
 
@@ -333,6 +334,19 @@ def finding_json(view: ChainView, finding: Finding) -> dict:
         "sources": [source_json(view, s) for s in (info.source_iris if info else ())],
         "said": said_json(view, finding.said),
         "advice": {lang: info.advice_in(lang) for lang in LANGUAGES} if info else None,
+    }
+
+
+def audit_json(view: ChainView, result, top: int | None = None) -> dict:
+    """The whole audit (:func:`chainmodel.audit.audit`): conformance, findings, single points, blast ranking.
+
+    ``top`` keeps the first N single points of failure and blast ranks (every finding is kept).
+    """
+    return {
+        "conforms": result.conforms,
+        "findings": [finding_json(view, f) for f in result.findings],
+        "single_points_of_failure": [leak_json(view, leak) for leak in result.leaks[:top]],
+        "blast_rank": [blast_json(view, b) for b in result.blasts[:top]],
     }
 
 

@@ -4,6 +4,7 @@ counts connections, and checksums of every file under a folder."""
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import threading
 from pathlib import Path
@@ -15,6 +16,8 @@ from chainmodel.validate import validate
 from chainmodel.views import chain_view
 
 from inline import PREFIXES, RULE
+
+os.environ["CHAINMODEL_LANG"] = "en"  # answers in English whatever the machine's LANG (tests of the default set their own)
 
 
 @pytest.fixture(scope="session")

@@ -133,7 +133,9 @@ def test_output_never_goes_through_a_link(tmp_path):
     (tmp_path / "dangling.html").symlink_to(tmp_path / "created-through-the-link.html")
     for target in ("out.html", "dangling.html"):
         result = run("diagram", CASE_B, "-o", tmp_path / target)
-        assert result.exit_code == 2 and "never overwrites a file or writes through a link" in result.output
+        assert result.exit_code == 2 and "is a symbolic link; chainmodel never writes through one" in result.output
+        forced = run("diagram", CASE_B, "-o", tmp_path / target, "--force")  # not even with --force
+        assert forced.exit_code == 2 and "is a symbolic link" in forced.output
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert not (tmp_path / "created-through-the-link.html").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dangling.html", "out.html", "victim.txt"]

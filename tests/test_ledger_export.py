@@ -139,7 +139,7 @@ def test_readme_column_table_is_the_code_table():
 
 
 @pytest.mark.parametrize("command", ["import", "export", "init"])
-def test_new_commands_have_help_with_the_exit_codes(command):
+def test_new_commands_have_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0
-    assert "Exit codes" in result.output
+    assert result.output.startswith("Usage: ") and "Exit codes" not in result.output  # once, in chainmodel --help
