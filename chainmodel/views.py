@@ -659,22 +659,50 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
 
 
 class _Reader:
-    """One reading of the graph: each predicate scanned once, looked up by subject key."""
+    """One reading of the graph: each predicate scanned once, looked up by subject key.
+
+    A backend that keeps its triples as tables (``graph.table(predicate)``: subject key ->
+    objects, as :class:`chainmodel.tablegraph.TableGraph` does) hands them over unread.
+    """
 
     def __init__(self, graph) -> None:
         self.graph = graph
         self.closure = superclass_closure(graph)
         self.tables: dict[str, dict[str, list]] = {}
-        self.types: dict[str, set[str]] = defaultdict(set)
-        for subject, cls in graph.subject_objects(RDF.type):
-            key = _iri(subject)
-            if key is not None and isinstance(cls, URIRef):
-                self.types[key] |= self.closure.get(str(cls), frozenset({str(cls)}))
+        self._own_table = getattr(graph, "table", None)
+        self.types: dict[str, set[str] | frozenset[str]] = self._read_types()
+        self._instances: dict[str, list[str]] | None = None
+
+    def _read_types(self) -> dict:
+        closure = self.closure
+        if self._own_table is None:
+            types: dict[str, set[str]] = defaultdict(set)
+            for subject, cls in self.graph.subject_objects(RDF.type):
+                key = _iri(subject)
+                if key is not None and isinstance(cls, URIRef):
+                    types[key] |= closure.get(str(cls), frozenset({str(cls)}))
+            return types
+        # tables hold one object per IRI, so elements of the same classes share one set
+        shared: dict[tuple[int, ...], frozenset[str]] = {}
+        types = {}
+        for key, classes in self._own_table(RDF.type).items():
+            ids = tuple(map(id, classes))
+            found = shared.get(ids)
+            if found is None:
+                found = frozenset().union(*(closure.get(str(cls), frozenset({str(cls)})) for cls in classes
+                                            if isinstance(cls, URIRef)))
+                shared[ids] = found
+            if found or any(isinstance(cls, URIRef) for cls in classes):
+                types[key] = found
+        return types
 
     def table(self, predicate) -> dict[str, list]:
         """subject key -> objects of one predicate, from one scan of the store."""
         key = str(predicate)
         if key not in self.tables:
+            if self._own_table is not None:
+                self.tables[key] = self._own_table(predicate)
+                return self.tables[key]
             found: dict[str, list] = defaultdict(list)
             for subject, value in self.graph.subject_objects(predicate):
                 subject_key = _iri(subject)
@@ -682,6 +710,11 @@ class _Reader:
                     found[intern(subject_key)].append(value)  # one string per subject across tables
             self.tables[key] = found
         return self.tables[key]
+
+    def all_tables(self) -> dict[str, dict[str, list]]:
+        """What was read, and every table a backend keeps as tables (so validation reads nothing more)."""
+        tables = getattr(self.graph, "tables", None)
+        return {**tables(), **self.tables} if tables is not None else self.tables
 
     def objects(self, subject: str, predicate) -> list:
         return sorted(self.table(predicate).get(subject, ()), key=str)
@@ -716,7 +749,14 @@ class _Reader:
                             if isinstance(o, Literal)))
 
     def instances(self, cls) -> list[str]:
-        return sorted(iri for iri, classes in self.types.items() if str(cls) in classes)
+        """The elements of class ``cls`` (or a subclass), sorted."""
+        if self._instances is None:
+            found: dict[str, list[str]] = defaultdict(list)
+            for iri, classes in self.types.items():
+                for name in classes:
+                    found[name].append(iri)
+            self._instances = {name: sorted(members) for name, members in found.items()}
+        return list(self._instances.get(str(cls), ()))
 
     def first_class(self, iri: str, kinds: tuple[tuple[object, str], ...], default: str) -> str:
         """The name of the first class in ``kinds`` the element is an instance of."""
@@ -1206,12 +1246,12 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         accounts=accounts,
         attacks=attacks,
         conditions=conditions,
-        types={key: frozenset(value) for key, value in reader.types.items()},
+        types={key: value if type(value) is frozenset else frozenset(value) for key, value in reader.types.items()},
         ambiguous_parents=ambiguous,
         terms_used=used,
         classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),
         unknown_uses=_unknown_uses(model.graph, used),
-        scans=reader.tables if keep_scans else {},
+        scans=reader.all_tables() if keep_scans else {},
     )
     view.unresolved = _unresolved_references(view)
     return view

@@ -19,7 +19,7 @@ LAYERS = [
     {"resources"},
     {"safety"},
     {"loading"},
-    {"endpoint", "store"},
+    {"endpoint", "store", "tablegraph"},
     {"sparql"},
     {"model"},
     {"views"},
