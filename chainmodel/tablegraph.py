@@ -79,6 +79,11 @@ class TableGraph:
         """Predicate IRI -> its table, for every predicate of the model (a new dict, the same tables)."""
         return dict(self._tables)
 
+    def key(self, term) -> str | None:
+        """The subject key of a term (the same string the tables use), or None for a literal."""
+        key = _key(term)
+        return self._subjects.get(key, key) if key is not None else None
+
     def term(self, key: str) -> URIRef | BNode:
         """The term of a subject key: the IRI's one :class:`~rdflib.term.URIRef`, or the blank node."""
         if key.startswith("_:"):

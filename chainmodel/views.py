@@ -670,6 +670,9 @@ class _Reader:
         self.closure = superclass_closure(graph)
         self.tables: dict[str, dict[str, list]] = {}
         self._own_table = getattr(graph, "table", None)
+        self._by_term: dict[int, tuple[object, dict[str, list]]] = {}
+        self._names: dict[int, str] = {}
+        self._key_of = getattr(graph, "key", None)
         self.types: dict[str, set[str] | frozenset[str]] = self._read_types()
         self._instances: dict[str, list[str]] | None = None
 
@@ -698,17 +701,21 @@ class _Reader:
 
     def table(self, predicate) -> dict[str, list]:
         """subject key -> objects of one predicate, from one scan of the store."""
+        known = self._by_term.get(id(predicate))  # the entry keeps the term alive: its id is its own
+        if known is not None:
+            return known[1]
         key = str(predicate)
         if key not in self.tables:
             if self._own_table is not None:
                 self.tables[key] = self._own_table(predicate)
-                return self.tables[key]
-            found: dict[str, list] = defaultdict(list)
-            for subject, value in self.graph.subject_objects(predicate):
-                subject_key = _iri(subject)
-                if subject_key is not None:
-                    found[intern(subject_key)].append(value)  # one string per subject across tables
-            self.tables[key] = found
+            else:
+                found: dict[str, list] = defaultdict(list)
+                for subject, value in self.graph.subject_objects(predicate):
+                    subject_key = _iri(subject)
+                    if subject_key is not None:
+                        found[intern(subject_key)].append(value)  # one string per subject across tables
+                self.tables[key] = found
+        self._by_term[id(predicate)] = (predicate, self.tables[key])
         return self.tables[key]
 
     def all_tables(self) -> dict[str, dict[str, list]]:
@@ -716,19 +723,46 @@ class _Reader:
         tables = getattr(self.graph, "tables", None)
         return {**tables(), **self.tables} if tables is not None else self.tables
 
+    def _name(self, value) -> str:
+        """The key of a table's value (its IRI, ``_:label``), or "" for a literal; one string per term.
+
+        Cached by the term's id: every value comes from a table this reader keeps, so it lives
+        as long as the cache.
+        """
+        name = self._names.get(id(value))
+        if name is None:
+            if self._key_of is not None:  # the backend's own string, shared with its tables' keys
+                name = self._key_of(value) or ""
+            else:
+                key = _iri(value)
+                name = intern(key) if key else ""  # shared with the subject keys of the tables read
+            self._names[id(value)] = name
+        return name
+
     def objects(self, subject: str, predicate) -> list:
-        return sorted(self.table(predicate).get(subject, ()), key=str)
+        values = self.table(predicate).get(subject)
+        if not values:
+            return []
+        return sorted(values, key=str) if len(values) > 1 else list(values)
 
     def refs(self, subject: str, predicate) -> tuple[str, ...]:
-        return tuple(sorted({_iri(o) for o in self.objects(subject, predicate) if _iri(o)}))
+        values = self.table(predicate).get(subject)
+        if not values:
+            return ()
+        if len(values) == 1:
+            name = self._name(values[0])
+            return (name,) if name else ()
+        return tuple(sorted({name for name in map(self._name, values) if name}))
 
     def ref(self, subject: str, predicate) -> str | None:
         values = self.refs(subject, predicate)
         return values[0] if values else None
 
     def literal(self, subject: str, predicate) -> str | None:
-        values = sorted(str(o) for o in self.objects(subject, predicate) if isinstance(o, Literal))
-        return values[0] if values else None
+        values = self.table(predicate).get(subject)
+        if not values:
+            return None
+        return min((str(o) for o in values if isinstance(o, Literal)), default=None)
 
     def boolean(self, subject: str, predicate) -> bool | None:
         value = self.literal(subject, predicate)
@@ -1382,6 +1416,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
 def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
     """(subject, property, object) triples whose object is used but never declared."""
     declared = set(view.types)
+    CM = _TERMS  # CM.x costs a metaclass call each time
     missing: list[tuple[str, str, str]] = []
 
     def check(subject: str, prop, values: Iterable[str | None]) -> None:
