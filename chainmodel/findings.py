@@ -21,9 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-__all__ = ["Finding", "Said", "SEVERITIES", "ref", "refs", "number", "text", "word", "VALUE_KINDS"]
+__all__ = ["Finding", "Said", "SEVERITIES", "HARM_KINDS", "ref", "refs", "number", "text", "word", "VALUE_KINDS"]
 
 SEVERITIES = ("error", "warning", "info")
+
+HARM_KINDS = ("guarded-provision", "device-exposure", "copy-exposure", "insider-exfiltration", "attack",
+              "misdirected-data")
+"""The kinds of harm the failure analysis finds, in the one order renderers and options use."""
 
 VALUE_KINDS = ("ref", "refs", "number", "text", "word")
 """How a value of a :class:`Said` is written: an element (named by its label), several

@@ -23,3 +23,14 @@ def ex(*names: str) -> tuple[str, ...]:
 def foci(findings: dict, rule: str) -> list[tuple[str, ...]]:
     """The focus of every finding of one rule (by local name), sorted."""
     return sorted(f.focus for f in findings.get(rule, []))
+
+
+def answer(output: str) -> dict:
+    """A command's ``--format json`` output with every term put back in place (see chainmodel.jsondoc)."""
+    import json
+
+    from chainmodel.jsondoc import JSON_VERSION, expand
+
+    document = json.loads(output)
+    assert document["json_version"] == JSON_VERSION, document.get("json_version")
+    return expand(document)

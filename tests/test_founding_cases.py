@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from inline import answer
 from click.testing import CliRunner
 
 from chainmodel.blast import blast_radius
@@ -36,7 +37,7 @@ def run(*args):
 def test_case_b_optout_chain_through_three_tiers_is_traced_and_flagged_twice():
     result = run("trace", "examples/case-b-optout", "--duty", "accepting and reporting opt-out requests", "--format", "json")
     assert result.exit_code == 0, result.output
-    (trace,) = json.loads(result.output)
+    (trace,) = answer(result.output)["traces"]
     assert trace["duty"]["iri"] == B + "duty-optout"
     assert trace["accountable"]["iri"] == B + "hospital"
     assert trace["flags"]["entrusted_more_than_once"] is True
@@ -139,7 +140,7 @@ def test_laptop_blast_radius_names_who_reports_to_whom(case_a):
 def test_blast_cli_json_for_the_laptop():
     result = run("blast", "examples/case-a-laptop", "--element", "portable laptop", "--format", "json")
     assert result.exit_code == 0, result.output
-    (found,) = json.loads(result.output)
+    (found,) = answer(result.output)["blast"]["entries"]
     assert found["exposure"]["subjects"] is None
     people = found["exposure"]["people"]["count"]
     assert (people["at_least"], people["at_most"], people["exact"]) == (171472, 181674, False)
@@ -150,7 +151,7 @@ def test_blast_cli_json_for_the_laptop():
 
 def test_describe_case_a_counts_match_the_notice():
     result = run("describe", "examples/case-a-laptop", "--format", "json")
-    summary = json.loads(result.output)
+    summary = answer(result.output)["summary"]
     assets = {a["iri"]: a for a in summary["data_assets"]}
     assert assets[A + "applicant-records"]["subjects"] == 171472
     assert assets[A + "applicant-records"]["per_principal"][0]["subjects"] == 5747
@@ -160,7 +161,7 @@ def test_describe_case_a_counts_match_the_notice():
 
 
 def test_describe_case_b_tiers():
-    summary = json.loads(run("describe", "examples/case-b-optout", "--format", "json").output)
+    summary = answer(run("describe", "examples/case-b-optout", "--format", "json").output)["summary"]
     tiers = {tier: sorted(c["iri"] for c in items) for tier, items in summary["consignments_by_tier"].items()}
     assert tiers == {
         "1": [B + "c-hospital-jmimo", B + "c-hospital-ldi"],

@@ -15,7 +15,7 @@ from chainmodel.model import load_model
 from chainmodel.timeline import timeline
 from chainmodel.whatif import Scenario, compare
 
-from inline import A, B, EX, RULE, ex
+from inline import answer, A, B, EX, RULE, ex
 
 CASE_A, CASE_B = A + "incident", B + "incident"
 
@@ -156,7 +156,7 @@ def test_the_timeline_command_in_json_and_in_japanese():
     runner = CliRunner()
     done = runner.invoke(cli, ["timeline", "examples/case-b-optout", "--format", "json"])
     assert done.exit_code == 0, done.output
-    (data,) = json.loads(done.output)
+    (data,) = answer(done.output)["incidents"]
     assert (data["exposure_window"]["start"]["text"], data["exposure_window"]["end"]["text"]) == ("2025-04-25",
                                                                                                   "2025-08-04")
     done = runner.invoke(cli, ["timeline", "examples/case-a-laptop", "--incident", "a:incident", "--lang", "ja"])
