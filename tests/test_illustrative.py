@@ -1,6 +1,5 @@
 """The same analyses answer for a chain that has nothing to do with the founding cases."""
 
-
 from chainmodel.blast import blast_rank
 from chainmodel.cutsets import minimal_cut_sets
 from chainmodel.failures import harms
@@ -8,8 +7,9 @@ from chainmodel.leaks import single_points_of_failure
 from chainmodel.trace import trace_duty
 from chainmodel.validate import conforms, validate
 
+from inline import RULE
+
 U = "https://example.org/chainmodel/illustrative-usb#"
-RULE = "https://w3id.org/chainmodel/rule#"
 
 
 def test_usb_stick_is_the_top_single_point_of_failure(illustrative_view):
