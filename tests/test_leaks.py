@@ -10,7 +10,6 @@ by harm kind, provision and element; ``duty`` keeps the harms a duty takes part 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from chainmodel.cutsets import minimal_cut_sets
 from chainmodel.failures import FINDER, UNINTENDED, harm_occurs, harms
