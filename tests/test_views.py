@@ -187,7 +187,7 @@ def test_a_cycle_of_extends_has_no_tier_and_is_reported(view_of):
     view = view_of(TIERS + "ex:c1 cm:extends ex:c3 .\n")
     assert view.cycles == (ex("c1", "c2", "c3"),)
     assert [view.tier(c) for c in ex("c1", "c2", "c3", "c4")] == [None, None, None, None]  # c4 hangs below it
-    below_a_top = view_of(TIERS + "ex:c1 cm:extends ex:c3 .\nex:c2 cm:extends ex:c0 .\n"
+    below_a_top = view_of(TIERS + "ex:c1 cm:extends ex:c3 .\nex:c2 cm:extends ex:c0 , ex:c1 .\n"
                                   "ex:c0 a cm:Consignment ; cm:consignor ex:p ; cm:consignee ex:a .\n")
     assert below_a_top.tier(EX + "c0") == 1
     assert [below_a_top.tier(c) for c in ex("c1", "c2", "c3")] == [None, None, None]  # never 2, 3, 4
