@@ -10,11 +10,11 @@ that exposes nothing) by exposure, then principals, then IRI.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from chainmodel.blast import blast_radius, blast_rank
-from inline import EX, ex
+from inline import EX, ex, hypothesis_with_view_of
 from test_reporting import VENDOR
 
 CHAIN = """
@@ -171,7 +171,7 @@ def consignment_models(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_with_view_of(25)
 @given(consignment_models())
 def test_blast_rank_is_sorted_by_its_rank_key(view_of, body):
     ranked = blast_rank(view_of(body))

@@ -9,12 +9,12 @@ by harm kind, provision and element; ``duty`` keeps the harms a duty takes part 
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from chainmodel.cutsets import minimal_cut_sets
 from chainmodel.failures import FINDER, UNINTENDED, harm_occurs, harms
 from chainmodel.leaks import leak_for, single_points_of_failure, unavoidable_leak
-from inline import CM, EX, ex
+from inline import CM, EX, ex, hypothesis_with_view_of
 from test_cutsets import random_models
 from test_failures import DEVICE, GUARDED, check
 
@@ -147,7 +147,7 @@ def harm_of(leak) -> str:
     return f"{leak.flow}|{leak.guard}" if leak.harm_kind == "guarded-provision" else leak.element
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_with_view_of(40)
 @given(random_models())
 def test_every_order_one_cut_set_that_can_fail_so_is_a_reported_leak(view_of, drawn):
     text, _, _ = drawn

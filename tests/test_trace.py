@@ -10,12 +10,12 @@ the chains end at, else the accountable party.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import chainmodel.trace as trace_module
 from chainmodel.trace import has_no_performer, trace_all, trace_duty
-from inline import CM, EX, ex
+from inline import B, CM, EX, ex, hypothesis_with_view_of
 
 # P entrusts duty d to A; A re-entrusts it to B (who performs it) and to C.
 FORK = """
@@ -145,8 +145,6 @@ def test_trace_all_traces_every_duty_in_iri_order(view_of):
 
 
 def test_case_b_optout_has_a_three_tier_and_a_two_tier_chain(case_b_view):
-    from inline import B
-
     result = trace_duty(case_b_view, B + "duty-optout")
     assert [[link.tier for link in chain.links] for chain in result.chains] == [[1, 2, 3], [1, 2]]
     assert result.chains[0].links[-1].consignment == B + "c-ldi-nttdata-for-jmimo"
@@ -171,7 +169,7 @@ def chain_models(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_with_view_of(40)
 @given(chain_models())
 def test_every_chain_is_a_maximal_path_of_consignments_entrusting_the_duty(view_of, body):
     view = view_of(body)

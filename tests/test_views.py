@@ -11,13 +11,13 @@ terms it invents, and the chains above a consignment with their roots.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph
 
 from chainmodel.standards import implicit_iri
 from chainmodel.views import MAX_CHAINS_UP, duration_months, terms_used
-from inline import B, CM, EX, PREFIXES, ex
+from inline import B, CM, EX, PREFIXES, ex, hypothesis_with_view_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PROV = "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
@@ -323,7 +323,7 @@ def extends_models(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_with_view_of(40)
 @given(extends_models())
 def test_tiers_are_one_plus_the_least_tier_of_a_parent_and_chains_end_at_their_consignment(view_of, body):
     view = view_of(body)
