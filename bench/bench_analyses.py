@@ -88,7 +88,7 @@ class _MemorySampler:
 
 def _open(backend: str, path: str, store: str | None):
     from chainmodel.model import ChainModel, load_model
-    from chainmodel.store import open_store
+    from chainmodel.snapshot import open_store
 
     if backend == "memory":
         return load_model([path])
@@ -106,16 +106,16 @@ def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) ->
         count = sum(1 for _ in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.N_TRIPLES))
     elif stage == "load":
         if backend == "memory":
-            from chainmodel.views import chain_view
+            from chainmodel.snapshot import chain_view
 
             count = len(chain_view(_open(backend, path, store)).consignments)
         else:
-            from chainmodel.store import load_store
+            from chainmodel.snapshot import load_store
 
             count = load_store([path], store)
     elif stage == "audit":
         from chainmodel.audit import audit
-        from chainmodel.views import chain_view
+        from chainmodel.snapshot import chain_view
 
         sampler = _MemorySampler()
         started = time.perf_counter()
@@ -128,14 +128,14 @@ def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) ->
         queue.put((seconds, sampler.stop(), count))
         return
     elif stage == "view":
-        from chainmodel.views import chain_view
+        from chainmodel.snapshot import chain_view
 
         model = _open(backend, path, store)
         if backend == "memory":
             started = time.perf_counter()  # the parse is in "load"; here only the derivation
         count = len(chain_view(model).consignments)
     else:
-        from chainmodel.views import chain_view
+        from chainmodel.snapshot import chain_view
 
         view = chain_view(_open(backend, path, store), keep_scans=stage == "validate")  # as the CLI does
         gc.freeze()  # as the CLI does once the model is loaded

@@ -20,7 +20,7 @@ from .loading import load_graph
 from .model import ChainModel, load_model
 from .namespace import CM
 from .trace import trace_all, trace_duty
-from .views import chain_view
+from .snapshot import chain_view  # the view a store saved at load, else derived
 
 __version__ = "0.1.0"
 

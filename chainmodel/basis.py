@@ -35,7 +35,7 @@ from .timepoints import Instant, instant_sort_key, parse_instant
 from .views import ChainView
 
 __all__ = ["Cover", "covers", "related_assets", "transfer_covers", "unbased_transfers", "UnbasedTransfer",
-           "incoming_transfers", "NO_BASIS", "latest_end"]
+           "incoming_transfers", "NO_BASIS", "latest_end", "transfer_without_basis"]
 
 NO_BASIS = str(CM.NoBasis)
 
@@ -194,20 +194,30 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
 
 def unbased_transfers(view: ChainView) -> list[UnbasedTransfer]:
     """Every data provision of personal data whose receiver has no basis for it, sorted."""
-    found = []
-    for transfer in sorted(view.handoffs.values(), key=lambda h: h.iri):
-        if not transfer.is_data or not transfer.receiver or _needs_no_basis(view, transfer):
-            continue
-        personal = [a for a in transfer.carries if a in view.assets and not view.assets[a].anonymised]
-        cited = tuple(b for b in transfer.basis if b == NO_BASIS or b in view.bases or b in view.consignments)
-        if NO_BASIS in cited:
-            missing = personal
-        else:
-            missing = [a for a in personal if not _cited_covers(view, transfer, a, cited)
-                       and not transfer_covers(view, transfer.iri, a)]
-        if missing:
-            found.append(UnbasedTransfer(transfer.iri, transfer.sender, transfer.receiver, tuple(missing), cited))
-    return found
+    found = (transfer_without_basis(view, iri) for iri in sorted(view.handoffs))
+    return [entry for entry in found if entry is not None]
+
+
+def transfer_without_basis(view: ChainView, transfer: str) -> UnbasedTransfer | None:
+    """What one data provision carries that no basis covers its receiver for, or None.
+
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> transfer_without_basis(view, "https://example.org/chainmodel/case-a#h-applicant-info") is None
+    True
+    """
+    record = view.handoffs.get(transfer)
+    if record is None or not record.is_data or not record.receiver or _needs_no_basis(view, record):
+        return None
+    personal = [a for a in record.carries if a in view.assets and not view.assets[a].anonymised]
+    cited = tuple(b for b in record.basis if b == NO_BASIS or b in view.bases or b in view.consignments)
+    if NO_BASIS in cited:
+        missing = personal
+    else:
+        missing = [a for a in personal if not _cited_covers(view, record, a, cited)
+                   and not transfer_covers(view, record.iri, a)]
+    return UnbasedTransfer(record.iri, record.sender, record.receiver, tuple(missing), cited) if missing else None
 
 
 def _cited_covers(view: ChainView, transfer, asset: str, cited: tuple[str, ...]) -> bool:

@@ -2,7 +2,14 @@
 
 Each command loads the model (all or nothing), runs one analysis, and prints text or
 JSON. Exit codes: 0 success (for ``validate``: conforms); 1 ``validate`` found errors;
-2 the input or an argument cannot be read or used; 3 a query ran out of time.
+2 the input, an argument or an output cannot be read, used or written; 3 a query or
+scenario ran out of time.
+
+All text leaves through :func:`_write` (standard output), the error handler (standard
+error) and :func:`_write_new_file` (``-o``): control, separator and bidirectional
+characters are escaped there (:func:`chainmodel.escaping.terminal_safe`), a standard output
+that cannot be written is exit 2 with a message, and a file is written whole under a
+temporary name and linked into place, never through a link and never over a file.
 """
 
 from __future__ import annotations
@@ -10,7 +17,12 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import logging
+import math
+import os
+import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,18 +31,20 @@ import click
 from rdflib import Graph
 
 from . import __version__
-from .errors import ChainModelError
+from .errors import ChainModelError, OutputError
+from .escaping import terminal_safe
 from .model import ChainModel, load_model
 from .progress import Progress
-from .safety import allow_endpoint, forbid_network
-from .views import ChainView, chain_view
+from .safety import DEFAULT_TIMEOUT, allow_endpoint, forbid_network
+from .views import ChainView
 
 __all__ = ["main", "cli"]
 
 EPILOG = """\b
 Exit codes: 0 success (validate, audit: the model conforms), 1 validate or
-audit found error-severity findings, 2 the input or an argument cannot be read or used
-(the message names the file, line or IRI), 3 a query ran past its time limit.
+audit found error-severity findings, 2 the input, an argument or an output cannot be
+read, used or written, or a query or scenario ran out of memory (the message names the
+file, line or IRI), 3 a query or scenario ran past its time limit.
 MODEL is any number of files or folders: Turtle (.ttl), TriG (.trig),
 N-Triples (.nt), N-Quads (.nq), JSON-LD (.jsonld, .json), RDF/XML (.rdf, .owl,
 .xml). chainmodel never fetches anything and never modifies an input file.
@@ -69,15 +83,116 @@ lang_option = click.option("--lang", type=click.Choice(["en", "ja"]), default="e
                            help="Language of labels and headings.")
 
 
+def _write(text: str, *, crlf: bool = False) -> None:
+    """Write ``text`` to standard output, terminal-safe; OutputError when it cannot be written."""
+    try:
+        click.echo(terminal_safe(text, crlf=crlf), nl=False)
+    except OSError as error:
+        _silence_stdout()
+        raise OutputError(f"standard output cannot be written ({error.strerror or error}); nothing more is "
+                          "written. Check the disk or the program reading the output.") from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
+
+
 def _emit(data, output_format: str, render: Callable[[object, str], str], lang: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        click.echo(render(data, lang), nl=False)
+        _write(render(data, lang))
+
+
+def _write_new_file(path: Path, text: str) -> None:
+    """Write a new file whole: under a temporary name beside it, then linked into place.
+
+    Never through a link, never over an existing file (even one that appears meanwhile). A
+    Markdown file is made terminal-safe like standard output.
+    """
+    if path.suffix.lower() == ".md":
+        text = terminal_safe(text)
+    _publish(_check_new(path), lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def _check_new(path: Path) -> Path:
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first or choose another "
+                          "place")
+    if path.exists() or path.is_symlink():
+        raise OutputError(f"{path} exists; chainmodel never overwrites a file or writes through a link, choose "
+                          "another name")
+    return path
+
+
+def _publish(path: Path, write: Callable[[Path], object]) -> None:
+    """Have ``write`` fill a temporary file beside ``path``, then link it in as ``path``."""
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".part{path.suffix}")
+        os.close(handle)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror or error})") from None
+    temporary = Path(name)
+    try:
+        write(temporary)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        _link(temporary, path)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror or error})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _link(temporary: Path, path: Path) -> None:
+    try:
+        os.link(temporary, path)  # fails if anything, a link included, is at path
+    except FileExistsError:
+        raise OutputError(f"{path} exists; chainmodel never overwrites a file or writes through a link, choose "
+                          "another name") from None
+    except OSError:  # a file system without hard links: create exclusively, never following a link
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(handle, "wb") as target, open(temporary, "rb") as source:
+            while block := source.read(1 << 20):
+                target.write(block)
+
+
+_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?\s*")
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
+
+
+def _memory_size(context, parameter, value) -> int:
+    """``--memory``: a size such as 2GiB, 512M or 1073741824 (bytes); units are powers of 1024."""
+    found = _SIZE.fullmatch(str(value))
+    if not found or float(found.group(1)) <= 0:
+        raise click.BadParameter(f"{value!r} is not a size; write e.g. 2GiB, 512MiB or 1500M")
+    return int(float(found.group(1)) * _UNITS[(found.group(2) or "")[:1].lower()])
+
+
+def _seconds(context, parameter, value: float) -> float:
+    """``--timeout``: a finite number of seconds above 0."""
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value!r} is not a time limit; give a finite number of seconds above 0, e.g. 30")
+    return value
+
+
+timeout_option = click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, callback=_seconds,
+                              help="Seconds before the work is stopped (exit 3), parsing included.")
+memory_option = click.option("--memory", default="2GiB", show_default=True, callback=_memory_size, metavar="SIZE",
+                             help="Memory the work may use beyond the model, e.g. 512MiB or 4GiB (past it: exit 2).")
 
 
 def _model(source: ModelSource) -> ChainModel:
-    from .store import EndpointGraph, open_store, read_prefixes
+    from .endpoint import EndpointGraph
+    from .snapshot import open_store
+    from .store import read_prefixes
 
     if source.store:
         graph = open_store(source.store)
@@ -108,6 +223,8 @@ def _load(source: ModelSource, validating: bool = False) -> tuple[ChainModel, Ch
         progress.stage("reading the chain view saved in the store")
     else:
         progress.stage("deriving the chain view (parties, consignments, tiers, hand-offs)")
+    from .snapshot import chain_view
+
     view = chain_view(model, keep_scans=validating)
     progress.done(f"{len(view.parties):,} parties, {len(view.consignments):,} consignments, "
                   f"{len(view.handoffs):,} hand-offs")
@@ -122,7 +239,7 @@ class ChainModelGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ChainModelError as error:
-            click.echo(f"chainmodel: error: {error}", err=True)
+            click.echo(terminal_safe(f"chainmodel: error: {error}", breaks=False) + "\n", err=True, nl=False)
             ctx.exit(error.exit_code)
 
 
@@ -337,10 +454,11 @@ def generate(principals, seed, output):
     """
     from .generate import write_model
 
-    if output.exists():
-        raise click.UsageError(f"{output} exists; chainmodel never overwrites a file, choose another name")
-    count = write_model(output, principals, seed=seed)
-    click.echo(f"wrote {count:,} triples to {output}", err=True)
+    if output.suffix.lower() not in (".nt", ".ttl"):
+        raise click.UsageError(f"{output}: generate writes .nt or .ttl files; name the file with one of them")
+    counted = []
+    _publish(_check_new(output), lambda temporary: counted.append(write_model(temporary, principals, seed=seed)))
+    click.echo(terminal_safe(f"wrote {counted[0]:,} triples to {output}"), err=True)
 
 
 @cli.command(epilog=EPILOG)
@@ -350,29 +468,33 @@ def generate(principals, seed, output):
 def load(model, store, quiet):
     """Load MODEL into an on-disk Oxigraph store, then use --store with every command.
 
-    The store is built beside DIR and swapped in only when every file has loaded, so an
-    interrupted or failed load leaves DIR as it was. The store holds exactly MODEL: loading
-    again replaces it.
+    The store is built beside DIR (in DIR.loading) and swapped in only when every file has
+    loaded, so an interrupted or failed load leaves DIR as it was. The store holds exactly
+    MODEL: loading again replaces it. DIR must be a new or empty folder, or a store that
+    chainmodel load built; anything else (a folder with other files, a file, '.', a folder
+    that holds or lies inside an input) is refused with exit 2, and nothing that is not
+    chainmodel's is ever deleted or renamed.
 
     The chain view is derived once here and saved in DIR (JSON files named chainmodel-*),
     so commands on the store start in seconds instead of reading every triple back. If the
     store is later written by another tool, or chainmodel is upgraded, commands notice and
     read the store itself (same answers, slower); load again to save a fresh view.
     """
-    from .store import STORE_PREFIX, load_store, write_prefixes
     from .loading import model_files
     from .model import _prefixes_in
+    from .snapshot import load_store
+    from .store import STORE_PREFIX, store_folder
 
     if not store.startswith(STORE_PREFIX):
         raise click.UsageError(f"--store takes {STORE_PREFIX}DIR, not {store!r}")
+    folder = store_folder(store)
     progress = Progress(enabled=False if quiet else None)
-    folder = Path(store[len(STORE_PREFIX):])
     progress.stage(f"loading into {store}")
-    count = load_store(list(model), folder, progress=progress.stage)
+    prefixes = _prefixes_in(model_files(list(model)))
+    count = load_store(list(model), folder, progress=progress.stage, prefixes=prefixes)
     progress.done(f"{count:,} triples")
-    write_prefixes(store, _prefixes_in(model_files(list(model))))
     if not quiet:
-        click.echo(f"{count:,} triples in {store}", err=True)
+        click.echo(terminal_safe(f"{count:,} triples in {store}"), err=True)
 
 
 def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
@@ -395,13 +517,17 @@ def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
               help="List the named queries and exit (no model needed).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "tsv", "turtle", "ntriples"]),
               default="table", show_default=True, help="table for people; json/csv/tsv are the W3C result formats.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before the query is stopped (exit 3).")
-@click.option("--limit", type=click.IntRange(1), default=None, help="Return at most this many rows.")
-def query(model, query_file, name, output_format, timeout, limit):
+@timeout_option
+@memory_option
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Return at most this many rows; a SELECT is ordered in the engine and reading stops there.")
+def query(model, query_file, name, output_format, timeout, memory, limit):
     """Answer a read-only SPARQL query over MODEL.
 
     Updates, SERVICE, FROM and FROM NAMED are refused: nothing is fetched, nothing is
-    read but the model.
+    read but the model. The query is checked, written back as canonical SPARQL and run as
+    that text only, in a child process with --timeout and --memory that cannot open a
+    network connection.
 
     \b
     Named queries for auditors (--name NAME; --list gives their titles):
@@ -427,8 +553,8 @@ def query(model, query_file, name, output_format, timeout, limit):
         raise click.UsageError(
             "the endpoint's model is too large to copy into memory for a hardened query; query the "
             "endpoint with its own tools and time limits")
-    result = run_query(graph, text, timeout=timeout, limit=limit)
-    click.echo(format_result(result, output_format, chain_model.namespaces), nl=False)
+    result = run_query(graph, text, timeout=timeout, limit=limit, memory=memory)
+    _write(format_result(result, output_format, chain_model.namespaces), crlf=output_format == "csv")
     if result.truncated and output_format != "table":
         click.echo(f"chainmodel: the result was cut at {limit:,} rows (--limit)", err=True)
 
@@ -446,16 +572,19 @@ def query(model, query_file, name, output_format, timeout, limit):
               help="Scenario: add a detective control run by OPERATOR that covers ELEMENT, tells OPERATOR "
                    "and detects at once (P0D).")
 @click.option("--order", type=click.IntRange(1, 3), default=2, show_default=True, help="Cut-set order to compare.")
+@timeout_option
+@memory_option
 @format_option
 @lang_option
-def whatif(model, scenarios, removals, reports, checks, order, output_format, lang):
+def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, output_format, lang):
     """Apply each scenario to its own in-memory copy of MODEL and show what changes.
 
     Single points of failure removed and added, cut-set orders, leak paths closed or
     opened, blast radius, validation findings and responsibility chains, side by side.
     Each --scenario, --remove, --add-report and --add-check is one scenario (the short
     options write the same SPARQL Update a scenario file would hold). The model files are
-    never modified.
+    never modified. Each scenario is checked and applied in a child process with --timeout
+    and --memory that cannot open a network connection; SERVICE, LOAD and USING are refused.
 
     \b
     Example (case B: does LDI checking NTT DATA's report remove the single point?):
@@ -464,20 +593,22 @@ def whatif(model, scenarios, removals, reports, checks, order, output_format, la
     """
     from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element, to_json, to_text
 
+    bounds = {"timeout": timeout, "memory": memory}
     chain_model = _in_memory(_model(model))
-    built = [load_scenario(path) for path in scenarios]
-    built += [Scenario.from_text(remove_element(chain_model, element)) for element in removals]
-    built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model))
+    built = [load_scenario(path, **bounds) for path in scenarios]
+    built += [Scenario.from_text(remove_element(chain_model, element), **bounds) for element in removals]
+    built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model), **bounds)
               for sender, receiver, duty in reports]
-    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model))
+    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model),
+                                 **bounds)
               for element, operator in checks]
     if not built:
         raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")
-    report = compare(chain_model, built, order=order)
+    report = compare(chain_model, built, order=order, **bounds)
     if output_format == "json":
-        click.echo(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2))
+        _write(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2) + "\n")
     else:
-        click.echo(to_text(report, chain_model, lang), nl=False)
+        _write(to_text(report, chain_model, lang))
 
 
 def _in_memory(chain_model: ChainModel) -> ChainModel:
@@ -488,12 +619,6 @@ def _in_memory(chain_model: ChainModel) -> ChainModel:
     if graph is None:
         raise click.UsageError("the model is too large to copy into memory for a what-if; use a smaller extract")
     return ChainModel(graph=graph, sources=chain_model.sources, prefixes=chain_model.prefixes)
-
-
-def _new_file(path: Path) -> Path:
-    if path.exists():
-        raise click.UsageError(f"{path} exists; chainmodel never overwrites a file, choose another name")
-    return path
 
 
 @cli.command(epilog=EPILOG)
@@ -515,7 +640,7 @@ def diagram(model, output, duty, principal, failure, lang):
         principal=chain_model.resolve(principal, among=view.parties, what="party") if principal else None,
         failure=chain_model.resolve(failure, among=everything, what="element") if failure else None,
     )
-    _new_file(output).write_text(html, encoding="utf-8")
+    _write_new_file(output, html)
 
 
 @cli.command(epilog=EPILOG)
@@ -527,16 +652,17 @@ def report(model, output, lang):
     """Write the audit report: model summary, chains, single points of failure, blast ranking, findings."""
     from .report import report_html, report_markdown
 
+    _check_new(output)
     _, view = _load(model, validating=True)
-    output = _new_file(output)
     if output.suffix.lower() == ".md":
         from .diagram import diagram_html
 
-        picture = _new_file(output.with_suffix(".diagram.html"))
-        picture.write_text(diagram_html(view, lang=lang), encoding="utf-8")
-        output.write_text(report_markdown(view, lang=lang, diagram_href=picture.name), encoding="utf-8")
+        picture = _check_new(output.with_suffix(".diagram.html"))
+        markdown = report_markdown(view, lang=lang, diagram_href=picture.name)
+        _write_new_file(picture, diagram_html(view, lang=lang))
+        _write_new_file(output, markdown)
     else:
-        output.write_text(report_html(view, lang=lang), encoding="utf-8")
+        _write_new_file(output, report_html(view, lang=lang))
 
 
 def _say(lang: str, en: str, ja: str) -> str:
@@ -653,10 +779,46 @@ def init(folder, lang):
         click.echo(_say(lang, f"wrote {path}", f"{path} を書き出した"), err=True)
 
 
+@cli.command(epilog=EPILOG)
+@model_argument
+@click.option("--incident", "-i", help="Only this incident (IRI, prefixed name or label); every incident by default.")
+@format_option
+@lang_option
+def timeline(model, incident, output_format, lang):
+    """The timeline of each incident in MODEL, from its dated events.
+
+    The exposure window (from when the data became reachable to when it stopped being:
+    recovered, deleted, provision stopped; not when it was found), when each party came to
+    know and how long after, each report to a regulator placed against its deadline under
+    PPC Rules Art. 8 (met, missed by how many days, or cannot be judged, with the rule
+    cited), and the window each detective control would have left had it worked as stated.
+    """
+    from .serialise import timeline_json
+    from .timeline import incidents, timeline as run_timeline
+    from .timeline_text import render_all
+
+    chain_model, view = _load(model)
+    chosen = [chain_model.resolve(incident, among=view.incidents, what="incident")] if incident else incidents(view)
+    data = [timeline_json(view, run_timeline(view, iri)) for iri in chosen]
+    _emit(data, output_format, render_all, lang)
+
+
 def main() -> None:
-    """Console-script entry point: no network for the rest of the process, then the CLI."""
+    """Console-script entry point: no network for the rest of the process, then the CLI.
+
+    rdflib logs a warning with a traceback for each literal it cannot convert (an ill-typed
+    number in a model someone sent); chainmodel reports ill-typed literals itself, so those
+    logs are silenced.
+    """
     forbid_network()
-    cli(prog_name="chainmodel")
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
+    try:
+        cli(prog_name="chainmodel")
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            _silence_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+from .errors import ArgumentError
+
 from itertools import combinations
 
 from .failures import SINK, SOURCE, Harm, harm_occurs
@@ -106,7 +108,7 @@ def minimal_cut_sets(harm: Harm, order: int = 2) -> list[tuple[str, ...]]:
     ``[()]`` means the harm happens with no failure at all (the model cannot prevent it).
     """
     if order < 1:
-        raise ValueError("order must be at least 1")
+        raise ArgumentError(f"the order of a cut set must be a whole number of 1 or more, not {order!r}")
     if harm_occurs(harm, frozenset()):
         return [()]
     cuts: set[frozenset[str]] = set()

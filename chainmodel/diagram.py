@@ -51,6 +51,7 @@ from typing import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
+from .errors import SetupError
 from .text import step_effect, term
 from .views import ChainView
 
@@ -399,7 +400,7 @@ def vis_assets() -> tuple[str, str]:
     try:
         root = resources.files("pyvis")
     except ModuleNotFoundError as error:
-        raise RuntimeError("the diagram needs the pyvis package, which ships vis-network") from error
+        raise SetupError("the diagram needs the pyvis package, which ships vis-network: pip install pyvis") from error
     candidates = []
     for folder in ("templates/lib", "lib"):
         base = root.joinpath(folder)
@@ -412,15 +413,15 @@ def vis_assets() -> tuple[str, str]:
         if candidates:
             break
     if not candidates:
-        raise RuntimeError("pyvis ships no vis-network files (looked for lib/vis-X.Y.Z/vis-network.min.js)")
+        raise SetupError("pyvis ships no vis-network files (looked for lib/vis-X.Y.Z/vis-network.min.js); reinstall pyvis")
     _, folder = max(candidates, key=lambda item: item[0])
     script = _SOURCE_MAP.sub("", folder.joinpath("vis-network.min.js").read_text(encoding="utf-8"))
     style = _CSS_SOURCE_MAP.sub("", folder.joinpath("vis-network.css").read_text(encoding="utf-8"))
     lowered_script, lowered_style = script.lower(), style.lower()
     if "</script" in lowered_script or "<!--" in lowered_script:
-        raise RuntimeError("the shipped vis-network script cannot be written inline safely")
+        raise SetupError("the shipped vis-network script cannot be written inline safely; reinstall pyvis")
     if "</style" in lowered_style or "url(http" in lowered_style.replace(" ", "") or "@import" in lowered_style:
-        raise RuntimeError("the shipped vis-network stylesheet cannot be written inline safely")
+        raise SetupError("the shipped vis-network stylesheet cannot be written inline safely; reinstall pyvis")
     return script, style
 
 

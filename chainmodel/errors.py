@@ -7,7 +7,9 @@ Exit codes (documented in README.md and ``chainmodel --help``):
 * 2: the input cannot be read or used: a file that does not parse or is refused,
   a reference (duty, party, element) that does not resolve, a scenario or query
   that is malformed or forbidden.
-* 3: a query ran past its time limit.
+* 2 also: an output cannot be written (a missing folder, an existing file, a full disk, a
+  closed pipe), or a query or scenario ran out of its memory allowance.
+* 3: a query or what-if scenario ran past its time limit.
 
 Examples
 --------
@@ -31,8 +33,13 @@ __all__ = [
     "ScenarioError",
     "QueryRefused",
     "QueryTimeout",
+    "ArgumentError",
+    "SetupError",
     "LedgerError",
     "OutputRefused",
+    "ScenarioTimeout",
+    "LimitExceeded",
+    "OutputError",
 ]
 
 
@@ -139,3 +146,25 @@ class LedgerError(InputError):
 
 class OutputRefused(ChainModelError):
     """An output file exists (and --force was not given), or is a symbolic link; nothing was written."""
+
+
+class ArgumentError(ChainModelError):
+    """A value given to a function or command is out of its range; the message says which are accepted."""
+
+
+class SetupError(ChainModelError):
+    """chainmodel's installation lacks something it needs (a package, a shipped file); reinstall it."""
+class ScenarioTimeout(ScenarioError):
+    """A what-if scenario ran past its time limit (the same exit code as a query's)."""
+
+    exit_code = 3
+
+
+class LimitExceeded(ChainModelError):
+    """Work stopped at a bound: the memory allowance of a query or scenario, a response too
+    large, an input nested too deeply."""
+
+
+class OutputError(ChainModelError):
+    """An output cannot be written: the folder is missing, the file exists or is a link, the
+    disk is full, or the reader of standard output went away."""

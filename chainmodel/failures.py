@@ -41,6 +41,7 @@ import networkx as nx
 
 from .findings import Said
 from .namespace import CM
+from .access import acting_for, onward, reach, systems_reached
 from .views import ChainView, duration_months
 
 __all__ = [
@@ -57,20 +58,25 @@ __all__ = [
 
 SOURCE = ("terminal", "S")
 SINK = ("terminal", "T")
-EXPOSURE_KINDS = ("device-exposure", "copy-exposure", "misdirected-data")
+EXPOSURE_KINDS = ("device-exposure", "copy-exposure", "misdirected-data", "insider-exfiltration", "attack")
 _EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
 
 FINDER = "urn:chainmodel:reached:whoever-finds-or-takes-the-device"
 COPIER = "urn:chainmodel:reached:whoever-copies-the-data"
 UNINTENDED = "urn:chainmodel:reached:an-unintended-recipient"
+INTRUDER = "urn:chainmodel:reached:an-intruder"
+OPEN_TO = "urn:chainmodel:reached:whoever-the-setting-lets-in"
+OUTSIDER = "urn:chainmodel:reached:a-party-that-must-not-have-it"
+_FIRST_REACHED = ((str(CM.LossOrTheft), FINDER), (str(CM.Intrusion), INTRUDER), (str(CM.Misconfiguration), OPEN_TO))
+"""Whom a failure mode (or a mode that is a kind of it) first brings a system's data to."""
 
 
 @dataclass(frozen=True, order=True)
 class Element:
     """A failure event: something in the model that can fail on its own.
 
-    ``kind`` is ``hand-off``, ``task`` (a duty's performance), ``copy``, ``device`` or
-    ``control``;
+    ``kind`` is ``hand-off``, ``task`` (a duty's performance), ``copy``, ``device``,
+    ``control``, ``person`` (an insider) or ``condition`` (what an attack needs);
     ``operator`` is the party that runs it.
     """
 
@@ -109,6 +115,10 @@ class Harm:
     verdicts: tuple[ControlVerdict, ...] = ()
     duties: tuple[str, ...] = ()
     accountable: tuple[str, ...] = ()
+    entry: tuple[str, ...] = ()
+    """For an exposure: the first unauthorised parties; ``reached`` adds whoever the data travels on to."""
+    carried: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """For an exposure that travels on: each party reached after the first ones, with the assets that reached it."""
 
     @cached_property
     def events(self) -> tuple[str, ...]:
@@ -195,13 +205,58 @@ def elements(view: ChainView) -> dict[str, Element]:
         holder = view.holder_of(c)
         found[c.iri] = Element(c.iri, "copy", (holder,) if holder else (), modes)
     for device in view.devices.values():
-        classes = set(view.types.get(device.iri, ())) | {str(CM.Device)}
-        modes = _modes_for(view, classes, (), _EXPOSES, cache)
-        found[device.iri] = Element(device.iri, "device", (device.holder,) if device.holder else (), modes)
+        modes = _modes_for(view, device_classes(view, device.iri), device.failure_modes, _EXPOSES, cache)
+        operators = device.runs_by + ((device.holder,) if device.holder else ())
+        found[device.iri] = Element(device.iri, "device", tuple(dict.fromkeys(operators)), modes)
     for k in view.controls.values():
         classes = set(view.types.get(k.iri, ())) | {str(CM.Control)}
         modes = _modes_for(view, classes, (), _BREAKS, cache)
         found[k.iri] = Element(k.iri, "control", k.operators, modes)
+    for person in view.persons.values():
+        classes = set(view.types.get(person.iri, ())) | {str(CM.Person)}
+        acting = acting_for(view, person.iri)
+        found[person.iri] = Element(person.iri, "person", (acting,) if acting else (),
+                                    _modes_for(view, classes, (), _EXPOSES, cache))
+    found.update(_condition_elements(view))
+    return found
+
+
+def device_classes(view: ChainView, iri: str) -> set[str]:
+    """A device's classes, with what its flags say: portable (or not known to be fixed) and internet-facing.
+
+    A device typed as a fixed system (a server, an appliance, software a vendor runs) or with
+    ``cm:portable false`` is never a portable device, so it cannot be lost or stolen.
+    """
+    device = view.devices[iri]
+    classes = set(view.types.get(iri, ())) | {str(CM.Device)}
+    fixed = str(CM.FixedSystem) in classes or device.portable is False
+    if device.portable or not fixed:
+        classes.add(str(CM.PortableDevice))
+    if device.internet_facing:
+        classes.add(str(CM.InternetFacingSystem))
+    return classes
+
+
+def _attack_modes(view: ChainView, attack) -> tuple[str, ...]:
+    return tuple(m for m in attack.modes if m in view.failure_modes) or (str(CM.Intrusion),)
+
+
+def _condition_elements(view: ChainView) -> dict[str, Element]:
+    """Each condition of an attack, failing by holding, with the modes of the attacks that need it."""
+    modes: dict[str, set[str]] = {}
+    for attack in view.attacks.values():
+        for condition in attack.requires:
+            modes.setdefault(condition, set()).update(_attack_modes(view, attack))
+    found = {}
+    for iri in sorted(modes):
+        operators: list[str] = []
+        for concerned in view.conditions[iri].concerns if iri in view.conditions else ():
+            if concerned in view.devices:
+                device = view.devices[concerned]
+                operators += list(device.runs_by) + ([device.holder] if device.holder else [])
+            elif concerned in view.accounts:
+                operators += [acting_for(view, u) or u for u in view.accounts[concerned].users]
+        found[iri] = Element(iri, "condition", tuple(dict.fromkeys(operators)), tuple(sorted(modes[iri])))
     return found
 
 
@@ -290,12 +345,19 @@ class _GraphBuilder:
 
 
 def _reasons_against(view: ChainView, control, harm_kind: str, element_orgs: set, can_act: set[str],
-                     lead_time: str | None) -> list[Said]:
-    """Why a control does not count against a failure (empty when it does), as catalogue entries."""
+                     lead_time: str | None, bypassed: frozenset = frozenset()) -> list[Said]:
+    """Why a control does not count against a failure (empty when it does), as catalogue entries.
+
+    ``bypassed`` holds the systems on which the failing insider is an administrator: a
+    preventive control there can be switched off by the very person it should stop.
+    """
     reasons: list[Said] = []
     if harm_kind in EXPOSURE_KINDS:
         if control.kind != "preventive":
             reasons.append(Said("verdict.detects-after-exposure"))
+        elif set(control.covers) & bypassed:
+            reasons.append(Said("verdict.administrator-can-switch-it-off",
+                                (("systems", ("refs", tuple(sorted(set(control.covers) & bypassed)))),)))
         elif control.rules_out_leak is not True:
             limitation = dict(control.limitation)
             reasons.append(Said("verdict.does-not-rule-out-because", (("limitation", ("texts", limitation)),))
@@ -323,17 +385,31 @@ def _control_verdicts(view: ChainView, harm_kind: str, element: Element, can_act
     verdicts: list[ControlVerdict] = []
     index = view.index.controls_covering
     covering = index.get(element.iri, ())  # sorted
+    bypassed: frozenset = frozenset()
     if element.kind == "copy":
         device = view.copies[element.iri].device
         if device and device in index:
             covering = sorted(set(covering) | set(index[device]))
+    elif element.kind in ("person", "condition"):
+        also, bypassed = _also_covering(view, element)
+        covering = sorted(set(covering) | {k for iri in also for k in index.get(iri, ())})
     if not covering:
         return verdicts
     element_orgs = {view.org(p) for p in element.operators}
     for control in (view.controls[k] for k in covering):
-        reasons = _reasons_against(view, control, harm_kind, element_orgs, can_act, lead_time)
+        reasons = _reasons_against(view, control, harm_kind, element_orgs, can_act, lead_time, bypassed)
         verdicts.append(ControlVerdict(control.iri, element.iri, not reasons, tuple(reasons)))
     return verdicts
+
+
+def _also_covering(view: ChainView, element: Element) -> tuple[set[str], frozenset]:
+    """Elements whose controls also guard a person (their accounts and the systems they reach)
+    or a condition (what it is about), and the systems where the person is an administrator."""
+    if element.kind == "condition":
+        condition = view.conditions.get(element.iri)
+        return set(condition.concerns if condition else ()), frozenset()
+    found = reach(view, element.iri)
+    return set(found.accounts) | set(found.systems), frozenset(found.administrator_on)
 
 
 def _attach_controls(view: ChainView, builder: _GraphBuilder, harm_kind: str, can_act_after: dict,
@@ -422,23 +498,32 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
 
 
 def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: Element, kind: str,
-                   assets: tuple[str, ...], reached: str) -> Harm:
+                   assets: tuple[str, ...], reached: str | tuple[str, ...], key: str | None = None,
+                   events: tuple[str, ...] | None = None) -> Harm:
+    """An exposure: ``events`` (the element alone by default) each lead from S to T, so the
+    harm needs all of them to fail; the data first reaches ``reached`` and travels on from
+    there along every transfer without a basis."""
     builder = _GraphBuilder(all_elements)
-    builder.place(element.iri, SOURCE, SINK)
+    for event in (events if events is not None else (element.iri,)):
+        builder.place(event, SOURCE, SINK)
     verdicts = _attach_controls(view, builder, kind, {}, None)
+    entry = (reached,) if isinstance(reached, str) else tuple(reached)
+    travel = _travel(view, entry, assets)
     accountable = set()
     for asset in assets:
         accountable |= set(view.assets[asset].controllers) | {p for p, _ in view.assets[asset].counts}
     duties = {d for asset in assets for c in view.index.consignments_with_data.get(asset, ())
               for d in view.consignments[c].duties}
     return Harm(
-        key=element.iri,
+        key=key or element.iri,
         kind=kind,
         flow=element.iri if kind == "misdirected-data" else None,
         guard=None,
         exposed_assets=assets,
-        reached=(reached,),
-        downstream=(),
+        reached=entry + tuple(p for p in travel.parties if p not in entry),
+        downstream=travel.transfers,
+        entry=entry,
+        carried=travel.carried,
         successors=builder.adjacency,
         event_nodes={k: tuple(v) for k, v in builder.event_nodes.items()},
         elements={event: all_elements[event] for event in builder.event_nodes},
@@ -446,6 +531,100 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
         duties=tuple(sorted(duties)),
         accountable=tuple(sorted(accountable)),
     )
+
+
+def _travel(view: ChainView, entry: tuple[str, ...], assets: tuple[str, ...]):
+    """Where the data goes after it reaches ``entry`` (nothing when no one there passes data on)."""
+    from .access import Onward
+
+    if not any(view.index.data_sent_by.get(party) for party in entry):
+        return Onward()
+    return onward(view, entry, assets, _lineage(view, set(assets)))
+
+
+def _lineage_of(view: ChainView, mode: str) -> tuple[str, ...]:
+    found = view.failure_modes.get(mode)
+    return found.kind_of if found and found.kind_of else (mode,)
+
+
+def _first_reached(view: ChainView, modes: tuple[str, ...]) -> tuple[str, ...]:
+    """Whom these failure modes first bring the data to (in mode order, each once)."""
+    found: list[str] = []
+    for mode in modes:
+        lineage = _lineage_of(view, mode)
+        party = next((p for m, p in _FIRST_REACHED if m in lineage), OUTSIDER)
+        if party not in found:
+            found.append(party)
+    return tuple(found)
+
+
+def _attacked_families(view: ChainView) -> dict[str, set[str]]:
+    """Device -> the failure modes (and what they are kinds of) its stated attacks account for."""
+    found: dict[str, set[str]] = {}
+    for attack in view.attacks.values():
+        if attack.target:
+            for mode in _attack_modes(view, attack):
+                found.setdefault(attack.target, set()).update(_lineage_of(view, mode))
+    return found
+
+
+def _device_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tuple]:
+    """Harms of devices: what rests on each, exposed by the modes no stated attack accounts for."""
+    specs = []
+    attacked = _attacked_families(view)
+    for device in view.devices.values():
+        element = all_elements[device.iri]
+        family = attacked.get(device.iri, set())
+        modes = tuple(m for m in element.modes if not set(_lineage_of(view, m)) & family)
+        if not modes:
+            continue
+        entry = _first_reached(view, modes)
+        systems = systems_reached(view, [device.iri]) if set(entry) - {FINDER, OUTSIDER} else (device.iri,)
+        held = _held_on(view, systems)
+        if held:
+            if modes != element.modes:
+                element = Element(element.iri, element.kind, element.operators, modes)
+                all_elements = {**all_elements, device.iri: element}
+            specs.append((1, device.iri, partial(_exposure_harm, view, all_elements, element, "device-exposure",
+                                                 held, entry)))
+    return specs
+
+
+def _held_on(view: ChainView, systems) -> tuple[str, ...]:
+    copies = (view.copies[c] for system in systems for c in view.index.copies_on.get(system, ()))
+    return tuple(sorted({c.asset for c in copies if c.asset in view.assets and not view.assets[c.asset].anonymised}))
+
+
+def _person_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tuple]:
+    """Insiders: each person with access takes what they reach, to themselves first."""
+    specs = []
+    for person in view.persons.values():
+        element = all_elements[person.iri]
+        if not element.modes:
+            continue
+        assets = reach(view, person.iri).assets
+        if assets:
+            specs.append((4, person.iri, partial(_exposure_harm, view, all_elements, element, "insider-exfiltration",
+                                                 assets, person.iri)))
+    return specs
+
+
+def _attack_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tuple]:
+    """Stated attacks: the harm needs every condition that does not always hold."""
+    specs = []
+    for attack in view.attacks.values():
+        if attack.target not in view.devices:
+            continue
+        held = _held_on(view, systems_reached(view, [attack.target]))
+        if not held:
+            continue
+        events = tuple(c for c in attack.requires if c in all_elements
+                       and not (c in view.conditions and view.conditions[c].always))
+        entry = attack.attacker or INTRUDER
+        target = all_elements[attack.target]
+        specs.append((5, attack.iri, partial(_exposure_harm, view, all_elements, target, "attack", held, entry,
+                                             attack.iri, events)))
+    return specs
 
 
 def iter_harms(view: ChainView) -> Iterator[Harm]:
@@ -461,13 +640,7 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
             for guard in flow.guarded_by:
                 specs.append((0, f"{flow.iri}|{guard}",
                               partial(_guarded_harm, view, all_elements, flow.iri, guard)))
-    for device in view.devices.values():
-        element = all_elements[device.iri]
-        on_device = (view.copies[c] for c in view.index.copies_on.get(device.iri, ()))
-        held = sorted({c.asset for c in on_device if c.asset in view.assets and not view.assets[c.asset].anonymised})
-        if element.modes and held:
-            specs.append((1, device.iri, partial(_exposure_harm, view, all_elements, element, "device-exposure",
-                                                 tuple(held), FINDER)))
+    specs += _device_specs(view, all_elements)
     for copy in view.copies.values():
         element = all_elements[copy.iri]
         if element.modes and copy.asset in view.assets and not view.assets[copy.asset].anonymised:
@@ -480,6 +653,7 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
         if flow.is_data and exposes and personal:
             specs.append((3, flow.iri, partial(_exposure_harm, view, all_elements, element, "misdirected-data",
                                                personal, UNINTENDED)))
+    specs += _person_specs(view, all_elements) + _attack_specs(view, all_elements)
     specs.sort(key=lambda spec: (spec[0], spec[1]))
     for _, _, build in specs:
         harm = build()

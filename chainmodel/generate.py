@@ -85,6 +85,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from .errors import ArgumentError
+
 __all__ = [
     "BASE",
     "DEFAULT_KNOBS",
@@ -281,19 +283,19 @@ def pool_sizes(principals: int) -> tuple[int, int, int]:
 def _check_knobs(knobs: dict) -> dict[str, float]:
     unknown = sorted(set(knobs) - set(DEFAULT_KNOBS))
     if unknown:
-        raise TypeError(
+        raise ArgumentError(
             f"unknown knob(s) {', '.join(unknown)}; expected some of {', '.join(DEFAULT_KNOBS)}"
         )
     merged = {**DEFAULT_KNOBS, **knobs}
     for name, value in merged.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"knob {name} must be a number, not {value!r}")
+            raise ArgumentError(f"knob {name} must be a number, not {value!r}")
         upper_open = name == "zipf_exponent"
         if not (0.0 <= value < 1.0 if upper_open else 0.0 <= value <= 1.0):
             bound = "[0, 1)" if upper_open else "[0, 1]"
-            raise ValueError(f"knob {name}={value!r} is outside {bound}")
+            raise ArgumentError(f"knob {name}={value!r} is outside {bound}")
     if merged["rereconsign_share"] > merged["reconsign_share"]:
-        raise ValueError(
+        raise ArgumentError(
             "rereconsign_share must not exceed reconsign_share (both are shares of the tier-1 "
             "consignments; a tier-3 chain is also a re-consigned one)"
         )
@@ -302,11 +304,11 @@ def _check_knobs(knobs: dict) -> dict[str, float]:
 
 def _check_args(principals: int, seed: int) -> None:
     if isinstance(principals, bool) or not isinstance(principals, int):
-        raise TypeError(f"principals must be an int, not {principals!r}")
+        raise ArgumentError(f"principals must be an int, not {principals!r}")
     if principals < 1:
-        raise ValueError(f"principals must be at least 1, not {principals}")
+        raise ArgumentError(f"principals must be at least 1, not {principals}")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, not {seed!r}")
+        raise ArgumentError(f"seed must be an int, not {seed!r}")
 
 
 def _zipf(u: float, size: int, power: float) -> int:
@@ -819,7 +821,7 @@ def write_model(path: str | os.PathLike, principals: int, seed: int = 0, **knobs
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".nt", ".ttl"):
-        raise ValueError(f"write_model writes .nt or .ttl files, not {target.name!r}")
+        raise ArgumentError(f"write_model writes .nt or .ttl files, not {target.name!r}")
     _check_args(principals, seed)
     _check_knobs(knobs)
     count = 0

@@ -26,6 +26,7 @@ from typing import Iterable
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from .errors import SetupError, UnknownReference
 from .findings import SEVERITIES
 from .model import rules_graph
 from .namespace import CM, RULE
@@ -84,16 +85,18 @@ def rule_info(iri: str) -> RuleInfo:
 
     Raises
     ------
-    LookupError
-        The IRI is not a ``cm:Rule`` with a valid ``cm:severity`` in ``rules.ttl``.
+    UnknownReference
+        The IRI is not a ``cm:Rule`` of ``rules.ttl``.
+    SetupError
+        The rule has no valid ``cm:severity`` (the installed rules file is damaged).
     """
     graph = rules_graph()
     node = URIRef(iri)
     if (node, RDF.type, CM.Rule) not in graph:
-        raise LookupError(f"{iri} is not a cm:Rule in ontologies/rules.ttl")
+        raise UnknownReference(f"{iri} is not a cm:Rule in ontologies/rules.ttl; the rules are listed there")
     severities = sorted(str(value) for value in graph.objects(node, CM.severity))
     if len(severities) != 1 or severities[0] not in SEVERITIES:
-        raise LookupError(f"{iri} needs exactly one cm:severity among {SEVERITIES} in ontologies/rules.ttl")
+        raise SetupError(f"{iri} needs exactly one cm:severity among {SEVERITIES} in ontologies/rules.ttl; reinstall chainmodel")
     sources = tuple(sorted(str(source) for source in graph.objects(node, CM.legalBasis)))
     return RuleInfo(
         iri=iri,
@@ -142,6 +145,13 @@ class Regime:
     regulator_report: str | None
     subject_notice: str | None
     consignee_notice: str | None
+    preliminary_within: str | None = None
+    """The days a preliminary report is expected within (xsd:duration, the day of knowledge as day 1)."""
+    preliminary_sources: tuple[str, ...] = ()
+    final_within: str | None = None
+    final_within_improper: str | None = None
+    """The final report's period when the breach may have an improper purpose."""
+    final_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,11 @@ def regimes() -> tuple[Regime, ...]:
             regulator_report=_one(graph, node, CM.regulatorReport),
             subject_notice=_one(graph, node, CM.subjectNotice),
             consignee_notice=_one(graph, node, CM.consigneeNotice),
+            preliminary_within=_one(graph, node, CM.preliminaryReportWithin),
+            preliminary_sources=tuple(sorted(str(v) for v in graph.objects(node, CM.preliminaryReportSource))),
+            final_within=_one(graph, node, CM.finalReportWithin),
+            final_within_improper=_one(graph, node, CM.finalReportWithinImproper),
+            final_sources=tuple(sorted(str(v) for v in graph.objects(node, CM.finalReportSource))),
         ))
     return tuple(found)
 
@@ -215,15 +230,15 @@ def regime_for(sector: str | None, when: Instant | None) -> RegimeChoice:
 
     Raises
     ------
-    LookupError
-        No regime in ``rules.ttl`` covers the sector.
+    SetupError
+        No regime in ``rules.ttl`` covers the sector (the installed rules file is damaged).
     """
     sector = str(sector or CM.PrivateBusiness)
     candidates = [r for r in regimes() if sector in r.sectors]
     if not candidates:
         candidates = [r for r in regimes() if str(CM.PrivateBusiness) in r.sectors]
     if not candidates:
-        raise LookupError(f"ontologies/rules.ttl has no reporting regime for {sector}")
+        raise SetupError(f"ontologies/rules.ttl has no reporting regime for {sector}; reinstall chainmodel")
     if when is None:
         current = [r for r in candidates if r.end is None]
         chosen = current[0] if current else candidates[-1]
@@ -235,7 +250,7 @@ def regime_for(sector: str | None, when: Instant | None) -> RegimeChoice:
         return RegimeChoice(sure[0].iri, sure[0].mandatory, True)
     maybe = sorted((r for r in candidates if fits[r.iri] == "possibly"), key=lambda r: not r.mandatory)
     if not maybe:
-        raise LookupError(f"no reporting regime in ontologies/rules.ttl covers {sector} on {when.text}")
+        raise SetupError(f"no reporting regime in ontologies/rules.ttl covers {sector} on {when.text}; reinstall chainmodel")
     return RegimeChoice(maybe[0].iri, maybe[0].mandatory, False, tuple(r.iri for r in maybe[1:]), "coarse-date")
 
 

@@ -39,7 +39,9 @@ class Step:
 
     ``role`` is a catalogue word (``step.<role>``): ``fails``, ``passes-the-failure-on``,
     ``cannot-be-performed``, ``carries-protected-data``, ``carries-it-on``,
-    ``exposes-what-it-holds`` or ``carries-protected-data-always``.
+    ``exposes-what-it-holds``, ``carries-protected-data-always``, ``passes-it-on-without-basis``
+    (an unauthorised holder hands the data on to someone no basis covers) or ``holds`` (a
+    condition of an attack holds).
     """
 
     element: str
@@ -65,6 +67,9 @@ class Leak:
     uncaught_by: tuple[ControlVerdict, ...]
     duties: tuple[str, ...]
     no_failure_needed: bool = False
+    holdings: tuple[tuple[str, Exposure], ...] = ()
+    """When the data travels on: each party reached and what it holds (its own blast radius);
+    empty when the data reaches no one beyond its first parties (they hold all it exposes)."""
 
 
 _EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
@@ -82,14 +87,23 @@ def _step_for(view: ChainView, event: str, role: str) -> Step:
         return Step(event, "device", view.devices[event].holder, None, role)
     if event in view.copies:
         return Step(event, "copy", view.holder_of(view.copies[event]), None, role)
+    if event in view.persons:
+        return Step(event, "person", event, None, role)
+    if event in view.conditions or any(event in a.requires for a in view.attacks.values()):
+        return Step(event, "condition", None, None, "holds" if role == "fails" else role)
     return Step(event, "control", None, None, role)
 
 
 def _path(view: ChainView, harm: Harm, event: str) -> tuple[Step, ...]:
     steps = [_step_for(view, event, "fails")]
     if harm.kind in EXPOSURE_KINDS:
-        reached = harm.reached[0]
-        steps.append(Step(event, "exposure", steps[0].sender, reached, "exposes-what-it-holds"))
+        source = harm.key if harm.kind == "attack" else event
+        sender = steps[0].sender if harm.kind != "attack" else None
+        for reached in harm.entry or harm.reached[:1]:
+            steps.append(Step(source, "exposure", sender, reached, "exposes-what-it-holds"))
+        for flow in harm.downstream:
+            h = view.handoffs[flow]
+            steps.append(Step(flow, h.kind, h.sender, h.receiver, "passes-it-on-without-basis"))
         return tuple(steps)
     controls = {n for e, nodes in harm.event_nodes.items() if harm.elements[e].kind == "control" for n in nodes}
     nodes = harm.path_to_sink(harm.event_nodes[event][0], avoid=controls)
@@ -127,7 +141,18 @@ def leak_for(view: ChainView, harm: Harm, event: str, exposed: Exposure | None =
         exposure=exposed if exposed is not None else exposure(view, harm.exposed_assets),
         uncaught_by=tuple(v for v in harm.verdicts if v.element == event and not v.counts),
         duties=harm.duties,
+        holdings=_holdings(view, harm, exposed),
     )
+
+
+def _holdings(view: ChainView, harm: Harm, exposed: Exposure | None) -> tuple[tuple[str, Exposure], ...]:
+    """What each party an exposure reaches holds, when the data travels on beyond the first ones."""
+    if harm.kind not in EXPOSURE_KINDS or not harm.carried:
+        return ()
+    whole = exposed if exposed is not None else exposure(view, harm.exposed_assets)
+    found = [(party, whole) for party in harm.entry]
+    found += [(party, exposure(view, assets)) for party, assets in harm.carried]
+    return tuple(found)
 
 
 def unavoidable_leak(view: ChainView, harm: Harm) -> Leak:
@@ -186,7 +211,8 @@ def _single_points_of_failure(view: ChainView, duty: str | None) -> list[Leak]:
             leak = leak_for(view, harm, event, exposed)
             if leak.modes:
                 found.append(leak)
-    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3}
+    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3,
+                  "insider-exfiltration": 4, "attack": 5}
     found.sort(key=lambda leak: (not leak.no_failure_needed, leak.exposure.rank_key, kind_order[leak.harm_kind],
                                  leak.flow or "", leak.element))
     return found

@@ -4,8 +4,13 @@ Every file is parsed with pyoxigraph (it reports the line of a syntax error and 
 fetches a JSON-LD context) into a list first; only when every file has parsed are the
 triples put into the graph, so a failure leaves nothing behind. Before parsing, a file
 is refused when it asks for something chainmodel never does: an XML DOCTYPE or entity
-declaration, a JSON-LD context given by address, or (after parsing) an ``owl:imports``
-of an ontology that is not among the inputs.
+declaration (one inside a comment, a CDATA section or a processing instruction is text,
+not a declaration), a JSON-LD context given by address, JSON nested too deeply to check,
+or (after parsing) an ``owl:imports`` of an ontology that is not among the inputs, or an
+RDF-star triple term. A folder's links that lead outside it are refused; a byte-order
+mark at the start of a file is skipped. ``rdf:HTML`` and ``rdf:XMLLiteral`` literals are
+kept as their lexical form (:func:`rdf_literal`): rdflib would parse each, in time that
+grows with the square of its length.
 
 Examples
 --------
@@ -25,7 +30,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,7 +38,8 @@ from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import InputError, ParseError, RefusedInput
 
-__all__ = ["FORMATS", "model_files", "read_file", "load_graph", "ParsedFile", "paused_gc"]
+__all__ = ["FORMATS", "model_files", "read_file", "load_graph", "ParsedFile", "paused_gc", "rdf_literal",
+           "refuse_before_parsing", "strip_bom", "RDF_STAR_REFUSAL"]
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -49,9 +55,15 @@ FORMATS: dict[str, ox.RdfFormat] = {
 """File endings chainmodel reads, and the format each is parsed as."""
 
 CHAINMODEL_ONTOLOGY = "https://w3id.org/chainmodel"
+RDF_STAR_REFUSAL = ("RDF-star (a triple used as a term, << ... >>) is not read by chainmodel; write the statement "
+                    "about a statement with a node of its own")
+"""How every input that holds RDF-star is refused: model files, stores, scenarios and queries."""
 _RDF_LANG_STRING = str(RDF.langString)
 _XSD_STRING = str(XSD.string)
-_XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_UNPARSED_DATATYPES = frozenset({str(RDF.HTML), str(RDF.XMLLiteral)})
+_BOM = b"\xef\xbb\xbf"
+_XML_MARKUP = re.compile(rb"<(?:!--|!\[CDATA\[|\?|!(DOCTYPE|ENTITY))", re.IGNORECASE)
+_XML_ENDS = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)")
 
 
@@ -85,12 +97,21 @@ def model_files(paths: Iterable[str | Path]) -> list[Path]:
     """Expand files and folders into the sorted list of model files to read.
 
     A folder contributes every file below it whose ending is in ``FORMATS``; a file named
-    directly must have such an ending.
+    directly must have such an ending. A link inside a folder that leads outside it is
+    refused: a model folder someone sent must not make chainmodel read other files.
+
+    Raises
+    ------
+    InputError
+        A path is missing, has an unknown ending, or a folder holds no model file.
+    RefusedInput
+        A link in a folder leads outside it.
     """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            _refuse_links_out(path)
             inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
             if not inside:
                 raise InputError(
@@ -115,41 +136,117 @@ def model_files(paths: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
+def _refuse_links_out(folder: Path) -> None:
+    root = folder.resolve()
+    for entry in folder.rglob("*"):
+        if entry.is_symlink():
+            target = entry.resolve()
+            if target != root and root not in target.parents:
+                raise RefusedInput(str(entry), None, f"a link that leads outside the model folder {folder}; "
+                                   "chainmodel reads only what is inside a folder it is given. Copy the file "
+                                   "into the folder, or name it on the command line.")
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def strip_bom(data: bytes) -> bytes:
+    """``data`` without a UTF-8 byte-order mark at its start (pyoxigraph reads the mark as a character).
+
+    Examples
+    --------
+    >>> strip_bom(b"\\xef\\xbb\\xbf<urn:a> <urn:b> <urn:c> .")
+    b'<urn:a> <urn:b> <urn:c> .'
+    """
+    return data[len(_BOM):] if data.startswith(_BOM) else data
+
+
+def too_long(error: BaseException) -> str:
+    """The message for pyoxigraph's refusal of a token longer than its buffer (16 MiB)."""
+    return (f"a single literal or IRI is too long for chainmodel to read ({error}); shorten it or keep the "
+            "content outside the model")
+
+
+def rdf_literal(lexical: str, language: str | None = None, datatype: str | None = None, *,
+                normalize: bool = True) -> Literal:
+    """An rdflib literal from its parts, never parsing ``rdf:HTML`` or ``rdf:XMLLiteral``.
+
+    rdflib turns such a literal into a DOM as it is made, in time that grows with the square
+    of its length (50,000 ``<div>`` take minutes); chainmodel never reads the DOM, so the
+    literal keeps its lexical form, datatype and equality, and no value. ``normalize=False``
+    keeps every lexical form exactly as given (rdflib otherwise writes ``"01"^^xsd:integer``
+    as ``"1"``).
+
+    Examples
+    --------
+    >>> literal = rdf_literal("<div>" * 50000, datatype="http://www.w3.org/1999/02/22-rdf-syntax-ns#HTML")
+    >>> len(literal), literal.datatype.endswith("#HTML"), literal.value is None
+    (250000, True, True)
+    >>> rdf_literal("3", datatype="http://www.w3.org/2001/XMLSchema#integer").value
+    3
+    """
+    if language:
+        return Literal(lexical, lang=language, normalize=normalize)
+    if datatype in _UNPARSED_DATATYPES:
+        literal = str.__new__(Literal, lexical)
+        literal._language, literal._datatype, literal._value, literal._ill_typed = None, URIRef(datatype), None, None
+        return literal
+    if datatype and datatype not in (_XSD_STRING, _RDF_LANG_STRING):
+        return Literal(lexical, datatype=URIRef(datatype), normalize=normalize)
+    return Literal(lexical, normalize=normalize)
+
+
+def _xml_declaration(data: bytes) -> re.Match | None:
+    """The first DOCTYPE or ENTITY declaration, skipping comments, CDATA sections and
+    processing instructions (whatever they hold is text, not markup)."""
+    position = 0
+    while True:
+        found = _XML_MARKUP.search(data, position)
+        if found is None or found.group(1):
+            return found
+        opener = found.group(0)
+        end = data.find(_XML_ENDS[opener.upper() if opener.startswith(b"<![") else opener], found.end())
+        if end < 0:
+            return None  # unterminated: the parser reports it
+        position = end
+
+
 def _refuse_xml_declarations(path: Path, data: bytes) -> None:
-    match = _XML_DECLARATIONS.search(data)
+    match = _xml_declaration(data)
     if match:
         raise RefusedInput(
             str(path),
             _line_of(data, match.start()),
-            f"<!{match.group(1).decode()} ...> declaration; chainmodel does not expand XML "
+            f"<!{match.group(1).decode().upper()} ...> declaration; chainmodel does not expand XML "
             "entities or read DTDs. Remove the declaration and write the values out in full.",
         )
 
 
-def _context_addresses(node) -> Iterable[str]:
+def _context_addresses(document) -> Iterator[str]:
     """Yield every context given by address (string) anywhere in a JSON-LD document."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                contexts = value if isinstance(value, list) else [value]
-                for context in contexts:
-                    if isinstance(context, str):
-                        yield context
-                    elif isinstance(context, dict) and isinstance(context.get("@import"), str):
-                        yield context["@import"]
-            yield from _context_addresses(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _context_addresses(item)
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, str):
+                            yield context
+                        elif isinstance(context, dict) and isinstance(context.get("@import"), str):
+                            yield context["@import"]
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
 
 
 def _refuse_remote_contexts(path: Path, data: bytes) -> None:
     try:
-        document = json.loads(data)
+        document = json.loads(strip_bom(data))
+    except RecursionError:
+        raise ParseError(str(path), None, "the JSON is nested too deeply to be checked for contexts given by "
+                         "address; flatten it (a JSON-LD document rarely needs more than a few levels)") from None
     except (ValueError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
         raise ParseError(str(path), line, f"not valid JSON: {error}") from None
@@ -163,6 +260,35 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
         )
 
 
+def refuse_before_parsing(path: Path, rdf_format: ox.RdfFormat, data: bytes) -> None:
+    """Refuse a file that asks for what chainmodel never does, before any parser sees it.
+
+    RDF/XML: a DOCTYPE or ENTITY declaration outside comments and CDATA. JSON-LD: a context
+    given by address, or JSON nested too deeply to check. Other formats pass.
+
+    Raises
+    ------
+    RefusedInput, ParseError
+        Naming the file and, where known, the line.
+
+    Examples
+    --------
+    >>> refuse_before_parsing(Path("m.rdf"), ox.RdfFormat.RDF_XML, b"<!-- <!DOCTYPE x> is text here --><rdf:RDF/>")
+    >>> refuse_before_parsing(Path("m.rdf"), ox.RdfFormat.RDF_XML, b"<!DOCTYPE x [<!ENTITY e 'e'>]><rdf:RDF/>")
+    Traceback (most recent call last):
+    ...
+    chainmodel.errors.RefusedInput: m.rdf, line 1: refused: <!DOCTYPE ...> declaration; chainmodel does not expand XML entities or read DTDs. Remove the declaration and write the values out in full.
+    """
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _refuse_xml_declarations(path, data)
+    elif rdf_format == ox.RdfFormat.JSON_LD:
+        _refuse_remote_contexts(path, data)
+
+
+class _TripleTerm(Exception):
+    """An RDF-star triple term was read."""
+
+
 def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -173,13 +299,8 @@ def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
             name = blank_names[term.value] = BNode(f"{file_tag}b{len(blank_names)}")
         return name
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise InputError(f"unsupported RDF term {term!r}: RDF-star triples are not read; write the statement about a statement with a node of its own")
+        return rdf_literal(term.value, term.language, term.datatype.value)
+    raise _TripleTerm
 
 
 def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
@@ -195,21 +316,11 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot be read: {error.strerror or error}; check that the file exists and is readable") from None
-    if rdf_format == ox.RdfFormat.RDF_XML:
-        _refuse_xml_declarations(path, data)
-    if rdf_format == ox.RdfFormat.JSON_LD:
-        _refuse_remote_contexts(path, data)
-    triples = []
-    blank_names: dict[str, BNode] = {}
+    refuse_before_parsing(path, rdf_format, data)
     try:
-        for quad in ox.parse(data, rdf_format):
-            triples.append(
-                (
-                    _to_rdflib(quad.subject, file_tag, blank_names),
-                    _to_rdflib(quad.predicate, file_tag, blank_names),
-                    _to_rdflib(quad.object, file_tag, blank_names),
-                )
-            )
+        triples = _parse(strip_bom(data), rdf_format, file_tag)
+    except _TripleTerm:
+        raise RefusedInput(str(path), None, RDF_STAR_REFUSAL) from None
     except SyntaxError as error:
         message = str(error.msg if hasattr(error, "msg") else error)
         line = error.lineno
@@ -220,11 +331,22 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
         if "relative" in message.lower() or "base" in message.lower():
             hint = " (chainmodel resolves no relative IRI: write absolute IRIs or add @base)"
         raise ParseError(str(path), line, message + hint) from None
+    except MemoryError as error:
+        raise ParseError(str(path), None, too_long(error)) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ParseError(str(path), None, str(error)) from None
     ontologies = frozenset(s for s, p, o in triples if p == RDF.type and o == OWL.Ontology)
     imports = tuple(o for s, p, o in triples if p == OWL.imports)
     return ParsedFile(path, tuple(triples), ontologies, imports)
+
+
+def _parse(data: bytes, rdf_format: ox.RdfFormat, file_tag: str) -> list[tuple]:
+    blank_names: dict[str, BNode] = {}
+    return [
+        (_to_rdflib(quad.subject, file_tag, blank_names), _to_rdflib(quad.predicate, file_tag, blank_names),
+         _to_rdflib(quad.object, file_tag, blank_names))
+        for quad in ox.parse(data, rdf_format)
+    ]
 
 
 def load_graph(paths: Sequence[str | Path], graph: Graph | None = None) -> Graph:

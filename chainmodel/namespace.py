@@ -202,6 +202,53 @@ class CM(DefinedNamespace):
     # ledgers and audits (issue 16)
     Audit: URIRef
 
+    # people, access, systems, threats and timelines (issue 14)
+    Account: URIRef
+    Attack: URIRef
+    BecameAware: URIRef
+    Condition: URIRef
+    ContractorStaff: URIRef
+    DispatchedWorker: URIRef
+    Employee: URIRef
+    ExposureEnded: URIRef
+    FinalReport: URIRef
+    FixedSystem: URIRef
+    HostedSoftware: URIRef
+    InsiderExfiltration: URIRef
+    InternetFacingSystem: URIRef
+    Intrusion: URIRef
+    MaintenanceTerminal: URIRef
+    Misconfiguration: URIRef
+    NetworkAppliance: URIRef
+    Person: URIRef
+    PortableDevice: URIRef
+    PreliminaryReport: URIRef
+    ProvisionStopped: URIRef
+    Ransomware: URIRef
+    Recovered: URIRef
+    Server: URIRef
+    VpnAppliance: URIRef
+    administrator: URIRef
+    alwaysHolds: URIRef
+    attacker: URIRef
+    connectsTo: URIRef
+    finalReportSource: URIRef
+    finalReportWithin: URIRef
+    finalReportWithinImproper: URIRef
+    grantsAccessTo: URIRef
+    internetFacing: URIRef
+    kindOf: URIRef
+    placedAt: URIRef
+    preliminaryReportSource: URIRef
+    preliminaryReportWithin: URIRef
+    readsData: URIRef
+    requires: URIRef
+    runBy: URIRef
+    sharedAccount: URIRef
+    target: URIRef
+    usedBy: URIRef
+    worksFor: URIRef
+
     _NS = Namespace("https://w3id.org/chainmodel#")
 
 

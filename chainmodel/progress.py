@@ -20,6 +20,8 @@ import sys
 import time
 from typing import Callable, TextIO
 
+from .escaping import terminal_safe
+
 __all__ = ["Progress"]
 
 
@@ -47,5 +49,5 @@ class Progress:
         self._current = None
 
     def _write(self, line: str) -> None:
-        if self.enabled:
-            print(f"chainmodel: {line}", file=self.stream, flush=True)
+        if self.enabled:  # file names come from folders someone else made: escape what drives a terminal
+            print(terminal_safe(f"chainmodel: {line}", breaks=False), file=self.stream, flush=True)

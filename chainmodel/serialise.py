@@ -202,6 +202,8 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
              "why_said": [said_json(view, r) for r in v.reasons]}
             for v in leak.uncaught_by
         ],
+        "held_by_reached": [{"party": party_json(view, party), "exposure": exposure_json(view, held)}
+                            for party, held in leak.holdings],
     }
 
 
@@ -397,5 +399,75 @@ def describe_json(view: ChainView, summary: Summary) -> dict:
                                 key=lambda e: instant_sort_key(parse_instant(view.events[e].date), e))
             ])
             for i in summary.incidents
+        ],
+    }
+
+
+# -- timeline (issue 14) -----------------------------------------------------------------
+
+
+def _instant_json(instant) -> dict | None:
+    if instant is None:
+        return None
+    return {"text": instant.text, "precision": instant.precision, "first": instant.first.isoformat(),
+            "last": instant.last.isoformat()}
+
+
+def _days_json(days: tuple[int, int] | None) -> dict | None:
+    return None if days is None else {"fewest": days[0], "most": days[1]}
+
+
+def window_json(view: ChainView, window) -> dict | None:
+    """An exposure window: start, end, the events that set them, why it ended, its length."""
+    if window is None:
+        return None
+    return {"start": _instant_json(window.start), "end": _instant_json(window.end),
+            "start_event": ref_json(view, window.start_event), "end_event": ref_json(view, window.end_event),
+            "end_reason": window.end_reason, "days": _days_json(window.days)}
+
+
+def _deadline_json(view: ChainView, verdict) -> dict:
+    deadline = verdict.deadline
+    return {"stage": deadline.stage, "period": deadline.period, "condition": deadline.condition,
+            "due": deadline.due.isoformat() if deadline.due else None,
+            "due_earliest": deadline.due_first.isoformat() if deadline.due_first else None,
+            "rule": ref_json(view, deadline.rule), "sources": [source_json(view, s) for s in deadline.sources],
+            "status": verdict.status, "day": verdict.day, "late_by_days": verdict.late_by, "reason": verdict.reason}
+
+
+def _knowledge_json(view: ChainView, known) -> dict:
+    return {"party": party_json(view, known.party), "date": _instant_json(known.when),
+            "event": ref_json(view, known.event), "how": known.how, "latency_days": _days_json(known.latency)}
+
+
+def timeline_json(view: ChainView, found) -> dict:
+    """A :class:`chainmodel.timeline.Timeline` as plain values."""
+    regime = lambda choice: (ref_json(view, choice.regime) | {"mandatory": choice.mandatory,  # noqa: E731
+                                                              "certain": choice.certain}) if choice else None
+    return {
+        "incident": ref_json(view, found.incident),
+        "failed_with": [ref_json(view, m) for m in found.failed_with],
+        "breaks": found.breaks,
+        "improper_purpose": found.improper_purpose,
+        "events": [dict(ref_json(view, e), kind=view.events[e].kind, stage=view.events[e].stage,
+                        date=_instant_json(parse_instant(view.events[e].date)),
+                        actor=party_json(view, view.events[e].actor),
+                        notified_to=[party_json(view, p) for p in view.events[e].notified_to])
+                   for e in found.events],
+        "exposure_window": window_json(view, found.window),
+        "knowledge": [_knowledge_json(view, k) for k in found.knowledge],
+        "reports": [
+            {"report": ref_json(view, r.report), "reporter": party_json(view, r.reporter),
+             "to": [party_json(view, p) for p in r.recipients], "date": _instant_json(r.when), "stage": r.stage,
+             "stage_stated": r.stage_stated, "knowledge": _knowledge_json(view, r.knowledge) if r.knowledge else None,
+             "regime": regime(r.regime), "deadlines": [_deadline_json(view, v) for v in r.verdicts]}
+            for r in found.reports
+        ],
+        "detective_controls": [
+            {"control": ref_json(view, c.control), "covers": [ref_json(view, e) for e in c.covers],
+             "latency": c.latency, "status": c.status, "detects_by": _instant_json(c.detects),
+             "failure": _instant_json(c.failure), "failure_assumed": c.failure_assumed,
+             "window": window_json(view, c.window)}
+            for c in found.controls
         ],
     }

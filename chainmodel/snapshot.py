@@ -2,29 +2,34 @@
 
 Reading a triple out of Oxigraph's on-disk store costs about 5 µs, by pattern or by SPARQL
 alike, against under 1 µs to parse it from a file; at 10^7 triples deriving the view from
-the store would take minutes on every command. So ``chainmodel load`` derives the view
-once, right after the bulk load, and writes it into the store's folder with the
-predicate scans that validation reads and the labels that messages use. A command that opens the store uses what was
-saved only while it is current: the manifest records a fingerprint of the store's files
-and of the code and ontology that derived the view, and any difference (the store was
-written by another tool, chainmodel was upgraded) means the view is derived from the
-store again, with the same answers, only slower. The RDF in the store stays the one
-source of truth; this is an index of it.
+the store would take minutes on every command. So ``chainmodel load`` (:func:`load_store`)
+derives the view once, right after the bulk load, and writes it into the store's folder
+with the predicate scans that validation reads and the labels that messages use. A command
+that opens the store (:func:`open_store`, :func:`chain_view`) uses what was saved only
+while it is current: the store's manifest (:func:`chainmodel.store.read_manifest`) records
+the SHA-256 of every file in the folder, the store's and these, and a fingerprint of the
+code and ontology that derived the view; any difference (a byte changed, the store written
+by another tool, chainmodel upgraded) means the view is derived from the store again, with
+the same answers, only slower. The RDF in the store stays the one source of truth; this is
+an index of it.
+
+This module sits above :mod:`chainmodel.views` (it derives the view), so that the storage
+layer (:mod:`chainmodel.store`) imports nothing above it.
 
 The view and scans are JSON and the labels an SQLite table, never pickle: opening a store
-someone sent you must not run code.
+someone sent you must not run code. Every index read from them is checked, the SQLite file
+is opened read-only, must hold exactly the one table and index chainmodel writes, and each
+query on it has a deadline; anything else counts as damage, and the store is read instead.
 
 Examples
 --------
 >>> import tempfile, pathlib
->>> from chainmodel.store import load_store, open_store
->>> from chainmodel.model import ChainModel, load_model
->>> from chainmodel.views import chain_view
+>>> from chainmodel.model import load_model
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
 >>> load_store(["examples/case-b-optout"], folder)
 276
->>> saved = read_view(folder, ChainModel(graph=open_store(f"oxigraph:{folder}")), keep_scans=False)
->>> saved.consignments == chain_view(load_model(["examples/case-b-optout"])).consignments
+>>> model = ChainModel(graph=open_store(f"oxigraph:{folder}"))
+>>> chain_view(model).consignments == views.chain_view(load_model(["examples/case-b-optout"])).consignments
 True
 """
 
@@ -35,30 +40,41 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from . import store as storage
 from . import views
 from .errors import InputError
-from .loading import paused_gc
+from .loading import paused_gc, rdf_literal
+from .model import ChainModel, label_rows
 from .resources import ontology_path
+from .shapes import read_shape_predicates
+from .store import MANIFEST_FILE, OxigraphGraph, read_manifest
 from .views import ChainView
 
-__all__ = ["write_view", "write_labels", "write_manifest", "read_view", "read_labels", "read_scans", "is_current",
-           "store_fingerprint", "MANIFEST_FILE"]
+__all__ = ["load_store", "open_store", "chain_view", "SavedIndex", "write_view", "write_labels", "read_view",
+           "read_labels", "read_scans", "is_current", "MANIFEST_FILE"]
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever the layout of the saved files changes."""
 
-MANIFEST_FILE = "chainmodel-manifest.json"
+LABEL_QUERY_SECONDS = 60.0
+"""Longest any one query on the saved labels may run (a hostile file cannot hang a command)."""
+
 VIEW_FILE = "chainmodel-view.json"
 SCANS_FILE = "chainmodel-scans.json"
 LABELS_FILE = "chainmodel-labels.sqlite"
-_OURS = (MANIFEST_FILE, VIEW_FILE, SCANS_FILE, LABELS_FILE)
-_NOT_CONTENT = ("LOG", "LOCK")  # RocksDB's own log and lock change without the data changing
+_LABELS_SCHEMA = (
+    ("index", "labels_by_iri", "labels", "CREATE INDEX labels_by_iri ON labels (iri)"),
+    ("table", "labels", "labels", "CREATE TABLE labels (iri TEXT NOT NULL, text TEXT NOT NULL, language TEXT NOT NULL)"),
+)
+"""All that may be in the labels file's schema: one table, one index, as written."""
 
 _RECORDS = (
     ("parties", views.Party),
@@ -75,6 +91,10 @@ _RECORDS = (
     ("bases", views.Basis),
     ("agreements", views.Agreement),
     ("clauses", views.Clause),
+    ("persons", views.Person),
+    ("accounts", views.Account),
+    ("attacks", views.Attack),
+    ("conditions", views.Condition),
 )
 """The record tables of a :class:`~chainmodel.views.ChainView`, with their classes."""
 
@@ -82,33 +102,18 @@ _RECORDS = (
 # -- fingerprints ------------------------------------------------------------------------
 
 
-def store_fingerprint(folder: str | Path) -> str:
-    """A digest of the store's files (names, sizes, modification times).
-
-    RocksDB never rewrites a file in place: any write adds or replaces files, so the
-    fingerprint changes. Opening the store read-only leaves it as it was.
-    """
-    digest = hashlib.sha256()
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name in _OURS or entry.name.startswith(_NOT_CONTENT) or not entry.is_file():
-            continue
-        stat = entry.stat()
-        digest.update(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 def _code_fingerprint() -> str:
     """A digest of what decides the view: the derivation and how the store is read, this
     codec, the shipped ontology and shapes, and the versions of rdflib and pyoxigraph (rdflib
     decides how a literal is read, e.g. whether it is ill-typed)."""
-    import pyoxigraph
     import rdflib
 
-    from . import model, shapes, store
+    from . import loading, model, shapes
 
-    digest = hashlib.sha256(f"{FORMAT} {rdflib.__version__} {pyoxigraph.__version__}".encode())
-    for path in (Path(views.__file__), Path(__file__), Path(store.__file__), Path(model.__file__),
-                 Path(shapes.__file__), ontology_path("chainmodel.ttl"), ontology_path("shapes.ttl")):
+    digest = hashlib.sha256(f"{FORMAT} {rdflib.__version__} {ox.__version__}".encode())
+    for path in (Path(views.__file__), Path(__file__), Path(storage.__file__), Path(loading.__file__),
+                 Path(model.__file__), Path(shapes.__file__), ontology_path("chainmodel.ttl"),
+                 ontology_path("shapes.ttl")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -179,18 +184,6 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     _write_json(folder / SCANS_FILE, {"scans": scans, "strings": list(strings.index), "terms": list(others)})
 
 
-def write_manifest(folder: str | Path) -> None:
-    """Seal what was saved: written last, once the store is closed, so that a save that did
-    not finish leaves nothing that looks current."""
-    folder = Path(folder)
-    _write_json(folder / MANIFEST_FILE, {
-        "format": FORMAT,
-        "code": _code_fingerprint(),
-        "store": store_fingerprint(folder),
-        "files": {name: (folder / name).stat().st_size for name in (VIEW_FILE, SCANS_FILE, LABELS_FILE)},
-    })
-
-
 def write_labels(folder: str | Path, labels: Iterable[tuple[str, str, str]]) -> None:
     """Save (IRI, text, language) rows, streamed, into SQLite in the store's ``folder``.
 
@@ -207,11 +200,26 @@ def write_labels(folder: str | Path, labels: Iterable[tuple[str, str, str]]) -> 
         connection.close()
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the labels file read-only, refuse any schema but chainmodel's, and bound every query."""
+    connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        schema = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        if tuple(schema) != _LABELS_SCHEMA:
+            raise sqlite3.DatabaseError("the file holds more or other than chainmodel's labels table")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 class SavedLabels(Mapping):
     """IRI -> its (text, language) labels, read one IRI at a time from the saved SQLite file.
 
     The file is opened read-only and immutable, once per process (a forked worker opens
-    its own).
+    its own); its schema must be exactly the table and index chainmodel writes, and every
+    query stops after :data:`LABEL_QUERY_SECONDS`.
     """
 
     def __init__(self, path: Path):
@@ -220,20 +228,23 @@ class SavedLabels(Mapping):
         self._pid = None
 
     def _query(self, sql: str, parameters: tuple = ()) -> list:
-        if self._pid != os.getpid():
-            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
-            self._connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._pid = os.getpid()
         try:
+            if self._pid != os.getpid():
+                self._connection = _connect(self.path)
+                self._pid = os.getpid()
+            deadline = time.monotonic() + LABEL_QUERY_SECONDS
+            self._connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
             return self._connection.execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError as error:
             raise InputError(f"{self.path}: the labels saved with the store cannot be read ({error}); "
                              "load the store again with 'chainmodel load'") from None
 
     def check(self) -> None:
-        """Raise ``sqlite3.DatabaseError`` if the file is not a readable labels table."""
-        connection = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+        """Raise ``sqlite3.DatabaseError`` if the file is not chainmodel's readable labels table."""
+        connection = _connect(self.path)
         try:
+            deadline = time.monotonic() + LABEL_QUERY_SECONDS
+            connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
             connection.execute("SELECT iri, text, language FROM labels LIMIT 1").fetchall()
         finally:
             connection.close()
@@ -242,19 +253,19 @@ class SavedLabels(Mapping):
         rows = self._query("SELECT text, language FROM labels WHERE iri = ?", (iri,))
         if not rows:
             raise KeyError(iri)
-        return [(text, language) for text, language in rows]
+        return [(str(text), str(language)) for text, language in rows]
 
     def __iter__(self) -> Iterator[str]:
-        return iter([iri for (iri,) in self._query("SELECT DISTINCT iri FROM labels ORDER BY iri")])
+        return iter([str(iri) for (iri,) in self._query("SELECT DISTINCT iri FROM labels ORDER BY iri")])
 
     def __len__(self) -> int:
-        return self._query("SELECT COUNT(DISTINCT iri) FROM labels")[0][0]
+        return int(self._query("SELECT COUNT(DISTINCT iri) FROM labels")[0][0])
 
     def items(self):
         """All labels, read in one pass (for looking a name up among every label)."""
         found: dict[str, list[tuple[str, str]]] = {}
         for iri, text, language in self._query("SELECT iri, text, language FROM labels"):
-            found.setdefault(iri, []).append((text, language))
+            found.setdefault(str(iri), []).append((str(text), str(language)))
         return found.items()
 
 
@@ -266,22 +277,47 @@ def _write_json(path: Path, data) -> None:
 # -- decoding ----------------------------------------------------------------------------
 
 
+def _lookup(items: list) -> Callable[[object], object]:
+    """An item by its position; a position that is not a whole number in range is damage."""
+    size = len(items)
+
+    def item(position):
+        if type(position) is not int or not 0 <= position < size:
+            raise ValueError(f"no saved item at position {position!r}")
+        return items[position]
+
+    return item
+
+
+def _kind_check(annotation: str) -> Callable[[object], object]:
+    allowed = {"bool": (bool,), "bool | None": (bool, type(None)), "int | None": (int, type(None))}[annotation]
+
+    def check(value):
+        if type(value) not in allowed:
+            raise ValueError(f"{value!r} is not a {annotation}")
+        return value
+
+    return check
+
+
 def _decoder(annotation: str, strings: list[str]) -> Callable:
+    lookup = _lookup(strings)
+
     def text(position):  # a field typed str may hold None where the model leaves it out
-        return None if position is None else strings[position]
+        return None if position is None else lookup(position)
 
     decoders = {
         "str": text,
         "str | None": text,
         "tuple[str, ...]": lambda x: tuple(map(text, x)),
         "frozenset[str]": lambda x: frozenset(map(text, x)),
-        "tuple[tuple[str, int], ...]": lambda x: tuple((text(a), b) for a, b in x),
+        "tuple[tuple[str, int], ...]": lambda x: tuple((text(a), _kind_check("int | None")(b)) for a, b in x),
         "tuple[tuple[str, str], ...]": lambda x: tuple((text(a), text(b)) for a, b in x),
     }
     if annotation in decoders:
         return decoders[annotation]
     if annotation in ("bool", "bool | None", "int | None"):
-        return None  # stored as it is
+        return _kind_check(annotation)
     raise TypeError(f"no decoder for a view field of type {annotation}")
 
 
@@ -289,11 +325,12 @@ def _records(cls, rows: list, strings: list[str]) -> dict:
     fields = dataclasses.fields(cls)
     names = [f.name for f in fields]
     decoders = [_decoder(f.type, strings) for f in fields]
-    plan = [(position, decode) for position, decode in enumerate(decoders) if decode is not None]
     make = object.__new__
     found = {}
     for row in rows:
-        for position, decode in plan:
+        if type(row) is not list or len(row) != len(names):
+            raise ValueError(f"a saved {cls.__name__} has {len(row)} fields, not {len(names)}")
+        for position, decode in enumerate(decoders):
             row[position] = decode(row[position])
         record = make(cls)
         record.__dict__.update(zip(names, row))  # frozen records: fill without __setattr__
@@ -310,26 +347,24 @@ _DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
            sqlite3.DatabaseError)
 """What reading a damaged or foreign file can raise: the view is then derived from the store."""
 
-_checked: dict[tuple[str, str], bool] = {}
+_checked: dict[tuple, bool] = {}
 
 
 def is_current(folder: str | Path) -> bool:
-    """Whether the store at ``folder`` has a saved view that is still current (checked once per process)."""
+    """Whether the store at ``folder`` has a saved view that is still current.
+
+    Every file in the folder must still have the SHA-256 its manifest records (see
+    :func:`chainmodel.store.read_manifest`), and the manifest must name this version of the
+    code that derives the view. Checked once per process per state of the folder.
+    """
     folder = Path(folder)
-    key = (str(folder.resolve()), store_fingerprint(folder) if folder.is_dir() else "")
-    if key not in _checked:
-        _checked[key] = _current(folder)
-    return _checked[key]
-
-
-def _current(folder: Path) -> bool:
-    try:
-        manifest = _read_json(folder / MANIFEST_FILE)
-        return (manifest.get("format") == FORMAT and manifest.get("code") == _code_fingerprint()
-                and manifest.get("store") == store_fingerprint(folder)
-                and all((folder / name).stat().st_size == size for name, size in manifest["files"].items()))
-    except _DAMAGE:
+    manifest = read_manifest(folder)
+    if manifest is None:
         return False
+    key = (str(folder.resolve()), id(manifest))
+    if key not in _checked:
+        _checked[key] = manifest.get("view") == FORMAT and manifest.get("code") == _code_fingerprint()
+    return _checked[key]
 
 
 def _if_current(folder: str | Path, read: Callable[[Path], object]):
@@ -369,17 +404,21 @@ def _open_labels(folder: Path) -> SavedLabels:
 def _decode(folder: Path, model, keep_scans: bool) -> ChainView:
     data = _read_json(folder / VIEW_FILE)
     strings: list[str] = data["strings"]
+    if not all(type(item) is str for item in strings):
+        raise ValueError("the saved strings are not all text")
+    text = _lookup(strings)
     tables = {name: _records(cls, data[name], strings) for name, cls in _RECORDS}
-    type_sets = [frozenset(map(strings.__getitem__, members)) for members in data["type_sets"]]
-    types = {strings[iri]: type_sets[position] for iri, position in data["types"]}
+    type_sets = [frozenset(map(text, members)) for members in data["type_sets"]]
+    type_set = _lookup(type_sets)
+    types = {text(iri): type_set(position) for iri, position in data["types"]}
     view = ChainView(
         model=model,
         types=types,
-        unresolved=tuple(tuple(map(strings.__getitem__, row)) for row in data["unresolved"]),
-        ambiguous_parents=tuple(map(strings.__getitem__, data["ambiguous_parents"])),
-        terms_used=frozenset(map(strings.__getitem__, data["terms_used"])),
-        classes_read=frozenset(map(strings.__getitem__, data["classes_read"])),
-        unknown_uses=tuple((strings[term], strings[subject]) for term, subject in data["unknown_uses"]),
+        unresolved=tuple(tuple(map(text, row)) for row in data["unresolved"]),
+        ambiguous_parents=tuple(map(text, data["ambiguous_parents"])),
+        terms_used=frozenset(map(text, data["terms_used"])),
+        classes_read=frozenset(map(text, data["classes_read"])),
+        unknown_uses=tuple((text(term), text(subject)) for term, subject in data["unknown_uses"]),
         **tables,
     )
     del data
@@ -389,20 +428,34 @@ def _decode(folder: Path, model, keep_scans: bool) -> ChainView:
 
 
 def _literal(kind: str, value: str, language: str, datatype: str) -> Literal:
-    literal = Literal(value, lang=language or None, datatype=URIRef(datatype) if datatype else None)
+    literal = rdf_literal(value, language or None, datatype or None)
     if kind == "L!" and not literal.ill_typed:
         literal._ill_typed = True  # as read from the store: rdflib had normalised its lexical form
     return literal
 
 
+def _check_codes(codes, strings: int, others: int) -> None:
+    """Subject and value codes of one predicate's scan must point at saved strings and terms."""
+    if type(codes) is not list or len(codes) % 2 or not all(type(code) is int for code in codes):
+        raise ValueError("a saved scan is not a list of pairs of whole numbers")
+    if codes and (min(codes[0::2]) < 0 or max(codes[0::2]) >= strings
+                  or min(codes[1::2]) < -others or max(codes[1::2]) >= strings):
+        raise ValueError("a saved scan points past the saved strings and terms")
+
+
 def _decode_scans(folder: Path) -> dict[str, dict[str, list]]:
     data = _read_json(folder / SCANS_FILE)
     strings: list[str] = data["strings"]
+    terms = data["terms"]
+    if not all(type(item) is str for item in strings) or not all(
+            type(term) is list and len(term) == 4 and all(type(part) is str for part in term) for term in terms):
+        raise ValueError("the saved strings and terms are not all text")
     others = [_literal(kind, value, language, datatype) if kind.startswith("L") else BNode(value)
-              for kind, value, language, datatype in data["terms"]]
+              for kind, value, language, datatype in terms]
     iris: dict[int, URIRef] = {}
     scans: dict[str, dict[str, list]] = {}
     for predicate, codes in data["scans"].items():
+        _check_codes(codes, len(strings), len(others))
         table: dict[str, list] = {}
         for position in range(0, len(codes), 2):
             code = codes[position + 1]
@@ -419,3 +472,145 @@ def _decode_scans(folder: Path) -> dict[str, dict[str, list]]:
                 table[subject] = [value]
         scans[predicate] = table
     return scans
+
+
+# -- the layer above views: load, open, and ask for a view ---------------------------------
+
+
+class SavedIndex:
+    """What ``chainmodel load`` saved beside a store's triples (set as ``OxigraphGraph.saved``).
+
+    Each call answers None when nothing current was saved: the caller then reads the triples.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> load_store(["examples/case-a-laptop"], folder)
+    286
+    >>> saved = SavedIndex(folder)
+    >>> saved.is_current(), saved.labels()["https://example.org/chainmodel/case-a#laptop"][0][0] != ""
+    (True, True)
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def is_current(self) -> bool:
+        """Whether the saved files are intact and were written by this version of chainmodel."""
+        return is_current(self.folder)
+
+    def view(self, model, keep_scans: bool = True) -> ChainView | None:
+        """The saved chain view of ``model``, or None."""
+        return read_view(self.folder, model, keep_scans)
+
+    def scans(self) -> dict | None:
+        """The saved predicate scans (for validation), or None."""
+        return read_scans(self.folder)
+
+    def labels(self) -> SavedLabels | None:
+        """The saved labels, looked up by IRI, or None."""
+        return read_labels(self.folder)
+
+
+def _derive_view(store: ox.Store) -> ChainView:
+    """The chain view of a freshly loaded store, with every predicate validation reads."""
+    view = views.chain_view(ChainModel(graph=OxigraphGraph(store)), keep_scans=True)
+    read_shape_predicates(OxigraphGraph(store), view.scans, view.types)
+    view.model = None  # let go of the store
+    return view
+
+
+def _save_view(progress: Callable[[str], None] | None) -> Callable[[Path, ox.Store], dict]:
+    def finish(folder: Path, store: ox.Store) -> dict:
+        if progress:
+            progress(f"deriving the chain view of {len(store):,} triples, to save with the store")
+        write_view(folder, _derive_view(store))
+        write_labels(folder, label_rows(OxigraphGraph(store)))
+        return {"view": FORMAT, "code": _code_fingerprint()}
+
+    return finish
+
+
+def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None, *,
+               prefixes: Mapping[str, str] | None = None) -> int:
+    """Build an on-disk store from model files with its chain view saved, all or nothing.
+
+    :func:`chainmodel.store.build_store` does the loading and decides what folder may be
+    replaced; the chain view, its scans and the labels are derived once from the new store
+    and saved in it before it is sealed.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Model files and folders.
+    folder : path
+        The store's folder (missing, empty, or a store chainmodel built).
+    progress : callable, optional
+        Called with one line per stage.
+    prefixes : mapping, optional
+        The model files' prefixes, kept for display.
+
+    Returns
+    -------
+    int
+        The number of triples loaded.
+
+    Raises
+    ------
+    InputError, ParseError, RefusedInput
+        As :func:`chainmodel.store.build_store`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> load_store(["examples/case-a-laptop"], pathlib.Path(tempfile.mkdtemp()) / "store")
+    286
+    """
+    return storage.build_store(paths, folder, progress, prefixes=prefixes, finish=_save_view(progress))
+
+
+def open_store(spec: str) -> OxigraphGraph:
+    """Open ``oxigraph:DIR`` read-only, with what ``chainmodel load`` saved beside it.
+
+    Raises
+    ------
+    InputError
+        No store there, or not an Oxigraph store.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> load_store(["examples/case-a-laptop"], folder)
+    286
+    >>> open_store(f"oxigraph:{folder}").has_saved_view()
+    True
+    """
+    graph = storage.open_store(spec)
+    graph.saved = SavedIndex(graph.folder)
+    return graph
+
+
+def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
+    """The chain view of ``model``: the one saved in its store while current, else derived.
+
+    A model on a store opened with :func:`chainmodel.store.open_store` (nothing attached)
+    is given its saved index here. Any other model's view is derived
+    (:func:`chainmodel.views.chain_view`).
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> len(chain_view(load_model(["examples/case-b-optout"])).consignments)
+    5
+    """
+    graph = model.graph
+    if isinstance(graph, OxigraphGraph) and graph.folder is not None:
+        if graph.saved is None:
+            graph.saved = SavedIndex(graph.folder)
+        saved = graph.saved.view(model, keep_scans)
+        if saved is not None:
+            views.name_implicit(saved)
+            return saved
+    return views.chain_view(model, keep_scans)

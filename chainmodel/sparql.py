@@ -1,32 +1,34 @@
 """Read-only, hardened SPARQL over a model graph, and the named queries shipped for auditors.
 
-A query goes through two steps.
+A query goes through three steps, all inside one sandboxed child process.
 
-1. :func:`check_query` parses it with rdflib's SPARQL parser and translates it to algebra,
-   then inspects the parse tree and the algebra (never the raw text alone, so comments,
-   strings, ``\\u`` escapes and odd spacing cannot hide anything). It refuses, with
-   :class:`~chainmodel.errors.QueryRefused`:
+1. :func:`check_query` parses it with rdflib's SPARQL parser, then inspects the parse tree
+   and the algebra (never the raw text alone, so comments, strings, ``\\u`` escapes and odd
+   spacing cannot hide anything). It refuses, with :class:`~chainmodel.errors.QueryRefused`:
 
    * any SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY);
    * ``SERVICE`` anywhere, including inside subqueries, OPTIONAL, UNION, MINUS and
-     ``FILTER EXISTS``: rdflib would send an HTTP request with no timeout;
+     ``FILTER EXISTS``: an engine would send an HTTP request;
    * ``FROM`` and ``FROM NAMED``: a query reads the loaded model and nothing else;
    * syntax errors (naming the line and column where the parser stopped);
    * queries nested deeper than :data:`MAX_NESTING` brackets, or whose algebra is deeper
      than :data:`MAX_ALGEBRA_DEPTH` (long OPTIONAL or UNION chains), or longer than
      :data:`MAX_QUERY_LENGTH` characters, instead of letting ``RecursionError`` escape.
 
-2. :func:`run_query` evaluates the checked query in a child process forked from this one
-   (``multiprocessing`` with the ``'fork'`` start method, so the graph is shared
-   copy-on-write and never pickled). The child is killed when the timeout passes
-   (:class:`~chainmodel.errors.QueryTimeout`); a cartesian product cannot run on. Before it
-   evaluates anything the child sets ``rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False``
-   and installs an audit hook (:func:`sys.addaudithook`) that raises on
-   ``socket.connect``, ``socket.getaddrinfo``, ``urllib.Request`` and related network
-   events. The hook is installed only in the child, never in the calling process. CPython
-   documents audit hooks as no sandbox: the hook is a second line behind the refusal of
-   SERVICE and FROM, not a substitute for it. The result comes back through a pipe as JSON
-   (terms encoded as plain lists, nothing unpickled).
+2. The checked parse tree is written back as canonical text (:mod:`chainmodel.sparqltext`:
+   full IRIs, plain strings, no comments, no escapes but the few every parser reads alike),
+   and that text is parsed again: the two trees must be the same, or the query is refused.
+   The engine runs the canonical text and nothing else (:func:`canonical_query` shows it):
+   rdflib in memory, Oxigraph inside a store. A query cannot mean one thing to the check
+   and another to the engine.
+
+3. :func:`run_query` does all of this in a child process forked from this one
+   (:func:`chainmodel.safety.run_bounded`, so the graph is shared copy-on-write and never
+   pickled): parsing and checking count toward the timeout
+   (:class:`~chainmodel.errors.QueryTimeout`), the child has a memory allowance
+   (:class:`~chainmodel.errors.LimitExceeded`), and on Linux a seccomp filter keeps it from
+   opening any network socket, native code included; an audit hook backs it up. The result
+   comes back through a pipe as JSON (terms encoded as plain lists, nothing unpickled).
 
 Deterministic output
 --------------------
@@ -39,6 +41,16 @@ So that the same query on the same model prints byte-identical output every time
 * a SELECT with ORDER BY keeps the engine's order, and every projected variable is added
   after the query's own conditions as a tie-breaker (the standard leaves the order of ties
   open, so this changes no answer);
+* which rows a LIMIT or OFFSET keeps, and which rows ``--limit`` (``limit=``) keeps, is
+  the same every run: rdflib's order of evaluation changes with the hash seed, so in
+  memory a query or subquery with LIMIT or OFFSET and no ORDER BY is given one over the
+  variables it hands on (its projection; for ``*``, CONSTRUCT and DESCRIBE every variable
+  it names), every ORDER BY gets them as tie-breakers, and ``--limit`` orders a SELECT the
+  same way. Oxigraph yields the same order every run on the same store (tested), and its
+  ORDER BY costs about 100 µs a row on disk, so in a store the query runs as written and
+  ``--limit`` keeps the first rows Oxigraph yields. Either way reading stops after the cap.
+  SPARQL does not say which rows an unordered LIMIT keeps: the two engines may keep
+  different ones; write ORDER BY to choose them;
 * ``SELECT *`` lists its variables in the order they first appear in the query;
 * CONSTRUCT and DESCRIBE triples are sorted the same way;
 * blank nodes are relabelled: a blank node of the model gets ``b`` and a digest of the
@@ -77,13 +89,14 @@ __all__ = [
     "default_prefixes",
     "named_queries",
     "load_named_query",
+    "canonical_query",
+    "encode_term",
+    "decode_term",
 ]
 
 import hashlib
 import json
-import multiprocessing
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -101,6 +114,10 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from .errors import ChainModelError, QueryRefused, QueryTimeout, UnknownReference
+from .escaping import UNSAFE_CHARACTERS, is_unsafe, terminal_safe
+from .loading import RDF_STAR_REFUSAL, rdf_literal
+from .safety import DEFAULT_MEMORY, DEFAULT_TIMEOUT, check_bounds, run_bounded
+from .sparqltext import CanonicalError, canonical_text, normal_form, show_term
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 """The query forms :func:`check_query` accepts."""
@@ -144,20 +161,6 @@ UPDATE_OPERATION_NAMES = MappingProxyType({
     "Modify": "DELETE/INSERT ... WHERE",
 })
 """How each parsed SPARQL Update operation is named in messages (shared with what-if)."""
-_BLOCKED_AUDIT_EVENTS = frozenset(
-    {
-        "socket.connect",
-        "socket.getaddrinfo",
-        "socket.gethostbyname",
-        "socket.gethostbyaddr",
-        "socket.sendto",
-        "socket.sendmsg",
-        "urllib.Request",
-        "http.client.connect",
-        "ftplib.connect",
-        "smtplib.connect",
-    }
-)
 _DEFAULT_PREFIXES = (
     ("cm", "https://w3id.org/chainmodel#"),
     ("rule", "https://w3id.org/chainmodel/rule#"),
@@ -228,7 +231,11 @@ class _Prepared:
     query: Query
     variables: tuple[Variable, ...]
     ordered: bool
-    text: str = ""
+    """The query's own top-level ORDER BY: rows keep the engine's order."""
+    settled: bool
+    """The engine yields the top-level rows in a settled order (reading may stop at a cap)."""
+    text: str
+    """The canonical text: what the engine runs."""
 
 
 def _get(node: Any, key: str) -> Any:
@@ -376,6 +383,8 @@ def _syntax_refusal(text: str, error: ParseBaseException, as_update: bool = Fals
         token = text[error.loc :].split(None, 1)
         if token:
             found = f" near {token[0][:40]!r}"
+    if error.loc is not None and text[error.loc:error.loc + 2] == "<<":
+        return _refuse(f"line {error.lineno}, column {error.col}: {RDF_STAR_REFUSAL}.")
     if as_update:
         advice = ("It reads as SPARQL Update, which chainmodel never runs in any case; write a "
                   "SELECT, ASK, CONSTRUCT or DESCRIBE query.")
@@ -425,15 +434,14 @@ def _refuse_forbidden(root: Any) -> int:
     for node, depth in _nodes(root):
         deepest = max(deepest, depth)
         if node.name == "ServiceGraphPattern":
-            term = _get(node, "term")
-            shown = term.n3() if hasattr(term, "n3") else str(term)
+            shown = show_term(_get(node, "term"))
             if shown not in services:
                 services.append(shown)
         elif node.name == "DatasetClause":
             if _get(node, "named") is not None:
-                shown = f"FROM NAMED <{_get(node, 'named')}>"
+                shown = f"FROM NAMED {show_term(_get(node, 'named'))}"
             else:
-                shown = f"FROM <{_get(node, 'default')}>"
+                shown = f"FROM {show_term(_get(node, 'default'))}"
             if shown not in datasets:
                 datasets.append(shown)
     if services:
@@ -451,23 +459,83 @@ def _refuse_forbidden(root: Any) -> int:
     return deepest
 
 
-def _add_tie_breakers(algebra: CompValue, variables: Sequence[Variable]) -> None:
-    """Append every projected variable to a top-level ORDER BY, so ties sort the same every run."""
-    node = _get(algebra, "p")
-    while isinstance(node, CompValue) and node.name in ("Slice", "Distinct", "Reduced", "Project"):
-        node = _get(node, "p")
-    if not isinstance(node, CompValue) or node.name != "OrderBy":
-        return
-    conditions = list(node.expr)
-    present = {c.expr for c in conditions if isinstance(getattr(c, "expr", None), Variable)}
+_ORDERABLE = ("SelectQuery", "SubSelect", "ConstructQuery", "DescribeQuery")
+
+
+def _scope_variables(node: CompValue) -> list[Variable]:
+    """The variables a query or subquery hands on, in order: its projection, or for ``*`` (and
+    CONSTRUCT and DESCRIBE) every variable its template and pattern name."""
+    if node.name in ("SelectQuery", "SubSelect") and _get(node, "projection"):
+        return [_get(item, "var") if _get(item, "var") is not None else _get(item, "evar")
+                for item in _get(node, "projection")]
+    if node.name == "DescribeQuery" and _get(node, "var"):
+        named = [item for item in _get(node, "var") if isinstance(item, Variable)]
+        if named:
+            return named
+    found = _variables_in_order(_get(node, "template") or [])
+    found.update((v, None) for v in _variables_in_order(_get(node, "where") or []) if v not in found)
+    return list(found)
+
+
+def _order_by(node: CompValue, variables: Sequence[Variable]) -> None:
+    """Give ``node`` an ORDER BY that ends with every one of ``variables`` (ties sort alike)."""
+    clause = _get(node, "orderby")
+    conditions = list(_get(clause, "condition") or []) if clause is not None else []
+    present = {c.get("expr") for c in conditions if isinstance(dict.get(c, "expr"), Variable)}
     for variable in variables:
         if variable not in present:
-            conditions.append(CompValue("OrderCondition", expr=variable, order=None))
+            conditions.append(CompValue("OrderCondition", expr=variable))
             present.add(variable)
-    node["expr"] = conditions
+    if conditions:
+        node["orderby"] = CompValue("OrderClause", condition=conditions)
 
 
-def _prepare(text: str) -> _Prepared:
+def _settle_order(main: CompValue, limit: int | None) -> bool:
+    """Make every row a LIMIT or OFFSET keeps, and every tie under ORDER BY, the same each run.
+
+    A query or subquery with LIMIT or OFFSET and no ORDER BY is ordered by the variables it
+    hands on; every ORDER BY gets those variables as tie-breakers (the standard leaves the
+    order of ties open, so no answer changes). With ``limit`` (``--limit``) a SELECT is
+    ordered by the engine the same way, so that reading can stop at the cap. Returns whether
+    the engine now yields the top-level rows in a settled order.
+    """
+    for node, _depth in _nodes(main):
+        if node.name in _ORDERABLE and (_get(node, "limitoffset") is not None or _get(node, "orderby") is not None):
+            _order_by(node, _scope_variables(node))
+    if limit is not None and main.name == "SelectQuery":
+        _order_by(main, _scope_variables(main))
+    return _get(main, "orderby") is not None
+
+
+def _round_trip(tree: ParseResults) -> tuple[str, ParseResults]:
+    """Write the checked tree as canonical text; parse it again and insist on the same tree."""
+    prefixes = default_prefixes()
+    try:
+        text = canonical_text(tree, prefixes)
+        checked = normal_form(tree, prefixes)
+    except CanonicalError as error:
+        raise _refuse(f"{error}.") from None
+    try:
+        again = sparql_parser.parseQuery(text)
+        same = normal_form(again, prefixes) == checked
+    except RecursionError:
+        raise _nesting_refusal() from None
+    except (ParseBaseException, ValueError, TypeError, CanonicalError):
+        same = False
+    if not same:
+        raise _refuse(
+            "the query cannot be written back in a form that every engine reads alike (for example "
+            "a string holding a backslash followed by 'u' and hex digits, which rdflib reads as an "
+            "escape); chainmodel never runs anything but what it checked. Rewrite that part."
+        )
+    return text, again
+
+
+ENGINES = ("rdflib", "oxigraph")
+"""The engines a query runs in: rdflib for a graph in memory, Oxigraph inside a store."""
+
+
+def _prepare(text: str, limit: int | None = None, engine: str = "rdflib") -> _Prepared:
     if not isinstance(text, str):
         raise _refuse(f"a query must be text, not {type(text).__name__}")
     if len(text) > MAX_QUERY_LENGTH:
@@ -487,18 +555,27 @@ def _prepare(text: str) -> _Prepared:
         )
     tree = _parse(text)
     _refuse_forbidden(tree)
-    main = tree[-1]  # translation rewrites parts of the tree in place: read it first
-    select_star = not _get(main, "projection")
+    main = tree[-1]
+    select_star = main.name == "SelectQuery" and not _get(main, "projection")
     first_seen = _variables_in_order(tree)
-    ordered = bool(_get(main, "orderby"))
+    ordered = main.name == "SelectQuery" and _get(main, "orderby") is not None
+    if engine == "rdflib":  # its order changes with the hash seed: order in the engine
+        settled = _settle_order(main, limit)
+    else:  # Oxigraph yields the same order every run on the same store: keep it (its ORDER BY is slow)
+        settled = True
+    canonical, again = _round_trip(tree)
+    return _translate(canonical, again, select_star, first_seen, ordered, settled)
+
+
+def _translate(canonical: str, tree: ParseResults, select_star: bool, first_seen: Mapping[Variable, int],
+               ordered: bool, settled: bool) -> _Prepared:
+    """Translate the re-read canonical tree to algebra (what rdflib evaluates in memory)."""
     try:
-        query = sparql_algebra.translateQuery(tree, initNs=default_prefixes())
+        query = sparql_algebra.translateQuery(tree, initNs={})
     except RecursionError:
         raise _nesting_refusal() from None
-    except Exception as error:  # rdflib raises bare Exception for unknown prefixes and the like
-        message = str(error)
-        hint = " Declare it with PREFIX or write the full IRI." if "prefix" in message.lower() else ""
-        raise _refuse(f"the query cannot be prepared: {message}.{hint}") from None
+    except Exception as error:  # rdflib raises bare Exception for what its algebra cannot express
+        raise _refuse(f"the query cannot be prepared: {error}.") from None
     if _refuse_forbidden(query.algebra) > MAX_ALGEBRA_DEPTH:
         raise _nesting_refusal()
     form = _FORM_NAMES.get(query.algebra.name)
@@ -510,15 +587,17 @@ def _prepare(text: str) -> _Prepared:
         if select_star:
             projected.sort(key=lambda v: (first_seen.get(v, len(first_seen)), str(v)))
         variables = tuple(projected)
-        if ordered:
-            _add_tie_breakers(query.algebra, variables)
-    else:
-        ordered = False
-    return _Prepared(form=form, query=query, variables=variables, ordered=ordered, text=text)
+    return _Prepared(form=form, query=query, variables=variables, ordered=ordered and form == "SELECT",
+                     settled=settled and form == "SELECT", text=canonical)
 
 
 def check_query(text: str) -> str:
     """Check that a SPARQL query is read-only and stays inside the model; return its form.
+
+    The check parses the query with rdflib, refuses what chainmodel never runs, writes the
+    parse tree back as canonical text (:mod:`chainmodel.sparqltext`) and parses that text
+    again: the two trees must be the same. It runs in this process with no time limit;
+    :func:`run_query` runs the same check inside its bounded child.
 
     Parameters
     ----------
@@ -534,8 +613,9 @@ def check_query(text: str) -> str:
     ------
     QueryRefused
         The text is SPARQL Update, uses SERVICE, FROM or FROM NAMED, does not parse (the
-        message names line and column), is nested too deeply or is too long. The message says
-        what was refused and what to do instead.
+        message names line and column), is nested too deeply or is too long, uses an
+        undeclared prefix or a relative IRI without BASE, or has no canonical text. The
+        message says what was refused and what to do instead.
 
     Examples
     --------
@@ -547,6 +627,41 @@ def check_query(text: str) -> str:
     chainmodel.errors.QueryRefused: query refused: SPARQL Update (DROP): chainmodel only runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) and never changes the model. To change it, edit the model files or apply a what-if scenario.
     """
     return _prepare(text).form
+
+
+def canonical_query(text: str, limit: int | None = None, engine: str = "oxigraph") -> str:
+    """The canonical text a checked query runs as in ``engine``.
+
+    Parameters
+    ----------
+    text : str
+        The query as written.
+    limit : int, optional
+        The ``limit`` :func:`run_query` will be given (for rdflib it may add an ORDER BY).
+    engine : {"oxigraph", "rdflib"}
+        Oxigraph (a store) runs the query as written back; for rdflib (a graph in memory)
+        the order of rows a LIMIT or ``limit`` keeps is settled with ORDER BY (see
+        "Deterministic output").
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    QueryRefused
+        As :func:`check_query`.
+
+    Examples
+    --------
+    >>> canonical_query('SELECT ?d { ?d a cm:Duty } # the rest is a comment: SERVICE <http://x/>')
+    'SELECT ?d WHERE { ?d <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/chainmodel#Duty> . }'
+    >>> canonical_query('SELECT ?a WHERE { FILTER("a\\u0022) # " != "") SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }\\n}')
+    'SELECT ?a WHERE { FILTER ("a") }'
+    """
+    if engine not in ENGINES:
+        raise ChainModelError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return _prepare(text, limit, engine).text
 
 
 # ---------------------------------------------------------------------------- results
@@ -609,19 +724,20 @@ def _term_key(term: Any, fresh: Mapping[BNode, str] | None = None) -> tuple:
     return (5, type(term).__name__, str(term))
 
 
-def _bnode_digest(graph: Graph, node: BNode) -> str:
+def _bnode_digest(graph: Any, node: BNode) -> str:
     """A label for a blank node of the model, computed from the triples around it.
 
     Parsers label blank nodes at random, so a label read from the model would change from
-    run to run; what the model says about the node does not.
+    run to run; what the model says about the node does not. ``graph`` is an rdflib graph or
+    a store's :class:`~chainmodel.store.OxigraphGraph` (both answer ``triples``).
     """
     lines = [
         "> " + _nt_term(p) + " " + ("_:" if isinstance(o, BNode) else _nt_term(o))
-        for p, o in graph.predicate_objects(node)
+        for _, p, o in graph.triples((node, None, None))
     ]
     lines += [
         "< " + ("_:" if isinstance(s, BNode) else _nt_term(s)) + " " + _nt_term(p)
-        for s, p in graph.subject_predicates(node)
+        for s, p, _ in graph.triples((None, None, node))
     ]
     return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()[:16]
 
@@ -700,7 +816,14 @@ def _canonical(items: list[tuple], graph: Graph, ordered: bool) -> list[tuple]:
     return items
 
 
-def _encode(term: Any) -> Any:
+def encode_term(term: Any) -> Any:
+    """An rdflib term (or None) as plain JSON data; :func:`decode_term` reads it back.
+
+    Examples
+    --------
+    >>> decode_term(encode_term(Literal("01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"), normalize=False)))
+    rdflib.term.Literal('01', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
     if term is None:
         return None
     if isinstance(term, BNode):
@@ -713,7 +836,14 @@ def _encode(term: Any) -> Any:
     raise TypeError(f"unexpected term in a result: {term!r}")
 
 
-def _decode(value: Any) -> Any:
+def decode_term(value: Any) -> Any:
+    """The rdflib term :func:`encode_term` wrote, lexical form kept exactly.
+
+    Examples
+    --------
+    >>> decode_term(["u", "urn:x:a"]), decode_term(None)
+    (rdflib.term.URIRef('urn:x:a'), None)
+    """
     if value is None:
         return None
     kind = value[0]
@@ -723,66 +853,91 @@ def _decode(value: Any) -> Any:
         return BNode(value[1])
     if kind == "l":
         _, lexical, datatype, language = value
-        return Literal(lexical, lang=language, datatype=URIRef(datatype) if datatype else None, normalize=False)
+        return rdf_literal(lexical, language, datatype, normalize=False)
     raise ChainModelError(f"the query process sent an unknown term kind {kind!r}")
 
 
-def _native_answer(graph, prepared: _Prepared) -> dict:
-    """Run a checked query inside an Oxigraph store (in the child, on a store opened anew).
+_encode, _decode = encode_term, decode_term
+
+
+def _native_answer(location: str, prepared: _Prepared) -> tuple[dict, Any]:
+    """Run the canonical text inside an Oxigraph store opened anew in the sandboxed child.
 
     The answer has the shape of rdflib's (``askAnswer``, ``bindings``, ``graph``), so the
-    same canonical ordering and limits apply whichever engine ran it.
+    same canonical ordering and limits apply whichever engine ran it; rows and triples are
+    read lazily. Also returns the store as a graph, for labelling blank nodes.
     """
     import pyoxigraph
 
-    from .store import STORE_PREFIX, _from_ox
+    from .store import STORE_PREFIX, OxigraphGraph, _from_ox
 
-    store = pyoxigraph.Store.read_only(graph.location[len(STORE_PREFIX):])
-    header = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(default_prefixes().items()))
-    result = store.query(header + prepared.text, use_default_graph_as_union=True)
+    folder = location[len(STORE_PREFIX):]
+    store = pyoxigraph.Store.read_only(folder)
+    result = store.query(prepared.text, use_default_graph_as_union=True)
+    graph = OxigraphGraph(store, location)
     if prepared.form == "ASK":
-        return {"askAnswer": bool(result)}
+        return {"askAnswer": bool(result)}, graph
     if prepared.form == "SELECT":
         names = [str(v) for v in prepared.variables]
-        bindings = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[Variable(name)] = _from_ox(value)
-            bindings.append(row)
-        return {"bindings": bindings}
-    return {"graph": [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result]}
+
+        pairs = [(name, Variable(name)) for name in names]
+        iris: dict[str, URIRef] = {}
+
+        def term(value):
+            if isinstance(value, pyoxigraph.NamedNode):  # most terms: one URIRef per IRI
+                text = value.value
+                return iris.get(text) or iris.setdefault(text, URIRef(text))
+            return _from_ox(value, folder)
+
+        def bindings() -> Iterator[dict]:
+            for solution in result:
+                row = {}
+                for name, variable in pairs:
+                    value = solution[name]
+                    if value is not None:
+                        row[variable] = term(value)
+                yield row
+
+        return {"bindings": bindings()}, graph
+    triples = ((_from_ox(t.subject, folder), _from_ox(t.predicate, folder), _from_ox(t.object, folder)) for t in result)
+    return {"graph": triples}, graph
 
 
-def _evaluate(graph: Graph, prepared: _Prepared, limit: int | None) -> dict:
-    if getattr(graph, "location", "").startswith("oxigraph:"):
-        answer = _native_answer(graph, prepared)
+def _select_rows(answer: dict, graph: Any, prepared: _Prepared, limit: int | None) -> dict:
+    variables = prepared.variables
+    rows: Iterable[tuple] = (tuple(b.get(v) for v in variables) for b in answer["bindings"])
+    if prepared.settled and limit is not None:
+        taken = list(islice(rows, limit + 1))  # the engine ordered them: stop after the cap
+        truncated = len(taken) > limit
+        taken = _canonical(taken[:limit], graph, ordered=prepared.ordered)
     else:
-        answer = evalQuery(graph, prepared.query, {})
-    if prepared.form == "ASK":
-        return {"form": "ASK", "boolean": bool(answer.get("askAnswer"))}
-    if prepared.form == "SELECT":
-        variables = prepared.variables
-        rows: Iterable[tuple] = (tuple(b.get(v) for v in variables) for b in answer["bindings"])
-        if prepared.ordered and limit is not None:
-            taken = list(islice(rows, limit + 1))
-        else:
-            taken = list(rows)
-            if not prepared.ordered:
-                taken = _canonical(taken, graph, ordered=False)
+        taken = _canonical(list(rows), graph, ordered=prepared.ordered)
         truncated = limit is not None and len(taken) > limit
         taken = taken[:limit] if limit is not None else taken
-        if prepared.ordered:
-            taken = _canonical(taken, graph, ordered=True)
-        return {
-            "form": "SELECT",
-            "variables": [str(v) for v in variables],
-            "rows": [[_encode(t) for t in row] for row in taken],
-            "truncated": truncated,
-        }
-    triples = _canonical(list(answer["graph"]), graph, ordered=False)
+    return {
+        "form": "SELECT",
+        "variables": [str(v) for v in variables],
+        "rows": [[_encode(t) for t in row] for row in taken],
+        "truncated": truncated,
+    }
+
+
+def _answer(graph: Any, text: str, limit: int | None) -> dict:
+    """Check and run one query (in the sandboxed child) and return its JSON answer."""
+    try:
+        in_store = getattr(graph, "location", "").startswith("oxigraph:")
+        prepared = _prepare(text, limit, "oxigraph" if in_store else "rdflib")
+        if in_store:
+            answer, graph = _native_answer(graph.location, prepared)
+        else:
+            answer = evalQuery(graph, prepared.query, {})
+        if prepared.form == "ASK":
+            return {"form": "ASK", "boolean": bool(answer.get("askAnswer"))}
+        if prepared.form == "SELECT":
+            return _select_rows(answer, graph, prepared, limit)
+        triples = _canonical(list(answer["graph"]), graph, ordered=False)
+    except RecursionError:
+        raise _nesting_refusal() from None
     truncated = limit is not None and len(triples) > limit
     if limit is not None:
         triples = triples[:limit]
@@ -793,67 +948,36 @@ def _evaluate(graph: Graph, prepared: _Prepared, limit: int | None) -> dict:
     }
 
 
-class _NetworkBlocked(RuntimeError):
-    """Raised by the child's audit hook when anything tries to reach the network."""
+def run_query(graph: Graph, text: str, *, timeout: float = DEFAULT_TIMEOUT, limit: int | None = None,
+              memory: int = DEFAULT_MEMORY) -> QueryResult:
+    """Check a query and run it on ``graph`` in a sandboxed child process; return the result.
 
-
-def _child(sender, graph: Graph, prepared: _Prepared, limit: int | None) -> None:  # pragma: no cover
-    """Evaluate in the forked child and send the JSON answer (coverage cannot see a fork)."""
-    attempts: list[str] = []
-
-    def deny_network(event: str, args: tuple) -> None:
-        if event in _BLOCKED_AUDIT_EVENTS:
-            attempts.append(event)
-            raise _NetworkBlocked(f"{event} is blocked while a query runs")
-
-    sys.addaudithook(deny_network)
-    import rdflib.plugins.sparql
-
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    try:
-        payload = _evaluate(graph, prepared, limit)
-    except RecursionError:
-        payload = {"error": "nesting"}
-    except MemoryError:
-        payload = {"error": "memory"}
-    except Exception as error:  # reported to the parent, which raises ChainModelError
-        payload = {"error": "failed", "message": f"{type(error).__name__}: {error}"}
-    if attempts:
-        payload = {"error": "network", "message": attempts[0]}
-    try:
-        data = json.dumps(payload, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    except (TypeError, ValueError) as error:
-        data = json.dumps({"error": "failed", "message": f"the answer cannot be sent: {error}"}).encode("ascii")
-    sender.send_bytes(data)
-    sender.close()
-
-
-def _fork_context():
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:
-        raise ChainModelError(
-            "running a query needs the 'fork' start method, which this platform lacks; "
-            "run chainmodel on Linux or macOS"
-        ) from None
-
-
-def run_query(graph: Graph, text: str, *, timeout: float = 30.0, limit: int | None = None) -> QueryResult:
-    """Check a query, run it on ``graph`` in a forked child process and return the result.
+    Everything happens in the child (see :func:`chainmodel.safety.run_bounded`): parsing
+    and checking count toward ``timeout``, the child may not use more than ``memory`` bytes
+    beyond what it was forked with, and on Linux it cannot open a network socket. The engine
+    runs the canonical text of the checked query (:func:`canonical_query`), never the text
+    as written: rdflib in memory, Oxigraph inside a store.
 
     Parameters
     ----------
-    graph : rdflib.Graph
-        The model graph (for example from :func:`chainmodel.loading.load_graph`). It is not
-        changed: the query runs in a copy-on-write child process.
+    graph : rdflib.Graph or chainmodel.store.OxigraphGraph
+        The model graph (for example from :func:`chainmodel.loading.load_graph`), or a store
+        opened with :func:`chainmodel.store.open_store`. It is not changed: the query runs in
+        a copy-on-write child process.
     text : str
-        The SPARQL query; it is checked with :func:`check_query` first.
+        The SPARQL query; it is checked as :func:`check_query` does.
     timeout : float, default 30.0
-        Seconds the query may run, the fork included; the child is killed when they pass.
+        Seconds the query may take, parsing and the fork included; the child is killed when
+        they pass. Must be finite and above 0.
     limit : int, optional
         Keep at most this many SELECT rows, or CONSTRUCT/DESCRIBE triples; the result's
-        ``truncated`` says whether more existed. Without ORDER BY the rows are sorted first,
-        so the rows kept are the same every run.
+        ``truncated`` says whether more existed. Reading a SELECT's rows stops after
+        ``limit + 1``: in memory the rows are ordered by rdflib first (its own ORDER BY, then
+        every projected variable), in a store they are the first Oxigraph yields (the same
+        every run); the rows kept are then sorted as described above unless the query had
+        its own ORDER BY. CONSTRUCT and DESCRIBE triples are all read and sorted first.
+    memory : int, default 2 GiB
+        Bytes of address space the child may add to what it had when forked.
 
     Returns
     -------
@@ -866,8 +990,11 @@ def run_query(graph: Graph, text: str, *, timeout: float = 30.0, limit: int | No
         ran, or recursed too deeply.
     QueryTimeout
         The query ran past ``timeout`` seconds and was stopped.
+    LimitExceeded
+        The query ran out of its memory allowance.
     ChainModelError
-        Evaluation failed (the message gives rdflib's reason), or the child process died.
+        A bad ``timeout`` or ``limit``, or evaluation failed (the message gives the engine's
+        reason).
 
     Examples
     --------
@@ -877,56 +1004,11 @@ def run_query(graph: Graph, text: str, *, timeout: float = 30.0, limit: int | No
     >>> [str(row[0]) for row in result.rows], result.truncated
     (['urn:x:b'], True)
     """
-    prepared = _prepare(text)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
-        raise ChainModelError(f"the timeout must be a positive number of seconds, not {timeout!r}")
+    check_bounds(timeout, memory)
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
         raise ChainModelError(f"the limit must be a whole number of rows, 0 or more, not {limit!r}")
-    context = _fork_context()
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child, args=(sender, graph, prepared, limit), name="chainmodel-query", daemon=True
-    )
-    data = None
-    try:
-        process.start()
-        sender.close()
-        if receiver.poll(timeout):
-            try:
-                data = receiver.recv_bytes()
-            except EOFError:
-                data = None
-        else:
-            raise QueryTimeout(
-                f"the query ran past its time limit of {timeout:g} s and was stopped. Narrow it "
-                "(bind more variables, avoid patterns that share no variable, add LIMIT) or "
-                "allow more time."
-            )
-    finally:
-        if data is not None:
-            process.join(2.0)
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if data is None:
-        raise ChainModelError(
-            f"the query process ended without an answer (exit code {process.exitcode}); "
-            "it may have run out of memory"
-        )
-    payload = json.loads(data)
-    error = payload.get("error")
-    if error == "network":
-        raise _refuse(
-            f"the query tried to reach the network while it ran ({payload.get('message')}); "
-            "chainmodel queries read only the loaded model."
-        )
-    if error == "nesting":
-        raise _nesting_refusal()
-    if error == "memory":
-        raise ChainModelError("the query ran out of memory; narrow it or add LIMIT")
-    if error:
-        raise ChainModelError(f"the query failed while it ran: {payload.get('message')}")
+    payload = run_bounded(lambda: _answer(graph, text, limit), timeout=timeout, memory=memory,
+                          what="the query", timeout_error=QueryTimeout, refused=QueryRefused)
     return QueryResult(
         form=payload["form"],
         variables=tuple(payload.get("variables", ())),
@@ -941,12 +1023,7 @@ def run_query(graph: Graph, text: str, *, timeout: float = 30.0, limit: int | No
 
 
 _ECHAR = MappingProxyType({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _unsafe(char: str) -> bool:
-    """True for a character that must not reach a terminal raw."""
-    return char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp")
+_unsafe = is_unsafe
 
 
 def _escape_unsafe(text: str) -> str:
@@ -955,7 +1032,11 @@ def _escape_unsafe(text: str) -> str:
     Both formats give that escape the same meaning inside strings and IRIs, the only places
     such characters can stand; tabs and line breaks are left for the layout.
     """
-    return "".join(f"\\u{ord(c):04X}" if c not in "\n\r\t" and _unsafe(c) else c for c in text)
+    return terminal_safe(text, keep="\r")
+
+
+_STRING_ESCAPE = re.compile(f'[\\\\"\\n\\r\\t{UNSAFE_CHARACTERS}]')
+_IRI_ESCAPE = re.compile(f'[<>"{{}}|^`\\\\ \\t\\n{UNSAFE_CHARACTERS}]')
 
 
 def _escape_string(value: str) -> str:
@@ -965,20 +1046,11 @@ def _escape_string(value: str) -> str:
     paragraph separator and bidirectional control is written as ``\\uXXXX``: a literal in a
     model must not be able to move the cursor, recolour or reorder an auditor's terminal.
     """
-    out = []
-    for char in value:
-        if char in _ECHAR:
-            out.append(_ECHAR[char])
-        elif _unsafe(char):
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _STRING_ESCAPE.sub(lambda m: _ECHAR.get(m.group()) or f"\\u{ord(m.group()):04X}", value)
 
 
 def _nt_iri(iri: str) -> str:
-    escaped = "".join(f"\\u{ord(c):04X}" if c in '<>"{}|^`\\ ' or _unsafe(c) else c for c in iri)
-    return f"<{escaped}>"
+    return "<" + _IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
 def _bnode_label(node: BNode) -> str:

@@ -1,68 +1,90 @@
-"""Where a model lives: in memory (rdflib), in an on-disk Oxigraph store, or behind a SPARQL endpoint.
+"""Where a model lives on disk: an Oxigraph store, built all or nothing, sealed, and read back.
 
 Every analysis reads the model through the same few calls (``subject_objects``,
-``objects``, ``subjects``, ``len``, and ``in``), so the three backends give identical
-answers. :class:`OxigraphGraph` and :class:`EndpointGraph` offer those calls over a
-pyoxigraph store and a read-only SPARQL 1.1 endpoint; views scan each predicate once.
-A store built by :func:`load_store` also keeps the chain view derived at load time (see
-:mod:`chainmodel.snapshot`), which commands read instead of every triple while it is current.
+``objects``, ``subjects``, ``len``, and ``in``), so the backends give identical answers.
+:class:`OxigraphGraph` offers those calls over a pyoxigraph store (the endpoint backend is
+:mod:`chainmodel.endpoint`). This module is a backend: it imports nothing above
+:mod:`chainmodel.loading`. What chainmodel derives from the triples and saves beside them
+(the chain view, labels) is written and read by :mod:`chainmodel.snapshot`, through the
+``finish`` hook of :func:`build_store` and the ``saved`` slot of :class:`OxigraphGraph`.
+
+Building a store (:func:`build_store`) never touches what is not chainmodel's:
+
+* the target folder may be missing, empty, or a chainmodel store (recognised by its
+  manifest, holding nothing but what the manifest lists and the database's own files);
+  anything else is refused with :class:`~chainmodel.errors.InputError` (exit 2): a folder
+  with other files in it, a file, a link, ``.`` or any folder above the current one, an
+  input file or folder, a folder that holds an input or lies inside an input folder;
+* the store is built in ``DIR.loading`` and swapped in through ``DIR.previous``; either
+  sibling is removed only when it is chainmodel's (a marker file is written into
+  ``DIR.loading`` before anything else, and a finished store has its manifest);
+* the manifest, written last, records the SHA-256 of every file in the folder (the
+  database's and chainmodel's own): :func:`read_manifest` returns it only while every file
+  still has that content, so a change of the same size is noticed too.
 
 Examples
 --------
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
->>> load_store(["examples/case-a-laptop"], folder)
-279
+>>> build_store(["examples/case-a-laptop"], folder)
+286
 >>> graph = open_store(f"oxigraph:{folder}")
->>> len(graph)
-279
+>>> len(graph), read_manifest(folder)["kind"]
+(286, 'chainmodel store')
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
-import urllib.parse
-import urllib.request
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 
+from .endpoint import EndpointGraph, terms_used_by_query
 from .errors import InputError, ParseError, RefusedInput
-from .loading import CHAINMODEL_ONTOLOGY, FORMATS, _refuse_remote_contexts, _refuse_xml_declarations, model_files
-from .model import ChainModel, label_rows
-from .shapes import read_shape_predicates
-from .snapshot import write_labels, write_manifest, write_view
-from .views import ChainView, chain_view
+from .loading import (CHAINMODEL_ONTOLOGY, FORMATS, RDF_STAR_REFUSAL, model_files, rdf_literal, refuse_before_parsing,
+                      strip_bom, too_long)
 
-__all__ = ["OxigraphGraph", "EndpointGraph", "open_store", "load_store", "as_rdflib", "read_prefixes",
-           "write_prefixes", "STORE_PREFIX"]
+__all__ = ["OxigraphGraph", "EndpointGraph", "open_store", "build_store", "as_rdflib", "read_prefixes",
+           "read_manifest", "store_folder", "STORE_PREFIX", "MANIFEST_FILE"]
 
 SHACL_LIMIT = 2_000_000
 """Past this many triples, a store is not copied into memory for pySHACL."""
 
-PREFIX_FILE = "chainmodel-prefixes.json"
-"""Beside the store's own files: the prefixes the model files declared, for display and names."""
-
 STORE_PREFIX = "oxigraph:"
+MANIFEST_FILE = "chainmodel-manifest.json"
+"""Written last into a finished store: what it is and the SHA-256 of every file in it."""
+MARKER_FILE = "chainmodel-building.json"
+"""Written first into ``DIR.loading``, so that a load that did not finish is known to be chainmodel's."""
+PREFIX_FILE = "chainmodel-prefixes.json"
+"""In the store: the prefixes the model files declared, for display and names."""
+STORE_KIND = "chainmodel store"
+FORMAT = 2
+"""Bumped whenever the layout of a store's folder changes."""
+
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_DATABASE_FILE = re.compile(r"(?:\d+\.(?:sst|log|blob)|MANIFEST-\d+|OPTIONS-\d+|CURRENT|IDENTITY|LOCK|LOG(?:\.old\.\d+)?)")
+"""The names RocksDB (Oxigraph's storage) gives its files."""
+_UNSEALED = re.compile(r"LOCK|LOG(?:\.old\.\d+)?")
+"""RocksDB's lock and log change without the data changing: not sealed in the manifest."""
 
 
-def _from_ox(term):
+def _from_ox(term, where: str = "the store"):
     if isinstance(term, ox.NamedNode):
         return str.__new__(URIRef, term.value)  # the store's IRIs are valid: skip rdflib's check
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return rdf_literal(term.value, term.language, term.datatype.value)
+    if isinstance(term, ox.Triple):
+        raise RefusedInput(str(where), None, RDF_STAR_REFUSAL)
     return None
 
 
@@ -73,300 +95,425 @@ def _to_ox(term):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 class OxigraphGraph:
-    """The read-only calls the analyses need, over a pyoxigraph ``Store`` (all named graphs merged)."""
+    """The read-only calls the analyses need, over a pyoxigraph ``Store`` (all named graphs merged).
 
-    def __init__(self, store: ox.Store, location: str = "memory", folder: Path | None = None):
+    ``saved`` is what ``chainmodel load`` saved beside the triples, set by
+    :mod:`chainmodel.snapshot` when it opens the store (any object with ``labels()``,
+    ``scans()`` and ``is_current()``), or None: then everything is read from the triples.
+    """
+
+    def __init__(self, store: ox.Store, location: str = "memory", folder: Path | None = None, saved=None):
         self.store = store
         self.location = location
         self.folder = folder
+        self.saved = saved
         self._iris: dict[str, URIRef] = {}  # one URIRef per IRI: the same parties recur in millions of triples
-
-    def saved_view(self, model, keep_scans: bool = True):
-        """The chain view ``chainmodel load`` saved in the store, if it is still current, else None."""
-        if self.folder is None:
-            return None
-        from .snapshot import read_view
-
-        return read_view(self.folder, model, keep_scans)
 
     def saved_scans(self) -> dict | None:
         """The predicate scans validation reads, saved with the store, or None."""
-        if self.folder is None:
-            return None
-        from .snapshot import read_scans
-
-        return read_scans(self.folder)
+        return self.saved.scans() if self.saved is not None else None
 
     def has_saved_view(self) -> bool:
         """Whether ``chainmodel load`` saved the view and labels with the store, still current."""
-        from .snapshot import is_current
+        return self.saved is not None and self.saved.is_current()
 
-        return self.folder is not None and is_current(self.folder)
-
-    def saved_labels(self) -> dict[str, list[tuple[str, str]]] | None:
+    def saved_labels(self):
         """The model's labels saved with the store (IRI -> (text, language) pairs), or None."""
-        if self.folder is None:
-            return None
-        from .snapshot import read_labels
-
-        return read_labels(self.folder)
+        return self.saved.labels() if self.saved is not None else None
 
     def _quads(self, s, p, o) -> Iterator:
-        return self.store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)
+        try:
+            yield from self.store.quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)
+        except (OSError, RuntimeError) as error:  # RocksDB reports a damaged file while reading it
+            raise self._damaged(error) from None
+
+    def _damaged(self, error: BaseException) -> InputError:
+        return InputError(f"{self.folder or self.location}: the store cannot be read ({error}); it is damaged: "
+                          "load it again with 'chainmodel load'")
+
+    def _term(self, term):
+        if isinstance(term, ox.NamedNode):
+            text = term.value
+            return self._iris.get(text) or self._iris.setdefault(text, str.__new__(URIRef, text))
+        return _from_ox(term, self.location)
 
     def triples(self, pattern) -> Iterator[tuple]:
         s, p, o = pattern
         for quad in self._quads(s, p, o):
-            yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
+            yield self._term(quad.subject), self._term(quad.predicate), self._term(quad.object)
 
     def subject_objects(self, predicate) -> Iterator[tuple]:
-        iris = self._iris
+        term = self._term
         for quad in self._quads(None, predicate, None):
-            subject, value = quad.subject, quad.object
-            if isinstance(subject, ox.NamedNode):
-                text = subject.value
-                subject = iris.get(text) or iris.setdefault(text, str.__new__(URIRef, text))
-            else:
-                subject = _from_ox(subject)
-            if isinstance(value, ox.NamedNode):
-                text = value.value
-                value = iris.get(text) or iris.setdefault(text, str.__new__(URIRef, text))
-            else:
-                value = _from_ox(value)
-            yield subject, value
+            yield term(quad.subject), term(quad.object)
 
     def objects(self, subject=None, predicate=None) -> Iterator:
         for quad in self._quads(subject, predicate, None):
-            yield _from_ox(quad.object)
+            yield self._term(quad.object)
 
     def subjects(self, predicate=None, object=None) -> Iterator:
         for quad in self._quads(None, predicate, object):
-            yield _from_ox(quad.subject)
+            yield self._term(quad.subject)
 
     def __contains__(self, pattern) -> bool:
         return next(iter(self._quads(*pattern)), None) is not None
 
     def terms_used(self, namespace: str) -> set[str]:
         """Predicates, classes and IRIs of ``namespace`` used in the store, found inside it."""
-        return _terms_used_by_query(lambda text: (row for row in self.store.query(
-            text, use_default_graph_as_union=True)), namespace)
-
-    def __len__(self) -> int:
-        return len(self.store)  # counted inside the store
-
-    def __iter__(self):
-        return self.triples((None, None, None))
-
-
-class EndpointGraph:
-    """The same calls over a read-only SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, ...).
-
-    Each call is one SELECT; results come back as SPARQL JSON. Nothing is ever written.
-    """
-
-    bulk_reads = True
-    """One request per look-up is slow: read a whole predicate at once instead."""
-
-    def __init__(self, url: str, timeout: float = 60.0, opener: Callable | None = None):
-        parsed = urllib.parse.urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise InputError(f"{url}: an endpoint must be an http:// or https:// URL")
-        self.url = url
-        self.location = url
-        self.timeout = timeout
-        self._open = opener or urllib.request.urlopen
-
-    def select(self, query: str) -> list[dict]:
-        """Run one SELECT; return its bindings as dicts of rdflib terms."""
-        data = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(self.url, data=data, headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded",
-        })
         try:
-            with self._open(request, timeout=self.timeout) as response:
-                payload = json.loads(response.read().decode("utf-8"))
-        except (OSError, ValueError) as error:
-            raise InputError(f"{self.url}: the endpoint did not answer ({error}); check the URL and that it is running") from None
-        return [{name: _from_json(value) for name, value in row.items()} for row in payload["results"]["bindings"]]
-
-    @staticmethod
-    def _term(term) -> str:
-        if isinstance(term, URIRef):
-            return f"<{term}>"
-        if isinstance(term, Literal):
-            return term.n3()
-        raise TypeError(f"an endpoint pattern needs an IRI or literal, not {term!r}")
-
-    def subject_objects(self, predicate) -> Iterator[tuple]:
-        for row in self.select(f"SELECT ?s ?o WHERE {{ ?s {self._term(predicate)} ?o }}"):
-            yield row["s"], row["o"]
-
-    def objects(self, subject=None, predicate=None) -> Iterator:
-        if subject is None or isinstance(subject, BNode):
-            for _, value in ((s, o) for s, o in self.subject_objects(predicate) if subject is None or s == subject):
-                yield value
-            return
-        for row in self.select(f"SELECT ?o WHERE {{ {self._term(subject)} {self._term(predicate)} ?o }}"):
-            yield row["o"]
-
-    def subjects(self, predicate=None, object=None) -> Iterator:
-        for row in self.select(f"SELECT ?s WHERE {{ ?s {self._term(predicate)} {self._term(object)} }}"):
-            yield row["s"]
-
-    def triples(self, pattern) -> Iterator[tuple]:
-        for row in self.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
-            triple = (row["s"], row["p"], row["o"])
-            if all(want is None or want == got for want, got in zip(pattern, triple)):
-                yield triple
-
-    def __contains__(self, pattern) -> bool:
-        parts = [self._term(t) if t is not None and not isinstance(t, BNode) else f"?v{i}" for i, t in enumerate(pattern)]
-        return bool(self.select(f"SELECT * WHERE {{ {' '.join(parts)} }} LIMIT 1"))
-
-    def terms_used(self, namespace: str) -> set[str]:
-        """Predicates, classes and IRIs of ``namespace`` used behind the endpoint."""
-        return _terms_used_by_query(self.select, namespace)
+            return terms_used_by_query(lambda text: self.store.query(text, use_default_graph_as_union=True), namespace)
+        except (OSError, RuntimeError) as error:
+            raise self._damaged(error) from None
 
     def __len__(self) -> int:
-        (row,) = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(row["n"])
+        try:
+            return len(self.store)  # counted inside the store
+        except (OSError, RuntimeError) as error:
+            raise self._damaged(error) from None
 
     def __iter__(self):
         return self.triples((None, None, None))
 
 
-def _terms_used_by_query(select: Callable, namespace: str) -> set[str]:
-    """The terms a model uses, by three SELECT DISTINCT queries run by ``select``."""
-    quoted = json.dumps(namespace)
-    queries = (
-        "SELECT DISTINCT ?t WHERE { ?s ?t ?o }",
-        "SELECT DISTINCT ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }",
-        f"SELECT DISTINCT ?t WHERE {{ {{ ?t ?p ?o }} UNION {{ ?s ?p ?t }} FILTER(isIRI(?t) && STRSTARTS(STR(?t), {quoted})) }}",
-    )
-    found: set[str] = set()
-    for text in queries:
-        for row in select(text):
-            term = row["t"]
-            found.add(term.value if hasattr(term, "value") else str(term))
-    return found
+def store_folder(spec: str) -> Path:
+    """The folder of ``oxigraph:DIR``; InputError for any other form.
 
-
-def _from_json(value: dict):
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype and datatype not in (_XSD_STRING, _LANG_STRING):
-        return Literal(value["value"], datatype=URIRef(datatype))
-    return Literal(value["value"])
+    Examples
+    --------
+    >>> store_folder("oxigraph:./store").name
+    'store'
+    """
+    if not isinstance(spec, str) or not spec.startswith(STORE_PREFIX) or not spec[len(STORE_PREFIX):]:
+        raise InputError(f"{spec}: a store is given as oxigraph:DIR, e.g. --store oxigraph:./store")
+    return Path(spec[len(STORE_PREFIX):])
 
 
 def open_store(spec: str) -> OxigraphGraph:
-    """Open ``oxigraph:DIR`` (made by :func:`load_store`) read-only."""
-    if not spec.startswith(STORE_PREFIX):
-        raise InputError(f"{spec}: a store is given as oxigraph:DIR, e.g. --store oxigraph:./store")
-    folder = Path(spec[len(STORE_PREFIX):])
+    """Open ``oxigraph:DIR`` (made by ``chainmodel load``) read-only, with nothing saved attached.
+
+    :func:`chainmodel.snapshot.open_store` opens it with what ``load`` saved beside it.
+    """
+    folder = store_folder(spec)
     if not folder.is_dir():
         raise InputError(f"{folder}: no store there; create it with 'chainmodel load MODEL... --store {spec}'")
     try:
         store = ox.Store.read_only(str(folder))
     except OSError as error:
-        raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... --store {spec}'") from None
+        raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... "
+                         f"--store {spec}'") from None
+    if read_manifest(folder) is None:  # not sealed by chainmodel load, which refuses RDF-star
+        try:
+            holds_triple_terms = bool(store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"))
+        except (OSError, RuntimeError) as error:
+            raise InputError(f"{folder}: the store cannot be read ({error}); it is damaged: load it again with "
+                             "'chainmodel load'") from None
+        if holds_triple_terms:
+            raise RefusedInput(spec, None, RDF_STAR_REFUSAL)
     return OxigraphGraph(store, spec, folder)
 
 
-def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None) -> int:
-    """Build an on-disk store from model files, replacing the folder only when all went well.
+# -- the manifest ---------------------------------------------------------------------------
 
-    The store is built in a sibling folder and swapped in at the end, so an interrupted or
-    failed load leaves ``folder`` as it was. Files are checked for what chainmodel refuses
-    (XML entities, JSON-LD contexts by address) before anything is loaded. The chain view
-    is derived once and saved in the store (see :mod:`chainmodel.snapshot`), so commands
-    that open it need not read every triple back. Returns the number of triples in the
-    new store.
+
+def _content_files(folder: Path) -> list[os.DirEntry]:
+    return sorted((entry for entry in os.scandir(folder)
+                   if entry.name not in (MANIFEST_FILE, MARKER_FILE) and not _UNSEALED.fullmatch(entry.name)),
+                  key=lambda entry: entry.name)
+
+
+def _digest(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: str | Path, extra: Mapping | None = None) -> None:
+    """Seal ``folder``: record the SHA-256 and size of every file in it, written last."""
+    folder = Path(folder)
+    files = {entry.name: {"size": entry.stat().st_size, "sha256": _digest(entry.path)} for entry in _content_files(folder)}
+    manifest = {"kind": STORE_KIND, "format": FORMAT, **(extra or {}), "files": files}
+    with open(folder / MANIFEST_FILE, "w", encoding="utf-8") as stream:
+        json.dump(manifest, stream, indent=1, sort_keys=True)
+
+
+def _read_json(path: Path):
+    with open(path, encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+def _manifest_of(folder: Path) -> dict | None:
+    """The manifest as written, if it is one of ours (its content is not checked here)."""
+    try:
+        manifest = _read_json(folder / MANIFEST_FILE)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("kind") != STORE_KIND or not isinstance(manifest.get("files"), dict):
+        return None
+    return manifest
+
+
+def _legacy_manifest(folder: Path) -> dict | None:
+    """The manifest of a store built by chainmodel before manifests recorded hashes (format 1),
+    so that ``load`` may replace it."""
+    try:
+        manifest = _read_json(folder / MANIFEST_FILE)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(manifest, dict) and manifest.get("format") == 1 and isinstance(manifest.get("store"), str) \
+            and isinstance(manifest.get("files"), dict):
+        return manifest
+    return None
+
+
+_verified: dict[tuple, dict | None] = {}
+
+
+def read_manifest(folder: str | Path) -> dict | None:
+    """The manifest of a sealed store, or None unless every file still has the recorded content.
+
+    Every file in the folder is hashed (once per process while no file's size or
+    modification time changes); a file added, removed, or changed in any byte, even keeping
+    its size, means None.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> build_store(["examples/case-a-laptop"], folder)
+    286
+    >>> read_manifest(folder)["triples"]
+    286
+    >>> (folder / "chainmodel-prefixes.json").read_text()
+    '{}'
+    >>> _ = (folder / "chainmodel-prefixes.json").write_text("[]")  # a change of the same size
+    >>> read_manifest(folder) is None
+    True
+    """
+    folder = Path(folder)
+    try:
+        entries = _content_files(folder)
+        key = (str(folder.resolve()), tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
+    except OSError:
+        return None
+    if key not in _verified:
+        _verified[key] = _verify(folder, entries)
+    return _verified[key]
+
+
+def _verify(folder: Path, entries: list[os.DirEntry]) -> dict | None:
+    manifest = _manifest_of(folder)
+    if manifest is None or manifest.get("format") != FORMAT:
+        return None
+    recorded = manifest["files"]
+    if sorted(recorded) != [entry.name for entry in entries]:
+        return None
+    for entry in entries:
+        expected = recorded[entry.name]
+        if not isinstance(expected, dict) or entry.stat().st_size != expected.get("size") \
+                or _digest(entry.path) != expected.get("sha256"):
+            return None
+    return manifest
+
+
+# -- building -------------------------------------------------------------------------------
+
+
+def _is_ours(folder: Path) -> bool:
+    """A folder chainmodel may replace or remove: a store (or one being built) holding
+    nothing but the database's files and the files chainmodel wrote."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    manifest = _manifest_of(folder) or _legacy_manifest(folder)
+    entries = list(os.scandir(folder))
+    building = any(entry.name == MARKER_FILE for entry in entries)
+    if manifest is None and not building:
+        return False
+    own = set(manifest["files"]) if manifest else set()
+    for entry in entries:
+        if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+            return False
+        name = entry.name
+        if not (name in own or name in (MANIFEST_FILE, MARKER_FILE) or _DATABASE_FILE.fullmatch(name)
+                or (building and name.startswith("chainmodel-"))):
+            return False
+    return True
+
+
+def _refuse_target(target: Path, why: str) -> InputError:
+    return InputError(f"{target}: refused as a store folder: {why}. chainmodel load only creates a new or "
+                      "empty folder or replaces a store it built itself; give another folder, e.g. "
+                      "--store oxigraph:./store")
+
+
+def _check_target(target: Path, inputs: Sequence[Path]) -> None:
+    """Refuse a target folder that is not a missing, empty, or chainmodel store folder."""
+    if target.name in ("", ".", ".."):
+        raise _refuse_target(target, "it names the current folder or one above it")
+    resolved = target.resolve()
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise _refuse_target(target, "it is the current folder or a folder above it")
+    if not resolved.parent.is_dir():
+        raise _refuse_target(target, f"the folder {target.parent} does not exist; create it first")
+    ours = (resolved, resolved.with_name(resolved.name + ".loading"), resolved.with_name(resolved.name + ".previous"))
+    sources = [(given, Path(given).resolve()) for given in inputs]
+    for given, source in sources:
+        if any(path == source or path in source.parents for path in ours):
+            raise _refuse_target(target, f"it is or holds the input {given}")
+    for given, source in sources:
+        if any(source in path.parents for path in ours):
+            raise _refuse_target(target, f"it lies inside the input folder {given}")
+    if target.is_symlink():
+        raise _refuse_target(target, "it is a link")
+    if target.exists() and not target.is_dir():
+        raise _refuse_target(target, "it is a file")
+    if target.is_dir() and any(os.scandir(target)) and not _is_ours(target):
+        raise _refuse_target(target, "it holds files that are not a chainmodel store (no manifest, or files "
+                                     "the manifest does not list)")
+
+
+def _clear_sibling(path: Path) -> None:
+    """Remove ``DIR.loading`` or ``DIR.previous`` left by an earlier load, if it is chainmodel's."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if not _is_ours(path):
+        raise InputError(f"{path}: exists and is not a store chainmodel built; chainmodel load needs this name for "
+                         "its work and deletes nothing it did not write. Move it away or give another --store folder.")
+    shutil.rmtree(path)
+
+
+def _bulk_load(store: ox.Store, path: Path) -> None:
+    rdf_format = FORMATS[path.suffix.lower()]
+    with open(path, "rb") as stream:
+        if rdf_format in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+            refuse_before_parsing(path, rdf_format, stream.read())
+            stream.seek(0)
+        start = stream.read(3)
+        stream.seek(len(start) - len(strip_bom(start)))
+        try:
+            store.bulk_load(input=stream, format=rdf_format, to_graph=ox.DefaultGraph())
+        except SyntaxError as error:
+            raise ParseError(str(path), error.lineno, str(error)) from None
+        except MemoryError as error:
+            raise ParseError(str(path), None, too_long(error)) from None
+
+
+def _refuse_triple_terms(store: ox.Store, files: Sequence[Path]) -> None:
+    """RDF-star is refused as the in-memory load refuses it, naming the file."""
+    if not store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"):
+        return
+    for path in files:
+        with open(path, "rb") as stream:
+            for quad in ox.parse(strip_bom(stream.read()), FORMATS[path.suffix.lower()]):
+                if isinstance(quad.object, ox.Triple):
+                    raise RefusedInput(str(path), None, RDF_STAR_REFUSAL)
+    raise RefusedInput("the model", None, RDF_STAR_REFUSAL)  # pragma: no cover - a file holds it
+
+
+def build_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None, *,
+                prefixes: Mapping[str, str] | None = None,
+                finish: Callable[[Path, ox.Store], Mapping] | None = None) -> int:
+    """Build an on-disk store from model files, replacing ``folder`` only when all went well.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Model files and folders (as :func:`chainmodel.loading.model_files` reads them).
+    folder : path
+        The store's folder: missing, empty, or a store chainmodel built (see the module
+        description for what is refused).
+    progress : callable, optional
+        Called with one line per stage.
+    prefixes : mapping, optional
+        The model files' prefixes, kept in the store for display.
+    finish : callable, optional
+        ``finish(building_folder, store)`` is called once the triples are in; it may write
+        more files into the folder (they are sealed with the rest) and returns more fields
+        for the manifest. It must not keep the store: the manifest is written once it is
+        closed.
+
+    Returns
+    -------
+    int
+        The number of triples in the new store.
+
+    Raises
+    ------
+    InputError
+        The folder is refused, or an input is missing or unreadable.
+    ParseError, RefusedInput
+        A file does not parse or asks for what chainmodel never does (XML entities, a
+        JSON-LD context by address, an ``owl:imports`` not among the inputs, RDF-star).
     """
     files = model_files(paths)
     target = Path(folder)
+    _check_target(target, [Path(p) for p in paths] + files)
     building = target.with_name(target.name + ".loading")
-    if building.exists():
-        shutil.rmtree(building)
-    building.mkdir(parents=True)
+    previous = target.with_name(target.name + ".previous")
+    _clear_sibling(building)
+    _clear_sibling(previous)
+    building.mkdir()
+    (building / MARKER_FILE).write_text(json.dumps({"kind": STORE_KIND, "state": "building"}), encoding="utf-8")
     try:
-        store = ox.Store(str(building))
-        for number, path in enumerate(files, start=1):
-            if progress:
-                progress(f"loading {path} ({number}/{len(files)})")
-            rdf_format = FORMATS[path.suffix.lower()]
-            if rdf_format == ox.RdfFormat.RDF_XML:
-                _refuse_xml_declarations(path, path.read_bytes())
-            if rdf_format == ox.RdfFormat.JSON_LD:
-                _refuse_remote_contexts(path, path.read_bytes())
-            try:
-                store.bulk_load(path=str(path), format=rdf_format, to_graph=ox.DefaultGraph())
-            except SyntaxError as error:
-                raise ParseError(str(path), error.lineno, str(error)) from None
-        _refuse_unlisted_imports(store)
-        store.flush()
-        store.optimize()
-        count = len(store)
-        if progress:
-            progress(f"deriving the chain view of {count:,} triples, to save with the store")
-        write_view(building, _derive_view(store))
-        write_labels(building, label_rows(OxigraphGraph(store)))
-        del store  # closed: the manifest's fingerprint covers the store's final files
-        write_manifest(building)
-        previous = target.with_name(target.name + ".previous")
-        if target.exists():
-            if previous.exists():
-                shutil.rmtree(previous)
-            os.replace(target, previous)
-        os.replace(building, target)
-        if previous.exists():
-            shutil.rmtree(previous)
-        if progress:
-            progress(f"loaded {count:,} triples into {target}")
-        return count
+        count, extra = _fill(building, files, progress, finish)
+        (building / PREFIX_FILE).write_text(json.dumps(dict(sorted((prefixes or {}).items())), indent=1),
+                                            encoding="utf-8")
+        write_manifest(building, {**extra, "triples": count})
+        (building / MARKER_FILE).unlink()
+        _swap(building, target, previous)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    if progress:
+        progress(f"loaded {count:,} triples into {target}")
+    return count
 
 
-def _derive_view(store: ox.Store) -> ChainView:
-    """The chain view of a freshly loaded store, with every predicate validation reads."""
-    view = chain_view(ChainModel(graph=OxigraphGraph(store)), keep_scans=True)
-    read_shape_predicates(OxigraphGraph(store), view.scans, view.types)
-    view.model = None  # let go of the store
-    return view
+def _fill(building: Path, files: Sequence[Path], progress, finish) -> tuple[int, Mapping]:
+    store = ox.Store(str(building))
+    for number, path in enumerate(files, start=1):
+        if progress:
+            progress(f"loading {path} ({number}/{len(files)})")
+        _bulk_load(store, path)
+    _refuse_triple_terms(store, files)
+    _refuse_unlisted_imports(store)
+    store.flush()
+    store.optimize()
+    count = len(store)
+    extra = finish(building, store) if finish is not None else {}
+    del store  # closed: the manifest seals the store's final files
+    return count, extra
 
 
-def _prefix_path(spec: str) -> Path:
-    folder = Path(spec[len(STORE_PREFIX):])
-    return folder.with_name(folder.name + "." + PREFIX_FILE)
-
-
-def write_prefixes(spec: str, prefixes: dict[str, str]) -> None:
-    """Keep the model files' prefixes beside the store (the store itself has no place for them)."""
-    _prefix_path(spec).write_text(json.dumps(dict(sorted(prefixes.items())), indent=1), encoding="utf-8")
+def _swap(building: Path, target: Path, previous: Path) -> None:
+    if target.is_dir() and not any(os.scandir(target)):
+        target.rmdir()
+    if target.exists():
+        os.replace(target, previous)
+    os.replace(building, target)
+    if previous.exists():
+        shutil.rmtree(previous)
 
 
 def read_prefixes(spec: str) -> dict[str, str]:
-    path = _prefix_path(spec)
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    """The prefixes the model files declared, kept in the store (for display), or {}."""
+    try:
+        found = _read_json(store_folder(spec) / PREFIX_FILE)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): str(v) for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _refuse_unlisted_imports(store: ox.Store) -> None:

@@ -18,6 +18,8 @@ True
 
 from __future__ import annotations
 
+from .errors import UnknownReference
+
 from dataclasses import dataclass
 
 from .views import ChainView
@@ -98,8 +100,17 @@ def _performers(view: ChainView, duty: str, paths: list[list[str]]) -> tuple[str
 
 
 def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> DutyTrace:
-    """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation)."""
-    record = view.duties[duty]
+    """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation).
+
+    Raises
+    ------
+    UnknownReference
+        ``duty`` is not a duty of the model.
+    """
+    record = view.duties.get(duty)
+    if record is None:
+        raise UnknownReference(f"{duty} is not a duty of the model; name one of its duties (chainmodel describe "
+                               "lists them)")
     accountable = record.accountable
     paths, truncated = _chains_of(view, duty)
     performers = _performers(view, duty, paths)

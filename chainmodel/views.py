@@ -50,6 +50,10 @@ __all__ = [
     "Basis",
     "Agreement",
     "Clause",
+    "Person",
+    "Account",
+    "Attack",
+    "Condition",
     "ChainView",
     "ROLE_CLASSES",
     "ViewIndex",
@@ -58,6 +62,7 @@ __all__ = [
     "superclass_closure",
     "terms_used",
     "defined_terms",
+    "name_implicit",
 ]
 
 ORG = "http://www.w3.org/ns/org#"
@@ -220,10 +225,21 @@ class DataCopy:
 
 @dataclass(frozen=True)
 class Device:
+    """A place copies rest: a portable device, a server, an appliance, software a vendor runs.
+
+    ``runs_by`` names the vendors that operate it for its holder; ``connects_to`` the
+    systems whoever gets into it reaches too; ``internet_facing`` whether it can be
+    intruded on from the internet.
+    """
+
     iri: str
     portable: bool | None
     holder: str | None
     country: str | None = None
+    internet_facing: bool | None = None
+    runs_by: tuple[str, ...] = ()
+    connects_to: tuple[str, ...] = ()
+    failure_modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,20 +256,28 @@ class Control:
 
 @dataclass(frozen=True)
 class FailureMode:
+    """A way an element fails; ``kind_of`` names the broader modes it is a kind of (its own first)."""
+
     iri: str
     applies_to: tuple[str, ...]
     effect: str
     improper_purpose: bool | None = None
+    kind_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Event:
+    """A dated fact. ``kind`` is ``exposure-began``, ``detected``, ``reported``, ``deleted``,
+    ``returned``, ``became-aware``, ``recovered``, ``provision-stopped``, ``exposure-ended`` or
+    ``event``; ``stage`` is ``preliminary`` or ``final`` for a report typed as one."""
+
     iri: str
     kind: str
     date: str | None
     actor: str | None
     concerns: tuple[str, ...] = ()
     notified_to: tuple[str, ...] = ()
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,6 +328,48 @@ class Clause:
     period: str | None = None
 
 
+@dataclass(frozen=True)
+class Person:
+    """A natural person: whom they work for, and where they are placed (a dispatched worker)."""
+
+    iri: str
+    works_for: tuple[str, ...] = ()
+    placed_at: tuple[str, ...] = ()
+    kind: str = "person"  # employee, dispatched-worker, contractor-staff or person
+
+
+@dataclass(frozen=True)
+class Account:
+    """A way into systems: its users, the systems it opens, and what it may read."""
+
+    iri: str
+    users: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    administrator: bool | None = None
+    shared: bool | None = None
+
+
+@dataclass(frozen=True)
+class Attack:
+    """A way into a system that needs every one of its conditions at once."""
+
+    iri: str
+    target: str | None
+    requires: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    attacker: str | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition an attack needs; ``always`` when it is modelled as holding already."""
+
+    iri: str
+    concerns: tuple[str, ...] = ()
+    always: bool | None = None
+
+
 _implicit_iri = implicit_iri
 
 
@@ -326,6 +392,10 @@ class ChainView:
     bases: dict[str, Basis] = field(default_factory=dict)
     agreements: dict[str, Agreement] = field(default_factory=dict)
     clauses: dict[str, Clause] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    attacks: dict[str, Attack] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     unresolved: tuple[tuple[str, str, str], ...] = ()
     ambiguous_parents: tuple[str, ...] = ()
@@ -579,15 +649,12 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
 
     ``keep_scans`` keeps what was read of the graph on the view (``view.scans``) so that
     validation need not read it again; pass False to save memory when nothing will
-    validate the view. A graph with a ``saved_view(model, keep_scans)`` method (an
-    Oxigraph store built by ``chainmodel load``) is asked for a view it saved first.
+    validate the view. (The view a store saved when it was loaded is read by
+    :func:`chainmodel.snapshot.chain_view`, which ``chainmodel.chain_view`` is.)
     """
-    saved = getattr(model.graph, "saved_view", None)  # a store may keep the view derived when it was loaded
-    view = saved(model, keep_scans) if saved is not None else None
-    if view is None:
-        with paused_gc():
-            view = _chain_view(model, keep_scans)
-    _name_implicit(view)
+    with paused_gc():
+        view = _chain_view(model, keep_scans)
+    name_implicit(view)
     return view
 
 
@@ -737,7 +804,7 @@ def _consignment(reader: _Reader, iri: str, entry: dict) -> Consignment:
 
 _PARTY_PREDICATES = ("sender", "receiver", "accountable", "performedBy", "operatedBy", "notifies", "heldBy",
                      "controller", "principal", "approvedBy", "actor", "notifiedTo", "capacityOf", "provider",
-                     "recipient", "permittedParty")
+                     "recipient", "permittedParty", "worksFor", "placedAt", "usedBy", "runBy", "attacker")
 
 
 def _read_parties(reader: _Reader, consignments: dict[str, Consignment]) -> dict[str, Party]:
@@ -895,7 +962,9 @@ def _read_places(reader: _Reader) -> tuple[dict[str, Device], dict[str, DataCopy
     C = _TERMS
     devices = {
         iri: Device(iri=iri, portable=reader.boolean(iri, C.portable), holder=reader.ref(iri, C.heldBy),
-                    country=_country(reader.literal(iri, C.country)))
+                    country=_country(reader.literal(iri, C.country)),
+                    internet_facing=reader.boolean(iri, C.internetFacing), runs_by=reader.refs(iri, C.runBy),
+                    connects_to=reader.refs(iri, C.connectsTo), failure_modes=reader.refs(iri, C.failureMode))
         for iri in reader.instances(C.Device)
     }
     copies = {
@@ -943,27 +1012,47 @@ def _read_failure_modes(reader: _Reader) -> dict[str, FailureMode]:
 
     declared = [
         (str(node), sorted(str(o) for o in shipped.objects(node, C.appliesTo)),
-         sorted(str(o) for o in shipped.objects(node, C.effect)), shipped_flag(node))
+         sorted(str(o) for o in shipped.objects(node, C.effect)), shipped_flag(node),
+         sorted(str(o) for o in shipped.objects(node, C.kindOf)))
         for node in sorted(shipped.subjects(RDF.type, C.FailureMode))
     ] + [
         (key, sorted(_iri(o) for o in reader.objects(key, C.appliesTo)),
-         sorted(_iri(o) for o in reader.objects(key, C.effect)), reader.boolean(key, C.improperPurpose))
+         sorted(_iri(o) for o in reader.objects(key, C.effect)), reader.boolean(key, C.improperPurpose),
+         list(reader.refs(key, C.kindOf)))
         for key in reader.instances(C.FailureMode)
     ]
-    modes: dict[str, FailureMode] = {}
-    for key, applies_list, effects, improper in declared:
-        applies = tuple(applies_list)
-        if key in modes:
-            previous = modes[key]
-            applies = tuple(sorted(set(previous.applies_to) | set(applies)))
-            effects = effects or [previous.effect]
-            improper = previous.improper_purpose if improper is None else improper
-        modes[key] = FailureMode(key, applies, effects[0] if effects else str(C.Breaks), improper)
-    return dict(sorted(modes.items()))
+    stated: dict[str, tuple[tuple, list, bool | None, tuple]] = {}
+    for key, applies_list, effects, improper, broader in declared:
+        applies, kinds = tuple(applies_list), tuple(broader)
+        if key in stated:
+            previous = stated[key]
+            applies = tuple(sorted(set(previous[0]) | set(applies)))
+            effects = effects or previous[1]
+            improper = previous[2] if improper is None else improper
+            kinds = tuple(sorted(set(previous[3]) | set(kinds)))
+        stated[key] = (applies, effects, improper, kinds)
+    return dict(sorted((key, _inherit(key, stated, C)) for key in stated))
+
+
+def _inherit(key: str, stated: dict, C) -> FailureMode:
+    """A failure mode with what it does not state taken from the modes it is a kind of (cm:kindOf)."""
+    applies, effects, improper, _ = stated[key]
+    lineage, frontier = [key], list(stated[key][3])
+    while frontier:
+        broader = frontier.pop(0)
+        if broader in lineage or broader not in stated:
+            continue
+        lineage.append(broader)
+        effects = effects or stated[broader][1]
+        improper = stated[broader][2] if improper is None else improper
+        frontier.extend(stated[broader][3])
+    return FailureMode(key, applies, effects[0] if effects else str(C.Breaks), improper, tuple(lineage))
 
 
 _EVENT_KINDS = (("ExposureBegan", "exposure-began"), ("Detected", "detected"), ("Reported", "reported"),
-                ("Deleted", "deleted"), ("Returned", "returned"))
+                ("Deleted", "deleted"), ("Returned", "returned"), ("BecameAware", "became-aware"),
+                ("Recovered", "recovered"), ("ProvisionStopped", "provision-stopped"), ("ExposureEnded", "exposure-ended"))
+_REPORT_STAGES = (("PreliminaryReport", "preliminary"), ("FinalReport", "final"))
 
 
 def _read_events(reader: _Reader) -> tuple[dict[str, Event], dict[str, Incident]]:
@@ -977,6 +1066,7 @@ def _read_events(reader: _Reader) -> tuple[dict[str, Event], dict[str, Incident]
             actor=reader.ref(iri, C.actor),
             concerns=reader.refs(iri, C.concerns),
             notified_to=reader.refs(iri, C.notifiedTo),
+            stage=_stage(reader, iri),
         )
         for iri in reader.instances(C.Event)
     }
@@ -986,6 +1076,41 @@ def _read_events(reader: _Reader) -> tuple[dict[str, Event], dict[str, Incident]
         for iri in reader.instances(C.Incident)
     }
     return events, incidents
+
+
+def _stage(reader: _Reader, iri: str) -> str | None:
+    stage = reader.first_class(iri, tuple((getattr(_TERMS, cls), name) for cls, name in _REPORT_STAGES), "")
+    return stage or None
+
+
+_PERSON_KINDS = (("DispatchedWorker", "dispatched-worker"), ("ContractorStaff", "contractor-staff"),
+                 ("Employee", "employee"))
+
+
+def _read_access(reader: _Reader) -> tuple[dict[str, Person], dict[str, Account]]:
+    """Persons (whom they work for, where they are placed) and the accounts that open systems."""
+    C = _TERMS
+    kinds = tuple((getattr(C, cls), name) for cls, name in _PERSON_KINDS)
+    persons = {iri: Person(iri=iri, works_for=reader.refs(iri, C.worksFor), placed_at=reader.refs(iri, C.placedAt),
+                           kind=reader.first_class(iri, kinds, "person"))
+               for iri in reader.instances(C.Person)}
+    accounts = {iri: Account(iri=iri, users=reader.refs(iri, C.usedBy), systems=reader.refs(iri, C.grantsAccessTo),
+                             reads=reader.refs(iri, C.readsData), administrator=reader.boolean(iri, C.administrator),
+                             shared=reader.boolean(iri, C.sharedAccount))
+                for iri in reader.instances(C.Account)}
+    return persons, accounts
+
+
+def _read_attacks(reader: _Reader) -> tuple[dict[str, Attack], dict[str, Condition]]:
+    """Attacks that need several conditions, and the conditions."""
+    C = _TERMS
+    attacks = {iri: Attack(iri=iri, target=reader.ref(iri, C.target), requires=reader.refs(iri, C.requires),
+                           modes=reader.refs(iri, C.failureMode), attacker=reader.ref(iri, C.attacker))
+               for iri in reader.instances(C.Attack)}
+    named = set(reader.instances(C.Condition)) | {c for attack in attacks.values() for c in attack.requires}
+    conditions = {iri: Condition(iri=iri, concerns=reader.refs(iri, C.concerns), always=reader.boolean(iri, C.alwaysHolds))
+                  for iri in sorted(named)}
+    return attacks, conditions
 
 
 _BASIS_KINDS = (("ConsentProvision", "consent"), ("OptOutProvision", "opt-out"), ("JointUse", "joint-use"),
@@ -1058,6 +1183,8 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     devices, copies = _read_places(reader)
     events, incidents = _read_events(reader)
     agreements, clauses = _read_agreements(reader)
+    persons, accounts = _read_access(reader)
+    attacks, conditions = _read_attacks(reader)
     used = terms_used(model.graph)
     view = ChainView(
         model=model,
@@ -1075,6 +1202,10 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         bases=_read_bases(reader),
         agreements=agreements,
         clauses=clauses,
+        persons=persons,
+        accounts=accounts,
+        attacks=attacks,
+        conditions=conditions,
         types={key: frozenset(value) for key, value in reader.types.items()},
         ambiguous_parents=ambiguous,
         terms_used=used,
@@ -1298,7 +1429,7 @@ def _record_assets(records) -> dict[str, DataAsset]:
     }
 
 
-def _name_implicit(view: ChainView) -> None:
+def name_implicit(view: ChainView) -> None:
     """Label the elements read from PROV-O and DPV that the model does not name ("city -> vendor: work")."""
     model = view.model
     labels = getattr(model, "derived_labels", None)

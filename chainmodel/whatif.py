@@ -17,10 +17,19 @@ request is inspected (never the text) and anything else is refused with
 (``cm:``, ``rdf:``, ``rdfs:``, ``xsd:`` ...) are predeclared; the model's own prefixes are
 not, so a scenario file means the same thing whatever model it is applied to.
 
-Applying a scenario (:func:`apply_scenario`) works on an in-memory copy of the graph and
-returns a new :class:`~chainmodel.model.ChainModel`; the model passed in and its source
-files are never touched. Each operation runs in order, and the scenario fails as a whole
-(nothing is returned) when:
+A scenario is checked (:meth:`Scenario.from_text`) and applied (:func:`apply_scenario`) by
+the same parser and engine, rdflib's, in a sandboxed child process
+(:func:`chainmodel.safety.run_bounded`): parsing counts toward the time limit
+(:class:`~chainmodel.errors.ScenarioTimeout`, exit 3, so a cartesian ``WHERE`` stops), the
+child has a memory allowance (:class:`~chainmodel.errors.LimitExceeded`), and on Linux it
+cannot open a network socket. A scenario nested too deeply to parse (a ``UNION`` of
+thousands of branches) is a :class:`~chainmodel.errors.ScenarioError`, and so is RDF-star.
+The child edits its copy-on-write copy of the graph and sends back only the triples added
+and removed.
+
+Applying a scenario returns a new :class:`~chainmodel.model.ChainModel`; the model passed in
+and its source files are never touched. Each operation runs in order, and the scenario fails
+as a whole (nothing is returned) when:
 
 * a ``DELETE DATA`` names a triple that is not there ("nothing to delete");
 * a ``DELETE WHERE`` or ``DELETE/INSERT ... WHERE`` matches nothing, unless the header says
@@ -82,10 +91,13 @@ import rdflib.plugins.sparql
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, XSD
 
-from .errors import ChainModelError, ScenarioError
+from .errors import ChainModelError, ScenarioError, ScenarioTimeout
+from .loading import RDF_STAR_REFUSAL
 from .model import STANDARD_PREFIXES, ChainModel, ontology_graph, rules_graph
 from .namespace import CHAINMODEL_NS, CM
-from .sparql import UPDATE_OPERATION_NAMES
+from .safety import DEFAULT_MEMORY, DEFAULT_TIMEOUT, run_bounded
+from .sparql import UPDATE_OPERATION_NAMES, decode_term, encode_term
+from .sparqltext import show_term
 
 __all__ = [
     "Scenario",
@@ -131,6 +143,8 @@ _MINT = "urn:chainmodel:scenario:"
 _DURATION = re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _HEADER = re.compile(r"^#\s*([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 _TRUE = ("true", "yes", "1", "on")
+_TRIPLE_TERM = re.compile(r"<<\(?\s*[<?$_\[\"'A-Za-z]")
+"""The start of an RDF-star triple term (``<< <s> <p> <o> >>`` or ``<<( ... )>>``)."""
 
 
 # ==========================================================================================
@@ -166,11 +180,22 @@ class Scenario:
 
     @classmethod
     def from_text(cls, text: str, path: str | Path | None = None, *, label: str | None = None,
-                  label_ja: str | None = None, description: str | None = None) -> "Scenario":
+                  label_ja: str | None = None, description: str | None = None,
+                  timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> "Scenario":
         """Read the header and check the request (syntax and allowed operations).
 
-        Arguments given here override the header. Raises :class:`ScenarioError` for a
-        syntax error or a refused operation.
+        Arguments given here override the header. The request is parsed and checked in a
+        sandboxed child with ``timeout`` seconds and ``memory`` bytes.
+
+        Raises
+        ------
+        ScenarioError
+            A syntax error (with line and column), a refused operation, RDF-star, or a
+            request nested too deeply.
+        ScenarioTimeout
+            Checking took longer than ``timeout``.
+        LimitExceeded
+            Checking needed more than ``memory``.
         """
         headers = _read_headers(text)
         values = dict(headers)
@@ -185,11 +210,21 @@ class Scenario:
             allow_no_match=values.get("allow-no-match", "").strip().lower() in _TRUE,
             headers=headers,
         )
-        _translate(scenario)  # raises on syntax errors and refused operations
+        _bounded(scenario, lambda: _check_only(scenario), timeout, memory)
         return scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def _check_only(scenario: Scenario) -> None:
+    _translate(scenario)
+
+
+def _bounded(scenario: Scenario, work, timeout: float, memory: int):
+    """Run ``work`` for ``scenario`` in the sandboxed child, with the scenario's messages."""
+    return run_bounded(work, timeout=timeout, memory=memory, what=f"scenario {scenario.name}",
+                       timeout_error=ScenarioTimeout, refused=ScenarioError)
+
+
+def load_scenario(path: str | Path, *, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> Scenario:
     """Read a scenario file (UTF-8) and check it; see :meth:`Scenario.from_text`."""
     location = Path(path)
     try:
@@ -198,7 +233,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{location}: cannot be read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise ScenarioError(f"{location}: is not UTF-8 text ({error.reason})") from None
-    return Scenario.from_text(text, location)
+    return Scenario.from_text(text, location, timeout=timeout, memory=memory)
 
 
 def _read_headers(text: str) -> tuple[tuple[str, str], ...]:
@@ -264,8 +299,8 @@ def _check_parsed(scenario: Scenario, parsed) -> None:
                               "remove the clause; the WHERE pattern is matched against the model.")
         for node in _walk(op):
             if node.name == "ServiceGraphPattern":
-                raise _refuse(scenario, index, name, f"SERVICE <{node.get('term')}> would query a remote "
-                              "endpoint; chainmodel never leaves the model. Remove the SERVICE block.")
+                raise _refuse(scenario, index, name, f"SERVICE {show_term(dict.get(node, 'term'))} would query a "
+                              "remote endpoint; chainmodel never leaves the model. Remove the SERVICE block.")
             if node.name == "GraphGraphPattern":
                 raise _refuse(scenario, index, name, "GRAPH patterns name graphs, but a model is one graph: "
                               "write the pattern without GRAPH.")
@@ -303,14 +338,25 @@ def _translate(scenario: Scenario):
 
     try:
         parsed = parseUpdate(scenario.text)
+    except RecursionError:
+        raise ScenarioError(f"{scenario.name}: the SPARQL Update is nested too deeply to read (for example a UNION "
+                            "of thousands of branches); split it into smaller scenarios or use VALUES") from None
     except Exception as error:  # pyparsing.ParseException and friends
         line, column = getattr(error, "lineno", None), getattr(error, "col", None)
         where = f", line {line}, column {column}" if line else ""
         message = getattr(error, "msg", None) or str(error)
+        star = _TRIPLE_TERM.search(scenario.text)
+        if star is not None:  # the Update grammar stops at its start: point at the triple term
+            line = scenario.text.count("\n", 0, star.start()) + 1
+            column = star.start() - (scenario.text.rfind("\n", 0, star.start()) + 1) + 1
+            raise ScenarioError(f"{scenario.name}, line {line}, column {column}: {RDF_STAR_REFUSAL}") from None
         raise ScenarioError(f"{scenario.name}{where}: syntax error in the SPARQL Update: {message}") from None
     _check_parsed(scenario, parsed)
     try:
         update = translateUpdate(parsed, initNs=STANDARD_PREFIXES)
+    except RecursionError:
+        raise ScenarioError(f"{scenario.name}: the SPARQL Update is nested too deeply to prepare; split it into "
+                            "smaller scenarios or use VALUES") from None
     except Exception as error:  # unknown prefix, bad IRI ...
         raise ScenarioError(f"{scenario.name}: the SPARQL Update cannot be read: {error}") from None
     _check_translated(scenario, update)
@@ -391,12 +437,40 @@ def _no_match(scenario: Scenario, index: int, op, graph: Graph, qname) -> Scenar
     )
 
 
-def _run(scenario: Scenario, graph: Graph, qname) -> None:
+class _Edits:
+    """Adds and removes triples of a graph, remembering the net change in order."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.added: dict[tuple, None] = {}
+        self.removed: dict[tuple, None] = {}
+
+    def add(self, triple: tuple) -> None:
+        if triple in self.graph:
+            return
+        self.graph.add(triple)
+        if triple in self.removed:
+            del self.removed[triple]
+        else:
+            self.added[triple] = None
+
+    def remove(self, triple: tuple) -> None:
+        if triple not in self.graph:
+            return
+        self.graph.remove(triple)
+        if triple in self.added:
+            del self.added[triple]
+        else:
+            self.removed[triple] = None
+
+
+def _run(scenario: Scenario, graph: Graph | _Edits, qname) -> None:
     """Apply the scenario's operations to ``graph`` in order (SPARQL semantics, no network)."""
     from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
     from rdflib.plugins.sparql.sparql import QueryContext
 
     update = _translate(scenario)
+    edits, graph = (graph, graph.graph) if isinstance(graph, _Edits) else (graph, graph)
     previous = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     try:
@@ -405,7 +479,7 @@ def _run(scenario: Scenario, graph: Graph, qname) -> None:
             if op.name == "InsertData":
                 fresh = _fresh_names(op.triples, prefix)
                 for triple in _fill(op.triples, {}, fresh):
-                    graph.add(triple)
+                    edits.add(triple)
             elif op.name == "DeleteData":
                 missing = [triple for triple in op.triples if triple not in graph]
                 if missing:
@@ -416,7 +490,7 @@ def _run(scenario: Scenario, graph: Graph, qname) -> None:
                         "is not in the model. Remove the triple from the scenario or correct its IRIs."
                     )
                 for triple in op.triples:
-                    graph.remove(triple)
+                    edits.remove(triple)
             else:
                 context = QueryContext(graph, initBindings={})
                 context.prologue = op.prologue
@@ -436,9 +510,9 @@ def _run(scenario: Scenario, graph: Graph, qname) -> None:
                     fresh = _fresh_names(insert_template, f"{prefix}s{_solution_key(solution)}")
                     insertions.extend(_fill(insert_template, solution, fresh))
                 for triple in sorted(deletions, key=lambda t: tuple(term.n3() for term in t)):
-                    graph.remove(triple)
+                    edits.remove(triple)
                 for triple in insertions:
-                    graph.add(triple)
+                    edits.add(triple)
     finally:
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = previous
 
@@ -498,19 +572,38 @@ def _check_references(scenario: Scenario, before: Graph, after: Graph, qname) ->
         raise problems[0]
 
 
-def apply_scenario(model: ChainModel, scenario: Scenario) -> ChainModel:
+def _changes_in_child(model: ChainModel, scenario: Scenario) -> dict:
+    """In the sandboxed child: edit the (copy-on-write) graph, return the net change as JSON."""
+    edits = _Edits(model.graph)
+    _run(scenario, edits, model.qname)
+    return {"added": [[encode_term(t) for t in triple] for triple in edits.added],
+            "removed": [[encode_term(t) for t in triple] for triple in edits.removed]}
+
+
+def apply_scenario(model: ChainModel, scenario: Scenario, *, timeout: float = DEFAULT_TIMEOUT,
+                   memory: int = DEFAULT_MEMORY) -> ChainModel:
     """Apply ``scenario`` to a copy of ``model``'s graph and return the changed model.
 
-    The model passed in is never modified, and no file is written. The returned model has
-    the same ``sources`` and ``prefixes``.
+    The scenario is parsed and run in a sandboxed child (``timeout`` seconds, ``memory``
+    bytes, no network), which sends back the triples it added and removed; they are applied
+    here to a copy. The model passed in is never modified, and no file is written. The
+    returned model has the same ``sources`` and ``prefixes``.
 
     Raises
     ------
     ScenarioError
         The scenario is refused or cannot be applied; nothing is returned.
+    ScenarioTimeout
+        It ran past ``timeout`` seconds.
+    LimitExceeded
+        It needed more than ``memory`` bytes.
     """
+    change = _bounded(scenario, lambda: _changes_in_child(model, scenario), timeout, memory)
     graph = _copy_graph(model.graph)
-    _run(scenario, graph, model.qname)
+    for triple in change["removed"]:
+        graph.remove(tuple(decode_term(t) for t in triple))
+    for triple in change["added"]:
+        graph.add(tuple(decode_term(t) for t in triple))
     _check_references(scenario, model.graph, graph, model.qname)
     return ChainModel(graph=graph, sources=tuple(model.sources), prefixes=dict(model.prefixes))
 
@@ -798,7 +891,10 @@ class Snapshot:
       have a cut set of order 1;
     * ``blast``: element -> {"" (all principals): known subjects, principal: subjects};
     * ``findings``: (rule, focus) pairs of ``validate`` (empty when it is not available);
-    * ``chains``: duty -> the consignment IRIs of each responsibility chain.
+    * ``chains``: duty -> the consignment IRIs of each responsibility chain;
+    * ``windows``: incident -> "" (as it happened) or a detective control -> the exposure
+      window (start, end) it leaves, dates as written (end "" while open), from
+      :func:`chainmodel.timeline.timeline`.
     """
 
     order: int
@@ -810,6 +906,26 @@ class Snapshot:
     findings: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     chains: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     validated: bool = False
+    windows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+
+
+def _windows(view) -> dict[str, dict[str, tuple[str, str]]]:
+    """incident -> "" or control -> (start, end) of the window it leaves (see Snapshot)."""
+    from .timeline import timeline
+
+    def pair(window) -> tuple[str, str]:
+        if window is None:
+            return ("", "")
+        start = window.start.text if window.start else ""
+        return (start, window.end.text if window.end is not None else "")
+
+    found = {}
+    for incident in sorted(view.incidents):
+        result = timeline(view, incident)
+        entry = {"": pair(result.window)}
+        entry.update({c.control: pair(c.window) for c in result.controls if c.window is not None})
+        found[incident] = entry
+    return found
 
 
 def _validator():
@@ -854,11 +970,12 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
                     leaking = True
         if leaking:
             if harm.kind in EXPOSURE_KINDS:
-                flows = (harm.flow,) if harm.flow else ()
+                flows = ((harm.flow,) if harm.flow else ()) + tuple(harm.downstream)
             else:
                 flows = tuple(harm.downstream)
             result.leaks[harm.key] = flows
     result.spof = sorted(spof)
+    result.windows = _windows(view)
     for blast in blast_rank(view):
         entry = {"": blast.exposure.known_subjects}
         entry.update({item.principal: item.people.count.low if item.people else 0
@@ -902,6 +1019,11 @@ class ScenarioDiff:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     harms: dict[str, dict[str, str]] = field(default_factory=dict)
     leak_flows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    harms_ended: list[str] = field(default_factory=list)
+    """Harms of the base model the scenario leaves no way to happen (a removed hand-off or copy)."""
+    harms_started: list[str] = field(default_factory=list)
+    window_changes: list[tuple[str, str, tuple[str, str] | None, tuple[str, str] | None]] = field(default_factory=list)
+    """(incident, "" or detective control, window before, window after): exposure windows that change."""
 
     @property
     def unavoidable(self) -> set[str]:
@@ -912,7 +1034,7 @@ class ScenarioDiff:
     def unchanged(self) -> bool:
         return not any((self.spof_removed, self.spof_added, self.cutset_order_changes, self.leaks_closed,
                         self.leaks_opened, self.blast_changes, self.findings_added, self.findings_resolved,
-                        self.chains_changed))
+                        self.chains_changed, self.harms_ended, self.harms_started, self.window_changes))
 
 
 @dataclass
@@ -952,6 +1074,13 @@ def _diff(base: Snapshot, after: Snapshot, scenario: Scenario, changed: ChainMod
         if old_chains != new_chains:
             diff.chains_changed.append((duty, old_chains, new_chains))
     diff.harms = {key: dict(value) for key, value in sorted(after.harms.items()) if key not in base.harms}
+    diff.harms_ended = sorted(set(base.harms) - set(after.harms))
+    diff.harms_started = sorted(set(after.harms) - set(base.harms))
+    for incident in sorted(set(base.windows) | set(after.windows)):
+        old, new = base.windows.get(incident, {}), after.windows.get(incident, {})
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                diff.window_changes.append((incident, key, old.get(key), new.get(key)))
     diff.leak_flows = {key: after.leaks[key] for key in diff.leaks_opened}
     # labels of the elements only the scenario knows (new controls, hand-offs ...)
     mentioned: set[str] = set()
@@ -967,21 +1096,24 @@ def _diff(base: Snapshot, after: Snapshot, scenario: Scenario, changed: ChainMod
         mentioned |= set(focus)
     for duty, _, new_chains in diff.chains_changed:
         mentioned |= {duty} | {iri for chain in new_chains for iri in chain}
+    mentioned |= {key for _, key, _, _ in diff.window_changes} | set(diff.harms_started)
     for iri in sorted(mentioned):
         if iri and not model.labels(iri) and changed.labels(iri):
             diff.labels[iri] = dict(sorted(changed.labels(iri).items()))
     return diff
 
 
-def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, validation: bool = True) -> WhatIfReport:
+def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, validation: bool = True, *,
+            timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> WhatIfReport:
     """Apply each scenario to a copy of ``model`` and compare every analysis with the base.
 
-    Scenarios are applied independently (each to the base model), in the order given.
+    Scenarios are applied independently (each to the base model), in the order given, each
+    with ``timeout`` seconds and ``memory`` bytes (see :func:`apply_scenario`).
     """
     base = snapshot(model, order=order, validation=validation)
     report = WhatIfReport(order=order, base=base, validated=base.validated)
     for scenario in scenarios:
-        changed = apply_scenario(model, scenario)
+        changed = apply_scenario(model, scenario, timeout=timeout, memory=memory)
         after = snapshot(changed, order=order, validation=validation)
         report.scenarios.append(_diff(base, after, scenario, changed, model))
     return report

@@ -1,11 +1,15 @@
-"""Shared fixtures: the bundled examples, and models written inline in a test.
+"""Shared fixtures: the bundled examples, models written inline in a test, a loopback listener that
+counts connections, and checksums of every file under a folder.
 
-The examples' views are read once per test session and shared by every module: a test
-never changes one (a test that needs a changed model writes its own, e.g. with ``view_of``).
+The examples' views are read once per test session and shared by every module: a test never
+changes one (a test that needs a changed model writes its own, e.g. with ``view_of``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +84,48 @@ def findings_of(view_of):
         return found
 
     return run
+
+class Listener:
+    """A TCP server on 127.0.0.1 that counts every connection made to it (and answers nothing)."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def checksums(*roots: Path) -> dict[str, str]:
+    """SHA-256 of every file under each root (a file root counts as itself), by path."""
+    found = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found

@@ -13,7 +13,7 @@ from chainmodel.cli import cli
 from chainmodel.errors import ChainModelError
 from chainmodel.generate import write_model
 from chainmodel.leaks import single_points_of_failure
-from chainmodel.store import load_store
+from chainmodel.snapshot import load_store
 from chainmodel.validate import validate
 from chainmodel.views import chain_view
 
@@ -110,7 +110,7 @@ def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch, case
 def test_a_store_without_its_saved_view_is_audited_in_one_process(tmp_path, monkeypatch, case_b_view):
     from chainmodel.model import ChainModel
     from chainmodel.snapshot import MANIFEST_FILE
-    from chainmodel.store import open_store
+    from chainmodel.snapshot import open_store
 
     load_store(["examples/case-b-optout"], tmp_path / "store")
     (tmp_path / "store" / MANIFEST_FILE).unlink()

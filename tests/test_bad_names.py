@@ -39,14 +39,12 @@ def guarded_harm(view):
     return harm
 
 
-@NOT_YET
 def test_trace_of_a_duty_not_in_the_model(case_b_view):
     with pytest.raises(ResolutionError) as raised:
         trace_duty(case_b_view, "urn:no-such-duty")
     assert_names_and_advises(raised.value, "urn:no-such-duty")
 
 
-@NOT_YET
 def test_cut_sets_of_order_zero(case_b_view):
     with pytest.raises(ChainModelError) as raised:
         minimal_cut_sets(guarded_harm(case_b_view), order=0)

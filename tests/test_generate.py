@@ -9,6 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from chainmodel.errors import ArgumentError
+
 
 from chainmodel.generate import (
     BASE,
@@ -118,20 +120,20 @@ def test_write_model_turtle_holds_the_same_triples(tmp_path):
 
 
 def test_write_model_refuses_other_formats(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError, match="writes .nt or .ttl files, not 'm.rdf'"):
         write_model(tmp_path / "m.rdf", 3)
 
 
-def test_bad_arguments_are_refused():
-    with pytest.raises(TypeError):
+def test_bad_arguments_are_refused_with_our_own_error():
+    with pytest.raises(ArgumentError, match="unknown knob"):
         generate_triples(5, no_such_knob=0.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError, match="reconsign_share"):
         generate_triples(5, reconsign_share=1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError):
         generate_triples(5, reconsign_share=0.1, rereconsign_share=0.2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError, match="at least 1"):
         generate_triples(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError, match="zipf_exponent"):
         generate_triples(5, zipf_exponent=1.0)
 
 

@@ -22,9 +22,12 @@ def test_usb_stick_is_the_top_single_point_of_failure(illustrative_view):
     assert [v.control for v in top.uncaught_by] == [U + "usb-password"]
 
 
-def test_encrypted_server_needs_two_failures(illustrative_view):
-    (server,) = [h for h in harms(illustrative_view) if h.key == U + "vendor-server"]
-    assert minimal_cut_sets(server, 2) == [tuple(sorted((U + "server-encryption", U + "vendor-server")))]
+def test_a_server_that_never_moves_is_not_lost_and_its_encrypted_copies_need_two_failures(illustrative_view):
+    """Issue 14: a server (cm:portable false) gets no loss or theft; a copy taken off it needs
+    the encryption at rest to fail too."""
+    assert [h for h in harms(illustrative_view) if h.key == U + "vendor-server"] == []
+    (copy,) = [h for h in harms(illustrative_view) if h.key == U + "server-north"]
+    assert minimal_cut_sets(copy, 2) == [tuple(sorted((U + "server-encryption", U + "server-north")))]
 
 
 def test_unapproved_reconsignment_and_unprotected_stick_are_reported(illustrative_view):

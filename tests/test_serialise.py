@@ -148,7 +148,8 @@ def test_a_leak_gives_its_element_path_in_words_and_codes_and_the_controls_that_
     found = leak_json(view, leak)
     assert set(found) == {"element", "element_kind", "no_failure_needed", "failure_modes", "operated_by",
                           "accountable", "harm", "guarded_provision", "guard_duty", "path", "reached", "exposure",
-                          "controls_not_catching_it"}
+                          "controls_not_catching_it", "held_by_reached"}
+    assert found["held_by_reached"] == []  # a guarded provision's data reaches its parties by the provisions
     assert (found["element"]["iri"], found["element_kind"], found["harm"], found["no_failure_needed"]) == (
         EX + "report", "hand-off", "guarded-provision", False)
     assert (found["guarded_provision"]["iri"], found["guard_duty"]["iri"]) == (EX + "flow", EX + "exclude")

@@ -11,8 +11,8 @@ import pytest
 from chainmodel import snapshot
 from chainmodel.generate import write_model
 from chainmodel.model import ChainModel, load_model
-from chainmodel.store import OxigraphGraph, load_store, open_store
-from chainmodel.views import chain_view
+from chainmodel.snapshot import chain_view, load_store, open_store
+from chainmodel.store import OxigraphGraph
 
 CM = "https://w3id.org/chainmodel#"
 CASES = ["examples/case-a-laptop", "examples/case-b-optout", "examples/illustrative-usb", "generated"]

@@ -225,7 +225,7 @@ def test_text_without_a_query_is_refused(text):
 
 
 def test_an_unknown_prefix_is_refused_with_advice():
-    with pytest.raises(QueryRefused, match=r"Unknown namespace prefix : foo\. Declare it with PREFIX"):
+    with pytest.raises(QueryRefused, match=r"the prefix foo: is not declared; declare it with PREFIX"):
         check_query("SELECT * WHERE { ?s foo:bar ?o }")
 
 
@@ -491,7 +491,7 @@ def test_the_child_blocks_even_when_the_error_is_swallowed(tiny):
 
     register_custom_function(probe, connect, raw=True)
     try:
-        with pytest.raises(QueryRefused, match=r"socket\.connect"):
+        with pytest.raises(QueryRefused, match=r"socket\.__new__"):
             run_query(tiny, f"SELECT ?x WHERE {{ BIND(<{probe}>() AS ?x) }}")
     finally:
         unregister_custom_function(probe, connect)

@@ -3,16 +3,16 @@
 Every analysis reads a model through ``subject_objects``, ``objects``, ``subjects``,
 ``triples``, ``len``, ``in`` and iteration (and ``terms_used`` where a backend has it).
 Here the same small model sits in an rdflib Graph, in an in-memory Oxigraph store
-(:class:`OxigraphGraph`) and behind a SPARQL endpoint (:class:`EndpointGraph`, answered by
-an Oxigraph store through the endpoint's ``opener``, so no server runs), and every call must
+(:class:`OxigraphGraph`) and behind a SPARQL endpoint (:class:`EndpointGraph`, a stand-in
+server on 127.0.0.1 that answers each query from an Oxigraph store), and every call must
 give the same terms: IRIs, blank nodes, language tags and datatypes. ``test_backends.py``
-compares whole commands over a real store and a real server.
+compares whole commands over a real store and a real Oxigraph server;
+``test_issue_010_endpoint.py`` the endpoint's bounds.
 """
 
 from __future__ import annotations
 
-import io
-import urllib.parse
+import socket
 
 import pyoxigraph as ox
 import pytest
@@ -22,9 +22,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 from chainmodel.errors import InputError
 from chainmodel.model import ChainModel
 from chainmodel.namespace import CHAINMODEL_NS
-from chainmodel.store import EndpointGraph, OxigraphGraph, as_rdflib, open_store
+from chainmodel.endpoint import EndpointGraph
+from chainmodel.store import OxigraphGraph, as_rdflib, open_store
 from chainmodel.views import chain_view, terms_used
 from inline import CM, EX, PREFIXES
+from test_issue_010_endpoint import Endpoint
 
 MODEL = PREFIXES + """
 ex:x a cm:Organisation ; rdfs:label "insurer X"@en , "保険者X"@ja .
@@ -46,22 +48,24 @@ def oxigraph_store() -> ox.Store:
     return store
 
 
-class _Answer(io.BytesIO):
-    """What ``urlopen`` returns, enough for ``EndpointGraph.select``."""
+def serving(store: ox.Store) -> Endpoint:
+    """A stand-in endpoint on 127.0.0.1 that answers each query from ``store``, as a server would."""
+    server = Endpoint()
+
+    def answer(handler):
+        results = store.query(server.queries[-1])
+        handler.json(None, raw=results.serialize(format=ox.QueryResultsFormat.JSON))
+
+    server.answer = answer
+    return server
 
 
-def store_endpoint(store: ox.Store, asked: list | None = None):
-    """An ``opener`` for EndpointGraph that answers each SELECT from ``store``, as a server would."""
-
-    def opener(request, timeout):
-        assert request.get_method() == "POST" and request.headers["Accept"] == "application/sparql-results+json"
-        (query,) = urllib.parse.parse_qs(request.data.decode("utf-8"))["query"]
-        if asked is not None:
-            asked.append(query)
-        results = store.query(query)
-        return _Answer(results.serialize(format=ox.QueryResultsFormat.JSON))
-
-    return opener
+@pytest.fixture(scope="module")
+def endpoint():
+    server = serving(oxigraph_store())
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +75,9 @@ def reference() -> Graph:
 
 @pytest.fixture(scope="module", params=["oxigraph", "endpoint"])
 def backend(request):
-    store = oxigraph_store()
     if request.param == "oxigraph":
-        return OxigraphGraph(store)
-    return EndpointGraph("http://127.0.0.1:1/query", opener=store_endpoint(store))
+        return OxigraphGraph(oxigraph_store())
+    return EndpointGraph(request.getfixturevalue("endpoint").url, timeout=20)
 
 
 def plain(term):
@@ -153,11 +156,12 @@ def test_as_rdflib_copies_a_backend_and_refuses_past_its_limit(backend, referenc
     assert as_rdflib(backend, limit=32) is None and len(as_rdflib(backend, limit=33)) == 33
 
 
-def test_each_endpoint_call_is_one_select():
-    asked: list[str] = []
-    graph = EndpointGraph("http://127.0.0.1:1/query", opener=store_endpoint(oxigraph_store(), asked))
+def test_each_endpoint_call_is_one_select(endpoint):
+    graph = EndpointGraph(endpoint.url, timeout=20)
+    before = len(endpoint.queries)
     list(graph.subject_objects(RDFS.label))
     len(graph)
+    asked = endpoint.queries[before:]
     assert len(asked) == 2 and all(query.lstrip().upper().startswith("SELECT") for query in asked)
     assert graph.bulk_reads
 
@@ -169,12 +173,11 @@ def test_an_endpoint_that_is_no_http_url_is_an_input_error(url):
 
 
 def test_an_endpoint_that_does_not_answer_is_an_input_error_naming_it():
-    def refused(request, timeout):
-        raise ConnectionRefusedError("connection refused")
-
-    graph = EndpointGraph("http://127.0.0.1:1/query", opener=refused)
-    with pytest.raises(InputError, match=r"http://127\.0\.0\.1:1/query: the endpoint did not answer .*check the URL"):
-        len(graph)
+    with socket.socket() as sock:  # a port of this machine that nothing listens on once it is closed
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/query"
+    with pytest.raises(InputError, match=rf"{url}: the endpoint did not answer .*check the URL"):
+        len(EndpointGraph(url, timeout=5))
 
 
 def test_a_store_is_named_oxigraph_dir_and_must_exist(tmp_path):

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from rdflib import URIRef  # noqa: E402
 
+from chainmodel.errors import UnknownReference  # noqa: E402
 from chainmodel.findings import SEVERITIES, Finding  # noqa: E402
 from chainmodel.model import load_model, rules_graph  # noqa: E402
 from chainmodel.namespace import CM  # noqa: E402
@@ -143,7 +144,7 @@ def test_severity_and_sources_come_from_rules_ttl(tmp_path):
 
 
 def test_unknown_rule_is_refused():
-    with pytest.raises(LookupError):
+    with pytest.raises(UnknownReference):
         rule_info(RULE + "no-such-rule")
 
 
