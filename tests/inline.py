@@ -34,3 +34,14 @@ def answer(output: str) -> dict:
     document = json.loads(output)
     assert document["json_version"] == JSON_VERSION, document.get("json_version")
     return expand(document)
+
+
+def hypothesis_with_view_of(max_examples: int):
+    """Hypothesis settings for a property test that writes each drawn model with ``view_of``.
+
+    The fixture is function-scoped but only ever adds files, so it is safe to share across
+    the drawn examples; reading a model takes longer than hypothesis's default deadline.
+    """
+    from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=max_examples, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -14,7 +14,6 @@ from chainmodel.cli import cli
 from chainmodel.errors import ChainModelError
 from chainmodel.generate import write_model
 from chainmodel.leaks import single_points_of_failure
-from chainmodel.model import load_model
 from chainmodel.snapshot import load_store
 from chainmodel.validate import validate
 from chainmodel.views import chain_view
@@ -24,8 +23,8 @@ EXAMPLES = ["examples/case-a-laptop", "examples/case-b-optout", "examples/illust
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_two_processes_find_what_the_three_analyses_find(example):
-    view = chain_view(load_model([example]))
+def test_two_processes_find_what_the_three_analyses_find(example, example_view):
+    view = example_view(example)
     together = audit(view, workers=2)
     assert list(together.findings) == validate(view)
     assert list(together.leaks) == single_points_of_failure(view)
@@ -68,13 +67,13 @@ def test_top_keeps_the_first_group_of_every_section_and_its_members():
     assert full["single_points_of_failure"]["count"] > len(top["single_points_of_failure"]["entries"])
 
 
-def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch):
+def test_a_failure_in_the_worker_reaches_the_caller(monkeypatch, case_b_view):
     def broken(view, shacl=True, strict=False):
         raise ChainModelError(f"the worker broke in process {os.getpid()}")
 
     monkeypatch.setattr(audit_module, "validate", broken)  # inherited by the forked worker
     with pytest.raises(ChainModelError, match="the worker broke") as raised:
-        audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+        audit(case_b_view, workers=2)
     assert str(raised.value) != f"the worker broke in process {os.getpid()}"  # it did run in another process
 
 
@@ -83,7 +82,7 @@ def test_the_text_report_has_three_sections_in_japanese_too():
     assert text.index("== 検査結果") < text.index("== 単一障害点") < text.index("== 影響範囲")
 
 
-def test_a_failure_here_does_not_wait_for_a_worker_blocked_on_a_full_pipe(monkeypatch):
+def test_a_failure_here_does_not_wait_for_a_worker_blocked_on_a_full_pipe(monkeypatch, case_b_view):
     import signal
 
     def many_findings(view, shacl=True):
@@ -97,12 +96,12 @@ def test_a_failure_here_does_not_wait_for_a_worker_blocked_on_a_full_pipe(monkey
     signal.alarm(60)  # a hang fails the test instead of the whole run
     try:
         with pytest.raises(ChainModelError, match="the leak search broke"):
-            audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+            audit(case_b_view, workers=2)
     finally:
         signal.alarm(0)
 
 
-def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch):
+def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch, case_b_view):
     from chainmodel.errors import ParseError
 
     def unreadable(view, shacl=True, strict=False):
@@ -110,11 +109,11 @@ def test_errors_with_their_own_arguments_survive_the_trip_back(monkeypatch):
 
     monkeypatch.setattr(audit_module, "validate", unreadable)
     with pytest.raises(ParseError, match="model.ttl, line 12: bad triple") as raised:
-        audit(chain_view(load_model(["examples/case-b-optout"])), workers=2)
+        audit(case_b_view, workers=2)
     assert raised.value.line == 12
 
 
-def test_a_store_without_its_saved_view_is_audited_in_one_process(tmp_path, monkeypatch):
+def test_a_store_without_its_saved_view_is_audited_in_one_process(tmp_path, monkeypatch, case_b_view):
     from chainmodel.model import ChainModel
     from chainmodel.snapshot import MANIFEST_FILE
     from chainmodel.snapshot import open_store
@@ -123,4 +122,4 @@ def test_a_store_without_its_saved_view_is_audited_in_one_process(tmp_path, monk
     (tmp_path / "store" / MANIFEST_FILE).unlink()
     monkeypatch.setattr(audit_module.multiprocessing, "get_context", None)  # forking would fail loudly
     view = chain_view(ChainModel(graph=open_store(f"oxigraph:{tmp_path / 'store'}")))
-    assert audit(view, workers=2) == audit(chain_view(load_model(["examples/case-b-optout"])), workers=1)
+    assert audit(view, workers=2) == audit(case_b_view, workers=1)

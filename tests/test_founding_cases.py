@@ -12,21 +12,7 @@ from chainmodel.leaks import single_points_of_failure
 from chainmodel.model import load_model
 from chainmodel.trace import trace_duty
 from chainmodel.views import chain_view
-
-A = "https://example.org/chainmodel/case-a#"
-B = "https://example.org/chainmodel/case-b#"
-CM = "https://w3id.org/chainmodel#"
-RULE = "https://w3id.org/chainmodel/rule#"
-
-
-@pytest.fixture(scope="module")
-def case_a():
-    return chain_view(load_model(["examples/case-a-laptop"]))
-
-
-@pytest.fixture(scope="module")
-def case_b():
-    return chain_view(load_model(["examples/case-b-optout"]))
+from inline import A, B, CM, RULE
 
 
 def run(*args):
@@ -64,14 +50,14 @@ def test_case_b_trace_accepts_japanese_label_and_prefixed_name():
     assert by_ja.output == by_name.output
 
 
-def test_case_b_principal_filter_keeps_only_that_principals_chains(case_b):
-    kept = trace_duty(case_b, B + "duty-optout", principal=B + "hospital")
+def test_case_b_principal_filter_keeps_only_that_principals_chains(case_b_view):
+    kept = trace_duty(case_b_view, B + "duty-optout", principal=B + "hospital")
     assert len(kept.chains) == 2
-    assert trace_duty(case_b, B + "duty-optout", principal=B + "nttdata").chains == ()
+    assert trace_duty(case_b_view, B + "duty-optout", principal=B + "nttdata").chains == ()
 
 
-def test_optout_report_is_single_point_of_failure(case_b):
-    leaks = {leak.element: leak for leak in single_points_of_failure(case_b)}
+def test_optout_report_is_single_point_of_failure(case_b_view):
+    leaks = {leak.element: leak for leak in single_points_of_failure(case_b_view)}
     report = leaks[B + "h-report-nttdata-ldi"]
     assert report.harm_kind == "guarded-provision"
     assert report.flow == B + "h-jmimo-producer"
@@ -96,15 +82,15 @@ def test_optout_report_is_single_point_of_failure(case_b):
     assert (too_late.value("latency"), too_late.value("lead_time")) == (("duration", "P7M"), ("duration", "P3M"))
 
 
-def test_case_b_no_control_as_built_catches_the_optout_failure_in_time(case_b):
+def test_case_b_no_control_as_built_catches_the_optout_failure_in_time(case_b_view):
     from chainmodel.failures import harms
 
-    (guarded,) = [h for h in harms(case_b) if h.kind == "guarded-provision"]
+    (guarded,) = [h for h in harms(case_b_view) if h.kind == "guarded-provision"]
     assert not any(verdict.counts for verdict in guarded.verdicts)
 
 
-def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
-    (laptop,) = [leak for leak in single_points_of_failure(case_a) if leak.element == A + "laptop"]
+def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a_view):
+    (laptop,) = [leak for leak in single_points_of_failure(case_a_view) if leak.element == A + "laptop"]
     assert laptop.modes == (CM + "LossOrTheft",)
     assert laptop.operators == (A + "foundation",)
     by_asset = {item.asset: item for item in laptop.exposure.assets}
@@ -127,8 +113,8 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
     assert [r.key for r in reasons[A + "darkweb-investigation"]] == ["verdict.detects-after-exposure"]
 
 
-def test_laptop_blast_radius_names_who_reports_to_whom(case_a):
-    found = blast_radius(case_a, A + "laptop")
+def test_laptop_blast_radius_names_who_reports_to_whom(case_a_view):
+    found = blast_radius(case_a_view, A + "laptop")
     duties = {(n.sender, n.recipient): n.rule for n in found.notifications}
     assert duties[(A + "foundation", A + "resonac")] == RULE + "consignee-notifies-consignor"
     assert duties[(A + "resonac", A + "ppc")] == RULE + "principal-reports-to-regulator"
@@ -170,9 +156,9 @@ def test_describe_case_b_tiers():
     }
 
 
-def test_case_b_exposure_window_from_events(case_b):
-    began = [e.date for e in case_b.events.values() if e.kind == "exposure-began"]
-    detected = [e.date for e in case_b.events.values() if e.kind == "detected"]
+def test_case_b_exposure_window_from_events(case_b_view):
+    began = [e.date for e in case_b_view.events.values() if e.kind == "exposure-began"]
+    detected = [e.date for e in case_b_view.events.values() if e.kind == "detected"]
     assert (began, detected) == (["2025-04-25"], ["2025-08-04"])
 
 
