@@ -128,7 +128,9 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
     if output_format == "jsonl":
         streams = [stream for listing in listings for stream in listing_records(view, listing, top)]
         end = {**extra, **{listing.name: {**listing.totals, "count": len(listing.items),
-                                          "group_count": len(listing.groups)} for listing in listings}}
+                                          "group_count": len(listing.groups),
+                                          "principal_count": len({p for g in listing.groups for p in g.principals})}
+                           for listing in listings}}
         for line in json_lines(command, streams, end):
             write(line)
     elif output_format == "json":

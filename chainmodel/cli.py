@@ -23,7 +23,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable

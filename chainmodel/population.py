@@ -276,11 +276,14 @@ def _upper_bound(items: list[Item], relations: Relations) -> int | None:
 
 def _reasons(items: list[Item], relations: Relations) -> list[tuple[str, tuple[str, ...]]]:
     found = []
+    overlapping: dict[str, set[str]] = {"overlap-stated": set(), "overlap-unknown": set()}
     for a, b in combinations(items, 2):
         if relations.are_disjoint(a.key, b.key):
             continue
         code = "overlap-stated" if relations.stated_overlap(a.key, b.key) else "overlap-unknown"
-        found.append((code, tuple(sorted((a.key, b.key)))))
+        overlapping[code] |= {a.key, b.key}
+    # one reason per code, naming every asset it concerns: n assets give one line, not n(n-1)/2
+    found += [(code, tuple(sorted(keys))) for code, keys in overlapping.items() if keys]
     for item in items:
         count = item.count
         if not count.known:

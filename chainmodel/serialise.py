@@ -14,15 +14,16 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .blast import Blast
-from .catalogue import has, render, say, words
+from .catalogue import has, words
 from .describe import Summary
 from .exposure import Exposure, Population, asset_exposure
 from .findings import SEVERITIES, Finding, Said
-from .law import LANGUAGES, citation, citations, rule_info, rule_sources
+from .law import LANGUAGES, citations, rule_info
 from .leaks import Leak
 from .namespace import RULE
 from .population import Count
@@ -39,6 +40,7 @@ __all__ = [
     "leak_json",
     "exposure_json",
     "blast_json",
+    "blast_rank_json",
     "cutsets_json",
     "describe_json",
     "finding_json",
@@ -54,6 +56,7 @@ __all__ = [
     "rule_json",
     "source_json",
     "Term",
+    "Shared",
 ]
 
 def _pseudo_labels(iri: str) -> dict[str, str] | None:
@@ -71,6 +74,20 @@ class Term(dict):
     """
 
     __slots__ = ()
+
+
+class Shared(dict):
+    """Facts about one element that many entries repeat (what an asset exposes), given once.
+
+    Like :class:`Term`, a plain dictionary to every reader; the JSON document puts it once
+    in its ``shared`` table under ``key`` and entries refer to it by that key.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
 
 
 def ref_json(view: ChainView, iri: str | None) -> Term | None:
@@ -165,7 +182,16 @@ def population_json(view: ChainView, population: Population | None) -> dict | No
     }
 
 
-def _asset_entry(view: ChainView, item) -> dict:
+def _asset_entry(view: ChainView, item) -> Shared:
+    """What one asset exposes (the same in every exposure that reaches it): given once in JSON."""
+    cache = view.__dict__.setdefault("_shared", {})
+    key = f"exposure-of:{item.asset}"
+    if key not in cache:
+        cache[key] = Shared(key, _asset_facts(view, item))
+    return cache[key]
+
+
+def _asset_facts(view: ChainView, item) -> dict:
     return {
         "asset": ref_json(view, item.asset),
         "unit": ref_json(view, item.unit),
@@ -185,13 +211,32 @@ def _asset_entry(view: ChainView, item) -> dict:
     }
 
 
-def exposure_json(view: ChainView, found: Exposure) -> dict:
+def exposure_json(view: ChainView, found: Exposure, per_principal: bool = True) -> dict:
     """What an exposure reaches: people (exact or bounds), every unit, per principal, per asset.
 
     ``subjects`` is the number of people when it is one exact figure, else null;
-    ``known_subjects`` is the lower bound of people.
+    ``known_subjects`` is the lower bound of people. The exposure of a set of assets is the
+    same wherever it is reached (every single point of one harm, a device and its copy), so
+    the JSON document gives each once (:class:`Shared`, keyed by a digest of the assets).
+    ``per_principal=False`` leaves out the populations per principal (a ranking's entries:
+    each asset still says its count per principal).
     """
-    return {
+    if not found.assets:
+        return _exposure_facts(view, found, per_principal)
+    cache = view.__dict__.setdefault("_shared", {})
+    digest = hashlib.sha256("\n".join(item.asset for item in found.assets).encode("utf-8")).hexdigest()[:20]
+    key = f"exposure:{digest}" if per_principal else f"exposure-in-all:{digest}"
+    known = view.__dict__.setdefault("_exposures", {})
+    if key not in cache:
+        known[key] = found
+        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
+    elif known[key] is not found and known[key] != found:  # the same assets, counted otherwise: not shared
+        return _exposure_facts(view, found, per_principal)
+    return cache[key]
+
+
+def _exposure_facts(view: ChainView, found: Exposure, per_principal: bool) -> dict:
+    facts = {
         "subjects": found.subjects,
         "known_subjects": found.known_subjects,
         "people": population_json(view, found.people),
@@ -207,6 +252,9 @@ def exposure_json(view: ChainView, found: Exposure) -> dict:
         "financial_categories": [ref_json(view, c) for c in found.financial_categories],
         "assets": [_asset_entry(view, item) for item in found.assets],
     }
+    if not per_principal:
+        del facts["per_principal"]
+    return facts
 
 
 def leak_json(view: ChainView, leak: Leak) -> dict:
@@ -226,7 +274,6 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
                 "kind": step.kind,
                 "from": party_json(view, step.sender),
                 "to": party_json(view, step.receiver),
-                "effect": say(f"step.{step.role}", "en"),
                 "effect_code": step.role,
             }
             for step in leak.path
@@ -234,8 +281,7 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
         "reached": [party_json(view, p) for p in leak.reached],
         "exposure": exposure_json(view, leak.exposure),
         "controls_not_catching_it": [
-            {"control": ref_json(view, v.control), "why": [_english(view, r) for r in v.reasons],
-             "why_said": [said_json(view, r) for r in v.reasons]}
+            {"control": ref_json(view, v.control), "why_said": [said_json(view, r) for r in v.reasons]}
             for v in leak.uncaught_by
         ],
         "held_by_reached": [{"party": party_json(view, party), "exposure": exposure_json(view, held)}
@@ -271,7 +317,7 @@ def _notification_json(view: ChainView, n: Notification) -> dict:
         "from": party_json(view, n.sender),
         "to": party_json(view, n.recipient),
         "principal": party_json(view, n.principal),
-        "rule": ref_json(view, n.rule) | {"source": [citation(s) for s in n.sources]},
+        "rule": ref_json(view, n.rule),
         "sources": [source_json(view, s) for s in n.sources],
         "status": n.status,
         "because": list(n.because),
@@ -283,9 +329,10 @@ def duty_json(view: ChainView, duty: PrincipalDuty) -> dict:
     regime = duty.regime
     return {
         "principal": party_json(view, duty.principal),
-        "regime": ref_json(view, regime.regime) | {"mandatory": regime.mandatory, "certain": regime.certain,
-                                                   "alternatives": [ref_json(view, r) for r in regime.alternatives],
-                                                   "reason": regime.reason or None},
+        "regime": ref_json(view, regime.regime),
+        "regime_choice": {"mandatory": regime.mandatory, "certain": regime.certain,
+                          "alternatives": [ref_json(view, r) for r in regime.alternatives],
+                          "reason": regime.reason or None},
         "reportable": duty.reportable,
         "protected_by": [ref_json(view, k) for k in duty.protected_by],
         "triggers": [
@@ -303,7 +350,18 @@ def duty_json(view: ChainView, duty: PrincipalDuty) -> dict:
     }
 
 
+def blast_rank_json(view: ChainView, found: Blast) -> dict:
+    """One element of a blast ranking: :func:`blast_json` without what it repeats at scale: the
+    populations per principal (each asset still gives its count per principal) and the list of
+    notifications (each principal's duties hold them)."""
+    entry = blast_json(view, found)
+    del entry["reporting_duties"]
+    entry["exposure"] = exposure_json(view, found.exposure, per_principal=False)
+    return entry
+
+
 def blast_json(view: ChainView, found: Blast) -> dict:
+    """What the compromise of one element exposes, its chains, and every principal's reporting duties."""
     return {
         "element": ref_json(view, found.element),
         "kind": found.kind,
@@ -351,12 +409,9 @@ def _value_json(view: ChainView, kind: str, value) -> object:
         return ref_json(view, value)
     if kind == "refs":
         return [ref_json(view, v) for v in value]
+    if kind == "texts":
+        return dict(value)
     return value
-
-
-def _english(view: ChainView, said: Said) -> str:
-    """What an analysis says, in English with labels (the wording machines and logs get)."""
-    return render(said.key, said.values, "en", lambda iri: view.model.label(iri) if iri else "-")
 
 
 def said_json(view: ChainView, said: Said | None) -> dict | None:
@@ -368,16 +423,23 @@ def said_json(view: ChainView, said: Said | None) -> dict | None:
 
 
 def finding_json(view: ChainView, finding: Finding) -> dict:
-    """A finding: its severity, its rule (a term with the advice), what it says, and its elements."""
+    """A finding: its severity, its rule (a term with the advice), its elements and what it says.
+
+    ``said`` is what it says as a catalogue key and values, to be worded in any language
+    (``chainmodel.text.finding_message``); ``message`` is the English text only for a
+    finding that says nothing else. ``sources`` are the rule's legal sources as terms;
+    ``source`` the citations a finding of no rulebook rule (a SHACL shape) gives itself.
+    """
     info = rule_info(finding.rule) if finding.rule.startswith(str(RULE)) else None
+    sources = [source_json(view, s) for s in (info.source_iris if info else ())]
     return {
         "severity": finding.severity,
         "rule": rule_json(view, finding.rule),
-        "message": finding.message,
         "focus": [ref_json(view, iri) for iri in finding.focus],
-        "source": list(finding.source) or list(rule_sources(finding.rule)),
-        "sources": [source_json(view, s) for s in (info.source_iris if info else ())],
         "said": said_json(view, finding.said),
+        "message": None if finding.said else finding.message,
+        "sources": sources,
+        "source": [] if sources else list(finding.source),
     }
 
 
@@ -450,6 +512,7 @@ def listing_json(view: ChainView, listing: Listing, top: int | None = None) -> d
     """
     kept, groups = keep_top(listing.groups, len(listing.items), top)
     return {**listing.totals, "count": len(listing.items), "group_count": len(listing.groups),
+            "principal_count": len({p for g in listing.groups for p in g.principals}),
             "entries": [listing.entry_json(view, listing.items[i]) for i in kept],
             "groups": [group_json(view, listing.name, g) for g in groups]}
 
@@ -470,9 +533,11 @@ def leaks_listing(view: ChainView, leaks: Sequence[Leak]) -> Listing:
 def blast_listing(view: ChainView, blasts: Sequence[Blast], name: str = "blast_rank") -> Listing:
     """Blast radii grouped by kind and tier (parties) or portability (devices).
 
-    ``name`` is ``blast_rank`` for a ranking, ``blast`` for the elements a user named.
+    ``name`` is ``blast_rank`` for a ranking (:func:`blast_rank_json`), ``blast`` for the
+    elements a user named (:func:`blast_json`).
     """
-    return Listing(name, "blast", blasts, group_blasts(view, blasts), blast_json, {})
+    return Listing(name, "blast", blasts, group_blasts(view, blasts),
+                   blast_rank_json if name == "blast_rank" else blast_json, {})
 
 
 def audit_listings(view: ChainView, result) -> list[Listing]:

@@ -135,11 +135,8 @@ def _grouped(section: dict, lang: str) -> str:
     """One sentence on how a section's entries group, when they group at all."""
     if not section["count"] or section["group_count"] >= section["count"]:
         return ""
-    principals = len({p["iri"] for g in section["groups"] for p in g["principals"]})
-    if section["group_count"] > len(section["groups"]):
-        principals = max(principals, max(g["principal_count"] for g in section["groups"]))
-    return " " + say("summary.grouped", lang, count=section["group_count"],
-                     principals=say("group.principals", lang, count=principals))
+    return ("" if lang == "ja" else " ") + say("summary.grouped", lang, count=section["group_count"],
+                     principals=say("group.principals", lang, count=section["principal_count"]))
 
 
 def _leaks_summary(section: dict, lang: str) -> str:
@@ -204,12 +201,14 @@ MEMBERS_SHOWN = 20
 """Up to this many entries in a section, the text lists every member without ``--all``."""
 
 
-def _section_lines(section: dict, lang: str, group_line, entry_lines, show_all: bool) -> list[str]:
+def _section_lines(section: dict, lang: str, group_line, entry_lines, show_all: bool,
+                   heading: str = "group.heading") -> list[str]:
     """A section's groups (when they group anything), then its members when there are few or ``show_all``."""
     lines: list[str] = []
     groups, entries = section["groups"], section["entries"]
     if section["group_count"] < section["count"]:
-        lines.append(say("group.heading", lang, shown=len(groups), total=section["group_count"]))
+        lines.append(say(heading, lang, count=len(groups), shown=len(groups),
+                         total=section["group_count"]))
         width = len(str(len(groups)))
         lines += [f"{number:>{width}}. {group_line(group, entries, lang)}" for number, group in enumerate(groups, 1)]
         if section["group_count"] > len(groups):
@@ -225,9 +224,12 @@ def _section_lines(section: dict, lang: str, group_line, entry_lines, show_all: 
     return lines
 
 
-def leaks_text(section: dict, lang: str = "en", show_all: bool = False) -> str:
-    """Single points of failure (:func:`serialise.listing_json` of :func:`serialise.leaks_listing`): the summary, the groups, the members."""
-    lines = [_leaks_summary(section, lang), ""]
+def leaks_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """Single points of failure (:func:`serialise.listing_json` of :func:`serialise.leaks_listing`).
+
+    The summary (unless ``summary`` is False: the audit gives it once), the groups, the members.
+    """
+    lines = [_leaks_summary(section, lang), ""] if summary else []
     lines += _section_lines(section, lang, _leak_group_line, _leak_lines, show_all)
     return _text(lines, lang)
 
@@ -272,8 +274,9 @@ def _duty_lines(duty: dict, lang: str, indent: str) -> list[str]:
     if duty["protected_by"]:
         status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
     lines = [f"{indent}{_l('reporting', lang, principal=name(duty['principal'], lang))}: {status}; {name(regime, lang)}"]
-    if regime["reason"] in ("coarse-date", "no-date"):
-        lines.append(f"{indent}  " + say(f"regime.{regime['reason']}", lang, date=regime.get("date") or "?"))
+    choice = duty["regime_choice"]
+    if choice["reason"] in ("coarse-date", "no-date"):
+        lines.append(f"{indent}  " + say(f"regime.{choice['reason']}", lang, date=choice.get("date") or "?"))
     lines.append(f"{indent}  " + "; ".join(_trigger_phrase(t, lang) for t in duty["triggers"]))
     lines += [f"{indent}  {_route_phrase(route, duty['principal'], lang)}" for route in duty["routes"]]
     for n in duty["notifications"]:
@@ -334,9 +337,13 @@ def _blast_lines(number: int, result: dict, lang: str) -> list[str]:
     return lines + [""]
 
 
-def blast_text(section: dict, lang: str = "en", show_all: bool = False) -> str:
-    """What the compromise of each element exposes and who must report it (:func:`serialise.listing_json` of :func:`serialise.blast_listing`)."""
-    lines = [_blast_summary(section, lang), ""]
+def blast_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """What the compromise of each element exposes and who must report it.
+
+    From :func:`serialise.listing_json` of :func:`serialise.blast_listing`; ``summary`` as
+    for :func:`leaks_text`.
+    """
+    lines = [_blast_summary(section, lang), ""] if summary else []
     lines += _section_lines(section, lang, _blast_group_line, _blast_lines, show_all)
     return _text(lines, lang)
 
@@ -444,10 +451,14 @@ def _finding_lines(number: int, finding: dict, lang: str) -> list[str]:
     return lines + [f"   - {focus['iri']}" for focus in finding["focus"]]
 
 
-def findings_text(section: dict, lang: str = "en", show_all: bool = False) -> str:
-    """Validation findings (:func:`serialise.listing_json` of :func:`serialise.findings_listing`), errors first, each with its legal source."""
-    lines = [_validation_summary(section, lang), ""]
-    lines += _section_lines(section, lang, _finding_group_line, _finding_lines, show_all)
+def findings_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """Validation findings, errors first, each with its legal source.
+
+    From :func:`serialise.listing_json` of :func:`serialise.findings_listing`; ``summary`` as
+    for :func:`leaks_text`.
+    """
+    lines = [_validation_summary(section, lang), ""] if summary else []
+    lines += _section_lines(section, lang, _finding_group_line, _finding_lines, show_all, "group.heading-findings")
     return _text(lines, lang)
 
 
@@ -466,5 +477,5 @@ def audit_text(data: dict, lang: str = "en", show_all: bool = False) -> str:
                   blast=_blast_summary(data["blast_rank"], lang))
     parts = [summary + "\n"]
     for key, title, render in _AUDIT_SECTIONS:
-        parts.append(f"== {say(title, lang)} ({data[key]['count']:,}) ==\n{render(data[key], lang, show_all)}")
+        parts.append(f"== {say(title, lang)} ({data[key]['count']:,}) ==\n{render(data[key], lang, show_all, False)}")
     return "\n".join(parts)

@@ -51,7 +51,6 @@ def test_cut_sets_of_order_zero(case_b_view):
     assert_names_and_advises(raised.value, "0")
 
 
-@NOT_YET
 def test_cut_sets_of_an_order_past_any_bound(case_b_view):
     # the command line takes orders 1 to 4; 100 is past any bound the API may set, and cheap today
     with pytest.raises(ChainModelError) as raised:

@@ -179,3 +179,17 @@ def test_blast_rank_is_sorted_by_its_rank_key(view_of, body):
     assert keys == sorted(keys)
     assert all(b.exposure.assets for b in ranked)
     assert len({b.element for b in ranked}) == len(ranked)
+
+
+def test_anonymised_data_exposes_nobody_whichever_element_holds_it(view_of):
+    # reported: a device, a copy or the asset itself counted anonymised data as exposed people
+    view = view_of("""
+ex:p a cm:Organisation . ex:h a cm:Organisation .
+ex:stats a cm:DataAsset ; cm:controller ex:p ; cm:anonymised true ; cm:subjectCount 999 .
+ex:laptop a cm:Device ; cm:heldBy ex:h .
+ex:k a cm:DataCopy ; cm:copyOf ex:stats ; cm:storedOn ex:laptop .
+""")
+    for element in ex("laptop", "k", "stats", "h"):
+        found = blast_radius(view, element)
+        assert (found.exposure.subjects, found.exposure.assets) == (0, ()), element
+    assert [b.element for b in blast_rank(view)] == []

@@ -315,8 +315,16 @@ def test_a_stated_limitation_is_the_reason_in_every_language_given(view_of):
     (harm,) = [h for h in harms(view_of(body)) if h.kind == "device-exposure"]
     (reason,) = verdict(harm, EX + "check", EX + "laptop").reasons
     assert reason.key == "verdict.does-not-rule-out-because"
-    assert reason.values == (("limitation", ("texts", {"en": "the password is on a sticker",
-                                                       "ja": "パスワードが付箋に書いてある"})),)
+    assert reason.values == (("limitation", ("texts", (("en", "the password is on a sticker"),
+                                                       ("ja", "パスワードが付箋に書いてある")))),)
+    assert hash(reason)  # a Said, and so a leak, can be hashed
+
+
+def test_a_leak_can_be_hashed(case_a_view):
+    from chainmodel.leaks import single_points_of_failure
+
+    leaks = single_points_of_failure(case_a_view)
+    assert len({hash(leak) for leak in leaks}) == len(leaks)
 
 
 def test_a_control_on_the_device_is_judged_for_the_copies_on_it_too(view_of):

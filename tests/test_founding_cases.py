@@ -108,8 +108,8 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a_vi
     reasons = {v.control: v.reasons for v in laptop.uncaught_by}
     (fingerprint,) = reasons[A + "fingerprint"]
     assert fingerprint.key == "verdict.does-not-rule-out-because"
-    assert "could not be examined" in fingerprint.value("limitation")[1]["en"]
-    assert "浸水" in fingerprint.value("limitation")[1]["ja"]  # the model's own Japanese reaches a Japanese reader
+    assert "could not be examined" in dict(fingerprint.value("limitation")[1])["en"]
+    assert "浸水" in dict(fingerprint.value("limitation")[1])["ja"]  # the model's own Japanese reaches a Japanese reader
     assert [r.key for r in reasons[A + "darkweb-investigation"]] == ["verdict.detects-after-exposure"]
 
 
@@ -130,7 +130,8 @@ def test_blast_cli_json_for_the_laptop():
     assert found["exposure"]["subjects"] is None
     people = found["exposure"]["people"]["count"]
     assert (people["at_least"], people["at_most"], people["exact"]) == (171472, 181674, False)
-    rules = {(d["from"]["iri"], d["to"]["iri"]): d["rule"]["source"] for d in found["reporting_duties"]}
+    rules = {(d["from"]["iri"], d["to"]["iri"]): [s["citation"]["en"] for s in d["sources"]]
+             for d in found["reporting_duties"]}
     assert rules[(A + "resonac", A + "ppc")] == ["APPI Art. 26(1)", "PPC Rules Art. 7(i)", "PPC Rules Art. 7(iv)"]
     assert rules[(A + "foundation", A + "resonac")] == ["APPI Art. 26(1) proviso; PPC Rules Art. 9"]
 

@@ -94,7 +94,7 @@ def test_the_lost_stick_is_reported_under_the_citys_own_ordinance_in_2022(ranked
     (duty,) = ranked["usb"]["duties"]
     assert duty["principal"]["iri"] == BASE + "amagasaki"
     assert duty["regime"]["name"] == "rule:regime-local-before-2023"  # APPI Art. 68 binds cities from 2023-04-01
-    assert duty["regime"]["mandatory"] is False
+    assert duty["regime_choice"]["mandatory"] is False
     triggers = {t["trigger"]: t for t in duty["triggers"]}
     assert triggers["financial-loss"]["status"] == "yes"  # 口座情報 is the shipped bank-account category
     assert [a["iri"] for a in triggers["financial-loss"]["assets"]] == [BASE + "accounts"]

@@ -347,3 +347,24 @@ def test_tiers_are_one_plus_the_least_tier_of_a_parent_and_chains_end_at_their_c
                 assert above in view.consignments[below].parents
             assert set(view.consignments[chain[0]].parents) <= set(chain)  # the top, or a loop closes there
         assert view.roots(iri) == tuple(sorted({view.consignments[c[0]].consignor for c in chains}))
+
+
+def test_a_consignment_that_extends_itself_is_a_chain_of_one(view_of):
+    # reported: ex:k0 cm:extends ex:k0 gave the chain (k0, k0)
+    view = view_of("""
+ex:p a cm:Organisation . ex:v a cm:Organisation .
+ex:k0 a cm:Consignment ; cm:consignor ex:p ; cm:consignee ex:v ; cm:extends ex:k0 .
+""")
+    assert view.chains_up(EX + "k0") == ((EX + "k0",),)
+    assert view.tier(EX + "k0") is None  # a loop: no tier, and validation says so
+
+
+def test_records_read_from_prov_join_the_others_in_iri_order(view_of):
+    # reported: duties read from PROV activities came after the cm:Duty ones
+    view = view_of("""
+@prefix prov: <http://www.w3.org/ns/prov#> .
+ex:z-duty a cm:Duty ; cm:accountable ex:p .
+ex:p a cm:Organisation . ex:v a cm:Organisation .
+ex:v prov:qualifiedDelegation [ prov:agent ex:p ; prov:hadActivity ex:a-activity ] .
+""")
+    assert list(view.duties) == sorted(view.duties) and EX + "a-activity" in view.duties
