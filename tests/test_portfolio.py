@@ -198,7 +198,8 @@ def test_json_lines_give_terms_before_their_first_use_and_end_with_the_figures(m
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert lines[0] == {"record": "header", "json_version": JSON_VERSION, "command": "audit"}
     assert lines[-1]["record"] == "end" and lines[-1]["conforms"] is True
-    assert lines[-1]["single_points_of_failure"] == {"no_failure_needed": 0, "count": 6, "group_count": 4}
+    assert lines[-1]["single_points_of_failure"] == {"no_failure_needed": 0, "count": 6, "group_count": 4,
+                                                     "principal_count": 3}
     known: set[str] = set()
     for line in lines:
         if line["record"] == "term":
