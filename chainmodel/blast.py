@@ -58,20 +58,29 @@ def _members(view: ChainView, party: str) -> set[str]:
     return {party} | set(view.index.capacities_of.get(party, ()))
 
 
+def _personal(view: ChainView, assets: set[str]) -> set[str]:
+    """The assets of the model that hold personal data (not anonymised)."""
+    known = view.assets
+    return {a for a in assets if a in known and not known[a].anonymised}
+
+
 def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[str]]:
-    """(assets exposed, parties holding them) for a compromised element."""
+    """(personal data assets exposed, parties holding them) for a compromised element.
+
+    Anonymised data exposes nobody, whichever kind of element holds it.
+    """
     index = view.index
     if kind == "asset":
         holders = {view.holder_of(c) for c in view.copies.values() if c.asset == iri}
-        return {iri}, {h for h in holders if h}
+        return _personal(view, {iri}), {h for h in holders if h}
     if kind == "copy":
         copy = view.copies[iri]
         holder = view.holder_of(copy)
-        return ({copy.asset} if copy.asset else set()), ({holder} if holder else set())
+        return _personal(view, {copy.asset} if copy.asset else set()), ({holder} if holder else set())
     if kind == "device":
         assets = {view.copies[c].asset for c in index.copies_on.get(iri, ()) if view.copies[c].asset}
         holder = view.devices[iri].holder
-        return assets, ({holder} if holder else set())
+        return _personal(view, assets), ({holder} if holder else set())
     members = _members(view, iri)
     assets: set[str] = set()
     copies, handoffs, consignments = view.copies, view.handoffs, view.consignments
@@ -84,9 +93,7 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
         for consignment in index.consignments_into.get(member, ()):
             assets.update(consignments[consignment].data)
         assets.update(index.assets_controlled_by.get(member, ()))
-    known = view.assets
-    personal = {a for a in assets if a in known and not known[a].anonymised}
-    return personal, members
+    return _personal(view, assets), members
 
 
 def _chains_up(view: ChainView, consignment: str) -> list[str]:

@@ -121,6 +121,7 @@ def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) 
         elif kind == "refs":
             filled[slot] = join([name(v) for v in value], lang)
         elif kind == "texts":
+            value = dict(value)  # (language, text) pairs, or already a dictionary (from JSON)
             filled[slot] = value.get(lang) or value.get("en") or value.get("") or next(iter(value.values()), "")
         elif kind == "duration":
             filled[slot] = duration_words(value, lang)

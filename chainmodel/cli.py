@@ -23,15 +23,16 @@ import math
 import os
 import re
 import sys
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 import click
 
 from . import __version__
+from .answers import filter_options, shape_options
 from .errors import ChainModelError, OutputError
+from .findings import HARM_KINDS
 from .escaping import terminal_safe
 from .model import ChainModel, load_model
 from .progress import Progress
@@ -77,8 +78,10 @@ def model_argument(function):
     return click.argument("model", nargs=-1, type=click.Path(path_type=Path))(wrapper)
 
 
-format_option = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True, help="text for people, json for machines.")
+format_option = click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl"]), default="text",
+                             show_default=True,
+                             help="text for people; json: one document, each element once in its table of terms; "
+                                  "jsonl: one record a line, written as it is found.")
 def default_language() -> str:
     """``ja`` or ``en``: from CHAINMODEL_LANG, else LANG (ja_JP.UTF-8 and the like give ja), else en."""
     for name in ("CHAINMODEL_LANG", "LC_ALL", "LANG"):
@@ -115,11 +118,21 @@ def _silence_stdout() -> None:
         pass
 
 
-def _emit(data, output_format: str, render: Callable[[object, str], str], lang: str) -> None:
-    if output_format == "json":
-        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    else:
-        _write(render(data, lang))
+def _emit(command: str, name: str, data, output_format: str, render: Callable[[object, str], str], lang: str,
+          record: str) -> None:
+    """Write an answer that is not grouped (see :func:`chainmodel.answers.write_plain`)."""
+    from .answers import write_plain
+
+    write_plain(_write, command, name, data, output_format, lang, render, record)
+
+
+def _emit_listings(command: str, view: ChainView, listings, output_format: str, lang: str, render, *, top, show_all,
+                   extra=None) -> None:
+    """Write grouped sections (see :func:`chainmodel.answers.write_listings`)."""
+    from .answers import write_listings
+
+    write_listings(_write, command, view, listings, output_format, lang, render, top=top, show_all=show_all,
+                   extra=extra)
 
 
 def _write_file(path: Path, text: str, force: bool = False, inputs=()) -> None:
@@ -245,24 +258,33 @@ def cli(quiet: bool) -> None:
 @lang_option
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
 @click.option("--strict", is_flag=True, help="Make terms of other vocabularies that no analysis reads an error.")
-def validate(model, output_format, lang, no_shacl, strict):
+@shape_options
+@filter_options("principal", "party", "tier", "rule", "severity")
+def validate(model, output_format, lang, no_shacl, strict, top, show_all, filters):
     """Check MODEL against the shapes and the chain rules, citing each rule's legal source.
 
     Structural rules: a re-consignment's consignor is its parent's consignee; no
     consignment cycles; every reference resolves. Legal rules: re-consignment without
     recorded approval (PPC General Guidelines 3-4-4), data without a basis, data kept past
     a consignment's end, sensitive data on an unprotected portable device, hand-offs with
-    no acknowledgement. Exit 1 when any finding has error severity.
+    no acknowledgement. Findings are grouped by rule. Exit 1 when any finding has error
+    severity (filters do not change the exit code).
     """
-    from .serialise import finding_json
+    from .answers import build_filters
+    from .portfolio import filter_findings
+    from .serialise import findings_listing
     from .text import findings_text
     from .validate import conforms, validate as run_validate
 
-    _, view = _load(model, validating=not no_shacl)
+    chain_model, view = _load(model, validating=not no_shacl)
+    wanted = build_filters(chain_model, view, filters)
     findings = run_validate(view, shacl=not no_shacl, strict=strict)
-    data = [finding_json(view, f) for f in findings]
-    _emit(data, output_format, findings_text, lang)
-    sys.exit(0 if conforms(findings) else 1)
+    verdict = conforms(findings)
+    listing = findings_listing(view, filter_findings(view, findings, wanted) if wanted.active else findings, verdict)
+    _emit_listings("validate", view, [listing], output_format, lang,
+                   lambda data, lang, show_all: findings_text(data["findings"], lang, show_all),
+                   top=top, show_all=show_all)
+    sys.exit(0 if verdict else 1)
 
 
 @cli.command()
@@ -287,7 +309,7 @@ def trace(model, duties, principal, output_format, lang):
     wanted = [chain_model.resolve(d, among=view.duties, what="duty") for d in duties] or sorted(view.duties)
     party = chain_model.resolve(principal, among=view.parties, what="party") if principal else None
     data = [trace_json(view, trace_duty(view, duty, party)) for duty in wanted]
-    _emit(data, output_format, trace_text, lang)
+    _emit("trace", "traces", data, output_format, trace_text, lang, "trace")
 
 
 @cli.command()
@@ -305,7 +327,7 @@ def describe(model, output_format, lang):
     from .text import describe_text
 
     _, view = _load(model)
-    _emit(describe_json(view, run_describe(view)), output_format, describe_text, lang)
+    _emit("describe", "summary", describe_json(view, run_describe(view)), output_format, describe_text, lang, "summary")
 
 
 @cli.command()
@@ -313,21 +335,31 @@ def describe(model, output_format, lang):
 @click.option("--duty", help="Only failures in harms this duty takes part in.")
 @format_option
 @lang_option
-def leaks(model, duty, output_format, lang):
+@shape_options
+@filter_options("principal", "party", "tier", "harm")
+def leaks(model, duty, output_format, lang, top, show_all, filters):
     """Every single failure that on its own lets personal data leak, most exposed first.
 
     For each: the element and its failure modes, who operates it, who is accountable,
     the leak path flow by flow, the parties reached, the subjects and sensitive
     categories exposed, and the controls that exist but do not catch it, with why.
+    They are grouped by harm, kind of element, operating consignee and tier; the text
+    lists the groups, and every member when there are few of them or with --all.
     """
+    from .answers import build_filters
     from .leaks import single_points_of_failure
-    from .serialise import leak_json
+    from .portfolio import filter_leaks
+    from .serialise import leaks_listing
     from .text import leaks_text
 
     chain_model, view = _load(model)
+    wanted = build_filters(chain_model, view, filters)
     duty_iri = chain_model.resolve(duty, among=view.duties, what="duty") if duty else None
-    data = [leak_json(view, leak) for leak in single_points_of_failure(view, duty_iri)]
-    _emit(data, output_format, leaks_text, lang)
+    found = single_points_of_failure(view, duty_iri)
+    listing = leaks_listing(view, filter_leaks(view, found, wanted) if wanted.active else found)
+    _emit_listings("leaks", view, [listing], output_format, lang,
+                   lambda data, lang, show_all: leaks_text(data["single_points_of_failure"], lang, show_all),
+                   top=top, show_all=show_all)
 
 
 @cli.command()
@@ -335,9 +367,10 @@ def leaks(model, duty, output_format, lang):
 @click.option("--order", type=click.IntRange(1, 4), default=2, show_default=True,
               help="Largest cut set to list (1 = single points of failure).")
 @click.option("--duty", help="Only harms this duty takes part in.")
+@click.option("--harm", "harm_kind", type=click.Choice(HARM_KINDS), help="Only harms of this kind.")
 @format_option
 @lang_option
-def cutsets(model, order, duty, output_format, lang):
+def cutsets(model, order, duty, harm_kind, output_format, lang):
     """Minimal cut sets of element and control failures, per guarded flow and protected asset.
 
     A cut set is a set of failures that together cause a harm; minimal when no part of
@@ -352,67 +385,87 @@ def cutsets(model, order, duty, output_format, lang):
     chain_model, view = _load(model)
     duty_iri = chain_model.resolve(duty, among=view.duties, what="duty") if duty else None
     data = [cutsets_json(view, harm, minimal_cut_sets(harm, order)) for harm in iter_harms(view)
-            if duty_iri is None or duty_iri in harm.duties]
-    _emit(data, output_format, cutsets_text, lang)
+            if (duty_iri is None or duty_iri in harm.duties) and (harm_kind is None or harm.kind == harm_kind)]
+    _emit("cutsets", "harms", data, output_format, cutsets_text, lang, "harm")
 
 
 @cli.command()
 @model_argument
 @click.option("--element", "-e", help="The compromised party, device, copy or data asset (IRI, prefixed name or label).")
 @click.option("--rank", is_flag=True, help="Rank every party and device by what its compromise exposes.")
-@click.option("--top", type=int, default=None, help="With --rank: show only the first N.")
 @format_option
 @lang_option
-def blast(model, element, rank, top, output_format, lang):
+@shape_options
+@filter_options("principal", "party", "tier")
+def blast(model, element, rank, output_format, lang, top, show_all, filters):
     """What the compromise of one party, device or asset exposes, and who must report it.
 
     Data exposed per accountable principal (subject counts, sensitive categories), the
     consignment chains the element sits in, and the reporting duties the exposure
     triggers (a consignee notifies its consignor; the accountable party reports to the
     regulator under APPI Art. 26), each with its rule. --rank lists the elements whose
-    compromise exposes the most across all principals (concentration risk).
+    compromise exposes the most across all principals (concentration risk), grouped by
+    kind and tier.
     """
+    from .answers import build_filters
     from .blast import blast_radius, blast_rank
-    from .serialise import blast_json
+    from .portfolio import filter_blasts
+    from .serialise import blast_listing
     from .text import blast_text
 
     if bool(element) == bool(rank):
         raise click.UsageError("give either --element ELEMENT or --rank")
     chain_model, view = _load(model)
+    wanted = build_filters(chain_model, view, filters)
     if rank:
-        results = blast_rank(view, top)
+        results = blast_rank(view)
     else:
         candidates = set(view.parties) | set(view.devices) | set(view.copies) | set(view.assets)
         results = [blast_radius(view, chain_model.resolve(element, among=candidates, what="party, device or asset"))]
-    _emit([blast_json(view, r) for r in results], output_format, blast_text, lang)
+    results = filter_blasts(view, results, wanted) if wanted.active else results
+    listing = blast_listing(view, results, "blast_rank" if rank else "blast")
+    _emit_listings("blast", view, [listing], output_format, lang,
+                   lambda data, lang, show_all: blast_text(data[listing.name], lang, show_all),
+                   top=top, show_all=show_all)
 
 
 @cli.command()
 @model_argument
-@click.option("--top", type=click.IntRange(1), default=None,
-              help="Show only the first N single points of failure and blast ranks.")
 @click.option("--workers", type=click.IntRange(1, 2), default=None,
               help="Processes to use: validation runs beside the failure analysis (default: 2 on two cores or more).")
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes; run only the chain rules.")
 @click.option("--strict", is_flag=True, help="Make terms of other vocabularies that no analysis reads an error.")
 @format_option
 @lang_option
-def audit(model, top, workers, no_shacl, strict, output_format, lang):
+@shape_options
+@filter_options("principal", "party", "tier", "rule", "severity", "harm")
+def audit(model, workers, no_shacl, strict, output_format, lang, top, show_all, filters):
     """The whole audit on one reading of MODEL: validate, leaks and blast --rank.
 
     The same findings, single points of failure and blast ranking as the three commands,
-    in one report (JSON: "conforms", "findings", "single_points_of_failure",
-    "blast_rank"). Validation runs in a second process while the failures are analysed.
-    Exit 1 when any finding has error severity.
+    each section grouped and summarised (JSON: "conforms", "findings",
+    "single_points_of_failure", "blast_rank", each with "entries" and "groups").
+    Validation runs in a second process while the failures are analysed. Exit 1 when any
+    finding has error severity (filters do not change the exit code).
     """
-    from .audit import audit as run_audit
-    from .serialise import audit_json
+    from .answers import build_filters
+    from .audit import Audit, audit as run_audit
+    from .portfolio import filter_blasts, filter_findings, filter_leaks
+    from .serialise import audit_listings
     from .text import audit_text
 
-    _, view = _load(model)
+    chain_model, view = _load(model)
+    wanted = build_filters(chain_model, view, filters)
     result = run_audit(view, shacl=not no_shacl, workers=workers, strict=strict)
-    _emit(audit_json(view, result, top), output_format, audit_text, lang)
-    sys.exit(0 if result.conforms else 1)
+    verdict = result.conforms
+    if wanted.active:
+        result = Audit(tuple(filter_findings(view, result.findings, wanted)),
+                       tuple(filter_leaks(view, result.leaks, wanted)), tuple(filter_blasts(view, result.blasts, wanted)))
+    listings = audit_listings(view, result)
+    listings[0] = replace(listings[0], totals={**listings[0].totals, "conforms": verdict})
+    _emit_listings("audit", view, listings, output_format, lang, audit_text, top=top, show_all=show_all,
+                   extra={"conforms": verdict})
+    sys.exit(0 if verdict else 1)
 
 
 @cli.command()
@@ -787,7 +840,7 @@ def timeline(model, incident, output_format, lang):
     chain_model, view = _load(model)
     chosen = [chain_model.resolve(incident, among=view.incidents, what="incident")] if incident else incidents(view)
     data = [timeline_json(view, run_timeline(view, iri)) for iri in chosen]
-    _emit(data, output_format, render_all, lang)
+    _emit("timeline", "incidents", data, output_format, render_all, lang, "incident")
 
 
 def main() -> None:

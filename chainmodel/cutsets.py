@@ -26,7 +26,7 @@ from itertools import combinations
 
 from .failures import SINK, SOURCE, Harm, harm_occurs
 
-__all__ = ["minimal_cut_sets", "single_points"]
+__all__ = ["minimal_cut_sets", "single_points", "MAX_ORDER"]
 
 
 def _dominators_of_sink(harm: Harm, removed: set) -> set | None:
@@ -102,13 +102,18 @@ def _dominating_events(harm: Harm, removed_events: frozenset[str]) -> set[str]:
     return found
 
 
+MAX_ORDER = 4
+"""The largest cut set searched for: each order multiplies the candidates by the elements."""
+
+
 def minimal_cut_sets(harm: Harm, order: int = 2) -> list[tuple[str, ...]]:
     """Every minimal cut set of the harm with at most ``order`` events, sorted.
 
     ``[()]`` means the harm happens with no failure at all (the model cannot prevent it).
     """
-    if order < 1:
-        raise ArgumentError(f"the order of a cut set must be a whole number of 1 or more, not {order!r}")
+    if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
+        raise ArgumentError(f"the order of a cut set must be a whole number between 1 and {MAX_ORDER}, not {order!r} "
+                            "(the sets grow combinatorially past it)")
     if harm_occurs(harm, frozenset()):
         return [()]
     cuts: set[frozenset[str]] = set()

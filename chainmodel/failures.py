@@ -359,7 +359,7 @@ def _reasons_against(view: ChainView, control, harm_kind: str, element_orgs: set
             reasons.append(Said("verdict.administrator-can-switch-it-off",
                                 (("systems", ("refs", tuple(sorted(set(control.covers) & bypassed)))),)))
         elif control.rules_out_leak is not True:
-            limitation = dict(control.limitation)
+            limitation = tuple(sorted(dict(control.limitation).items()))  # (language, text) pairs: hashable
             reasons.append(Said("verdict.does-not-rule-out-because", (("limitation", ("texts", limitation)),))
                            if limitation else Said("verdict.does-not-rule-out"))
         return reasons

@@ -21,13 +21,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-__all__ = ["Finding", "Said", "SEVERITIES", "ref", "refs", "number", "text", "word", "VALUE_KINDS"]
+__all__ = ["Finding", "Said", "SEVERITIES", "HARM_KINDS", "ref", "refs", "number", "text", "word", "VALUE_KINDS"]
 
 SEVERITIES = ("error", "warning", "info")
 
-VALUE_KINDS = ("ref", "refs", "number", "text", "word")
+HARM_KINDS = ("guarded-provision", "device-exposure", "copy-exposure", "insider-exfiltration", "attack",
+              "misdirected-data")
+"""The kinds of harm the failure analysis finds, in the one order renderers and options use."""
+
+VALUE_KINDS = ("ref", "refs", "number", "text", "texts", "word", "duration", "consignment")
 """How a value of a :class:`Said` is written: an element (named by its label), several
-elements, a number, text from the model (a date, an article), or a catalogue word."""
+elements, a number, text from the model (a date, an article), text in several languages
+(``(language, text)`` pairs, sorted, so a Said stays hashable), a catalogue word, a duration
+(an ISO 8601 period, worded in the reader's language), or a consignment (IRI, consignor,
+consignee, whether it is implicit)."""
 
 
 def ref(iri: str | None) -> tuple[str, str | None]:

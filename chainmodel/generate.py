@@ -143,11 +143,15 @@ _DATA_COPY = _c("DataCopy")
 _DEVICE = _c("Device")
 _REPORT = _c("Report")
 _DATA_PROVISION = _c("DataProvision")
+_PROVISION_UNDER_LAW = _c("ProvisionUnderLaw")
 _PREVENTIVE = _c("PreventiveControl")
 _DETECTIVE = _c("DetectiveControl")
 _APPROVED = _c("Approved")
 _NOT_RECORDED = _c("ApprovalNotRecorded")
 # properties
+_PROVIDER = _c("provider")
+_RECIPIENT_OF = _c("recipient")
+_PROVIDES_DATA = _c("providesData")
 _CONSIGNOR = _c("consignor")
 _CONSIGNEE = _c("consignee")
 _EXTENDS = _c("extends")
@@ -629,6 +633,11 @@ def _emit_provision(out: list, c: _Principal) -> None:
     add(f"{node} {_CARRIES} {c.data} .\n")
     add(f"{node} {_GUARDED_BY} {c.exclusion_duty} .\n")
     add(f"{node} {_LEAD_TIME} {_LEAD_TIMES[int(r() * len(_LEAD_TIMES))]} .\n")
+    basis = f"<{c.base}-provision-basis>"  # the recipient's basis: a provision under another law
+    add(f"{basis} {_TYPE} {_PROVISION_UNDER_LAW} .\n")
+    add(f"{basis} {_PROVIDER} {c.chain[0][0]} .\n")
+    add(f"{basis} {_RECIPIENT_OF} {_iri(f'recipient-{rec}')} .\n")
+    add(f"{basis} {_PROVIDES_DATA} {c.data} .\n")
 
 
 def _emit_reconciliation(out: list, c: _Principal) -> None:
@@ -892,8 +901,8 @@ def estimate_triples(principals: int, **knobs: float) -> int:
         + extra_tiers * (1 + 1 + (1 - k["unapproved_share"]))  # extends, approval, approvedBy
         + 6  # request intake report
         + 7 * extra_tiers  # monthly reports up the chain
-        # exclusion duty, opted-out subset, one more cm:entrusts, guarded provision
-        + k["exclusion_share"] * (8 + 10 + k["sensitive_share"] + 1 + 8)
+        # exclusion duty, opted-out subset, one more cm:entrusts, guarded provision and its basis
+        + k["exclusion_share"] * (8 + 10 + k["sensitive_share"] + 1 + 8 + 4)
         + k["detective_share"] * (6 * re2 + extra_tiers)  # reconciliations and what they cover
         + 5 * k["copy_share"] * k["device_share"] * (1 + extra_tiers)  # copies on devices
     )

@@ -32,7 +32,7 @@ from .model import rules_graph
 from .namespace import CM, RULE
 from .timepoints import Instant, parse_instant
 
-__all__ = ["RuleInfo", "rule_info", "citation", "citations", "rule_sources", "Regime", "RegimeChoice", "regimes",
+__all__ = ["RuleInfo", "rule_info", "known_rules", "citation", "citations", "rule_sources", "Regime", "RegimeChoice", "regimes",
            "regime_for", "LANGUAGES"]
 
 LANGUAGES = ("en", "ja")
@@ -106,6 +106,16 @@ def rule_info(iri: str) -> RuleInfo:
         sources=tuple(sorted(citation(source) for source in sources)),
         source_iris=sources,
     )
+
+
+@functools.lru_cache(maxsize=None)
+def known_rules() -> tuple[str, ...]:
+    """The IRIs of every rule of ``rules.ttl``, sorted.
+
+    >>> "https://w3id.org/chainmodel/rule#consignment-cycle" in known_rules()
+    True
+    """
+    return tuple(sorted(str(node) for node in rules_graph().subjects(RDF.type, CM.Rule)))
 
 
 @functools.lru_cache(maxsize=None)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cutsets import single_points
+from .errors import UnknownReference
 from .exposure import Exposure, exposure
 from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, iter_harms
 from .loading import paused_gc
@@ -191,7 +192,15 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
 
     ``duty`` keeps the harms that duty takes part in (as guard, needed duty, or duty
     entrusted with the exposed data).
+
+    Raises
+    ------
+    UnknownReference
+        ``duty`` is not a duty of the model.
     """
+    if duty is not None and duty not in view.duties:
+        raise UnknownReference(f"{duty} is not a duty of the model; name one of its duties (chainmodel describe "
+                               "lists them)")
     with paused_gc():  # millions of result objects, none in a cycle: the collector would re-walk them all
         return _single_points_of_failure(view, duty)
 

@@ -305,15 +305,18 @@ def _upper_bound(items: list[Item], relations: Relations) -> int | None:
 
 def _reasons(items: list[Item], relations: Relations) -> list[tuple[str, tuple[str, ...]]]:
     found = []
-    if not relations.states("disjoint") and not relations.states("overlapping"):  # every pair: overlap unknown
-        found = [("overlap-unknown", (a.key, b.key) if a.key <= b.key else (b.key, a.key))
-                 for a, b in combinations(items, 2)]
+    overlapping: dict[str, set[str]] = {"overlap-stated": set(), "overlap-unknown": set()}
+    if not relations.states("disjoint") and not relations.states("overlapping"):
+        if len(items) > 1:  # every pair's overlap is unknown
+            overlapping["overlap-unknown"] = {item.key for item in items}
     else:
         for a, b in combinations(items, 2):
             if relations.are_disjoint(a.key, b.key):
                 continue
             code = "overlap-stated" if relations.stated_overlap(a.key, b.key) else "overlap-unknown"
-            found.append((code, tuple(sorted((a.key, b.key)))))
+            overlapping[code] |= {a.key, b.key}
+    # one reason per code, naming every asset it concerns: n assets give one line, not n(n-1)/2
+    found += [(code, tuple(sorted(keys))) for code, keys in overlapping.items() if keys]
     for item in items:
         count = item.count
         if not count.known:

@@ -14,15 +14,20 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
 from .blast import Blast
-from .catalogue import has, render, say, words
+from .catalogue import has, words
 from .describe import Summary
 from .exposure import Exposure, Population, asset_exposure
-from .findings import Finding, Said
-from .law import LANGUAGES, citation, citations, rule_info, rule_sources
+from .findings import SEVERITIES, Finding, Said
+from .law import LANGUAGES, citations, rule_info
 from .leaks import Leak
 from .namespace import RULE
 from .population import Count
+from .portfolio import Group, group_blasts, group_findings, group_leaks
 from .reporting import Notification, PrincipalDuty
 from .timepoints import instant_sort_key, parse_instant
 from .trace import DutyTrace
@@ -35,15 +40,24 @@ __all__ = [
     "leak_json",
     "exposure_json",
     "blast_json",
+    "blast_rank_json",
     "cutsets_json",
     "describe_json",
     "finding_json",
     "audit_json",
-    "JSON_VERSION",
+    "group_json",
+    "keep_top",
+    "Listing",
+    "listing_json",
+    "findings_listing",
+    "leaks_listing",
+    "blast_listing",
+    "audit_listings",
+    "rule_json",
+    "source_json",
+    "Term",
+    "Shared",
 ]
-
-JSON_VERSION = 2
-"""Bumped whenever a field of the JSON output changes meaning or disappears."""
 
 def _pseudo_labels(iri: str) -> dict[str, str] | None:
     """Labels of a party that stands for someone the model does not name (from the catalogue)."""
@@ -51,25 +65,63 @@ def _pseudo_labels(iri: str) -> dict[str, str] | None:
     return dict(words()[key]) if iri.startswith("urn:chainmodel:") and has(key) else None
 
 
-def ref_json(view: ChainView, iri: str | None) -> dict | None:
-    """``{"iri", "name", "label": {lang: text}}`` for any element."""
-    if iri is None:
-        return None
-    labels = _pseudo_labels(iri) or view.model.labels(iri)
-    return {"iri": iri, "name": view.model.qname(iri, standard=True), "label": {k: labels[k] for k in sorted(labels)}}
+class Term(dict):
+    """An element as output gives it: ``iri``, ``name``, ``label`` (and a party's ``roles``).
+
+    A plain dictionary to every reader; the class only marks it as a reference, so the JSON
+    document (:mod:`chainmodel.jsondoc`) can put each term once in a table and refer to it
+    by key. One Term per element and view: do not change it.
+    """
+
+    __slots__ = ()
 
 
-def party_json(view: ChainView, iri: str | None) -> dict | None:
-    """A party with its roles and, for a capacity, the organisation acting in it."""
+class Shared(dict):
+    """Facts about one element that many entries repeat (what an asset exposes), given once.
+
+    Like :class:`Term`, a plain dictionary to every reader; the JSON document puts it once
+    in its ``shared`` table under ``key`` and entries refer to it by that key.
+    """
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+
+def ref_json(view: ChainView, iri: str | None) -> Term | None:
+    """``{"iri", "name", "label": {lang: text}}`` for any element; a party adds ``roles`` and
+    ``organisation`` (see :func:`party_json`).
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> found = ref_json(view, "https://example.org/chainmodel/case-b#nttdata")
+    >>> found["label"]["en"], found["roles"]
+    ('NTT DATA', ['re-consignee'])
+    """
     if iri is None:
         return None
-    found = ref_json(view, iri)
-    if iri in view.parties:
-        found["roles"] = list(view.roles(iri))
-        party = view.parties[iri]
-        if party.organisation:
-            found["organisation"] = ref_json(view, party.organisation)
+    cache = view.__dict__.setdefault("_terms", {})
+    found = cache.get(iri)
+    if found is None:
+        labels = _pseudo_labels(iri) or view.model.labels(iri)
+        found = Term(iri=iri, name=view.model.qname(iri, standard=True), label={k: labels[k] for k in sorted(labels)})
+        if iri in view.parties:
+            found["roles"] = list(view.roles(iri))
+            party = view.parties[iri]
+            if party.organisation:
+                found["organisation"] = ref_json(view, party.organisation)
+        cache[iri] = found
     return found
+
+
+def party_json(view: ChainView, iri: str | None) -> Term | None:
+    """A party with its roles and, for a capacity, the organisation acting in it (as :func:`ref_json`)."""
+    return ref_json(view, iri)
 
 
 def trace_json(view: ChainView, result: DutyTrace) -> dict:
@@ -130,7 +182,16 @@ def population_json(view: ChainView, population: Population | None) -> dict | No
     }
 
 
-def _asset_entry(view: ChainView, item) -> dict:
+def _asset_entry(view: ChainView, item) -> Shared:
+    """What one asset exposes (the same in every exposure that reaches it): given once in JSON."""
+    cache = view.__dict__.setdefault("_shared", {})
+    key = f"exposure-of:{item.asset}"
+    if key not in cache:
+        cache[key] = Shared(key, _asset_facts(view, item))
+    return cache[key]
+
+
+def _asset_facts(view: ChainView, item) -> dict:
     return {
         "asset": ref_json(view, item.asset),
         "unit": ref_json(view, item.unit),
@@ -150,13 +211,32 @@ def _asset_entry(view: ChainView, item) -> dict:
     }
 
 
-def exposure_json(view: ChainView, found: Exposure) -> dict:
+def exposure_json(view: ChainView, found: Exposure, per_principal: bool = True) -> dict:
     """What an exposure reaches: people (exact or bounds), every unit, per principal, per asset.
 
     ``subjects`` is the number of people when it is one exact figure, else null;
-    ``known_subjects`` is the lower bound of people.
+    ``known_subjects`` is the lower bound of people. The exposure of a set of assets is the
+    same wherever it is reached (every single point of one harm, a device and its copy), so
+    the JSON document gives each once (:class:`Shared`, keyed by a digest of the assets).
+    ``per_principal=False`` leaves out the populations per principal (a ranking's entries:
+    each asset still says its count per principal).
     """
-    return {
+    if not found.assets:
+        return _exposure_facts(view, found, per_principal)
+    cache = view.__dict__.setdefault("_shared", {})
+    digest = hashlib.sha256("\n".join(item.asset for item in found.assets).encode("utf-8")).hexdigest()[:20]
+    key = f"exposure:{digest}" if per_principal else f"exposure-in-all:{digest}"
+    known = view.__dict__.setdefault("_exposures", {})
+    if key not in cache:
+        known[key] = found
+        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
+    elif known[key] is not found and known[key] != found:  # the same assets, counted otherwise: not shared
+        return _exposure_facts(view, found, per_principal)
+    return cache[key]
+
+
+def _exposure_facts(view: ChainView, found: Exposure, per_principal: bool) -> dict:
+    facts = {
         "subjects": found.subjects,
         "known_subjects": found.known_subjects,
         "people": population_json(view, found.people),
@@ -172,6 +252,9 @@ def exposure_json(view: ChainView, found: Exposure) -> dict:
         "financial_categories": [ref_json(view, c) for c in found.financial_categories],
         "assets": [_asset_entry(view, item) for item in found.assets],
     }
+    if not per_principal:
+        del facts["per_principal"]
+    return facts
 
 
 def leak_json(view: ChainView, leak: Leak) -> dict:
@@ -191,7 +274,6 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
                 "kind": step.kind,
                 "from": party_json(view, step.sender),
                 "to": party_json(view, step.receiver),
-                "effect": say(f"step.{step.role}", "en"),
                 "effect_code": step.role,
             }
             for step in leak.path
@@ -199,8 +281,7 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
         "reached": [party_json(view, p) for p in leak.reached],
         "exposure": exposure_json(view, leak.exposure),
         "controls_not_catching_it": [
-            {"control": ref_json(view, v.control), "why": [_english(view, r) for r in v.reasons],
-             "why_said": [said_json(view, r) for r in v.reasons]}
+            {"control": ref_json(view, v.control), "why_said": [said_json(view, r) for r in v.reasons]}
             for v in leak.uncaught_by
         ],
         "held_by_reached": [{"party": party_json(view, party), "exposure": exposure_json(view, held)}
@@ -211,8 +292,7 @@ def leak_json(view: ChainView, leak: Leak) -> dict:
 def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
     return {
         "harm": harm.kind,
-        "key": harm.key,
-        "guarded_provision": ref_json(view, harm.flow) if harm.kind == "guarded-provision" else None,
+            "guarded_provision": ref_json(view, harm.flow) if harm.kind == "guarded-provision" else None,
         "element": ref_json(view, harm.key) if harm.kind != "guarded-provision" else None,
         "guard_duty": ref_json(view, harm.guard),
         "duties": [ref_json(view, d) for d in harm.duties],
@@ -224,9 +304,12 @@ def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
     }
 
 
-def source_json(view: ChainView, source: str) -> dict:
-    """A legal source: its IRI and its citation in each language."""
-    return {"iri": source, "citation": citations(source)}
+def source_json(view: ChainView, source: str) -> Term:
+    """A legal source as a term: its IRI and its citation in each language."""
+    cache = view.__dict__.setdefault("_terms", {})
+    if source not in cache:
+        cache[source] = Term(iri=source, citation=citations(source))
+    return cache[source]
 
 
 def _notification_json(view: ChainView, n: Notification) -> dict:
@@ -234,7 +317,7 @@ def _notification_json(view: ChainView, n: Notification) -> dict:
         "from": party_json(view, n.sender),
         "to": party_json(view, n.recipient),
         "principal": party_json(view, n.principal),
-        "rule": ref_json(view, n.rule) | {"source": [citation(s) for s in n.sources]},
+        "rule": ref_json(view, n.rule),
         "sources": [source_json(view, s) for s in n.sources],
         "status": n.status,
         "because": list(n.because),
@@ -246,9 +329,10 @@ def duty_json(view: ChainView, duty: PrincipalDuty) -> dict:
     regime = duty.regime
     return {
         "principal": party_json(view, duty.principal),
-        "regime": ref_json(view, regime.regime) | {"mandatory": regime.mandatory, "certain": regime.certain,
-                                                   "alternatives": [ref_json(view, r) for r in regime.alternatives],
-                                                   "reason": regime.reason or None},
+        "regime": ref_json(view, regime.regime),
+        "regime_choice": {"mandatory": regime.mandatory, "certain": regime.certain,
+                          "alternatives": [ref_json(view, r) for r in regime.alternatives],
+                          "reason": regime.reason or None},
         "reportable": duty.reportable,
         "protected_by": [ref_json(view, k) for k in duty.protected_by],
         "triggers": [
@@ -266,7 +350,18 @@ def duty_json(view: ChainView, duty: PrincipalDuty) -> dict:
     }
 
 
+def blast_rank_json(view: ChainView, found: Blast) -> dict:
+    """One element of a blast ranking: :func:`blast_json` without what it repeats at scale: the
+    populations per principal (each asset still gives its count per principal) and the list of
+    notifications (each principal's duties hold them)."""
+    entry = blast_json(view, found)
+    del entry["reporting_duties"]
+    entry["exposure"] = exposure_json(view, found.exposure, per_principal=False)
+    return entry
+
+
 def blast_json(view: ChainView, found: Blast) -> dict:
+    """What the compromise of one element exposes, its chains, and every principal's reporting duties."""
     return {
         "element": ref_json(view, found.element),
         "kind": found.kind,
@@ -285,17 +380,24 @@ def blast_json(view: ChainView, found: Blast) -> dict:
     }
 
 
-def _rule_sources(rule: str) -> list[str]:
-    return list(rule_sources(rule))
-
-
 def _rule_labels(rule: str) -> dict[str, str]:
     from rdflib import URIRef
     from rdflib.namespace import RDFS
 
     from .model import rules_graph
 
-    return {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
+    labels = {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
+    return {k: labels[k] for k in sorted(labels)}
+
+
+def rule_json(view: ChainView, rule: str) -> Term:
+    """A rule of the rulebook (or a SHACL shape) as a term: its labels and its advice in each language."""
+    cache = view.__dict__.setdefault("_terms", {})
+    if rule not in cache:
+        info = rule_info(rule) if rule.startswith(str(RULE)) else None
+        cache[rule] = Term(iri=rule, name=view.model.qname(rule, standard=True), label=_rule_labels(rule),
+                           advice={lang: info.advice_in(lang) for lang in LANGUAGES} if info else None)
+    return cache[rule]
 
 
 def _value_json(view: ChainView, kind: str, value) -> object:
@@ -307,12 +409,9 @@ def _value_json(view: ChainView, kind: str, value) -> object:
         return ref_json(view, value)
     if kind == "refs":
         return [ref_json(view, v) for v in value]
+    if kind == "texts":
+        return dict(value)
     return value
-
-
-def _english(view: ChainView, said: Said) -> str:
-    """What an analysis says, in English with labels (the wording machines and logs get)."""
-    return render(said.key, said.values, "en", lambda iri: view.model.label(iri) if iri else "-")
 
 
 def said_json(view: ChainView, said: Said | None) -> dict | None:
@@ -324,30 +423,133 @@ def said_json(view: ChainView, said: Said | None) -> dict | None:
 
 
 def finding_json(view: ChainView, finding: Finding) -> dict:
+    """A finding: its severity, its rule (a term with the advice), its elements and what it says.
+
+    ``said`` is what it says as a catalogue key and values, to be worded in any language
+    (``chainmodel.text.finding_message``); ``message`` is the English text only for a
+    finding that says nothing else. ``sources`` are the rule's legal sources as terms;
+    ``source`` the citations a finding of no rulebook rule (a SHACL shape) gives itself.
+    """
     info = rule_info(finding.rule) if finding.rule.startswith(str(RULE)) else None
+    sources = [source_json(view, s) for s in (info.source_iris if info else ())]
     return {
         "severity": finding.severity,
-        "rule": {"iri": finding.rule, "name": view.model.qname(finding.rule, standard=True), "label": _rule_labels(finding.rule)},
-        "message": finding.message,
+        "rule": rule_json(view, finding.rule),
         "focus": [ref_json(view, iri) for iri in finding.focus],
-        "source": list(finding.source) or _rule_sources(finding.rule),
-        "sources": [source_json(view, s) for s in (info.source_iris if info else ())],
         "said": said_json(view, finding.said),
-        "advice": {lang: info.advice_in(lang) for lang in LANGUAGES} if info else None,
+        "message": None if finding.said else finding.message,
+        "sources": sources,
+        "source": [] if sources else list(finding.source),
     }
+
+
+# -- groups --------------------------------------------------------------------------------------
+
+
+_GROUP_FIELDS = {
+    "single_points_of_failure": ("harm", "element_kind", "operator", "tier", "no_failure_needed"),
+    "findings": ("severity", "rule"),
+    "blast_rank": ("kind", "tier_or_portable"),
+    "blast": ("kind", "tier_or_portable"),
+}
+
+
+def group_json(view: ChainView, section: str, group: Group) -> dict:
+    """A group of a section: what its members share, how many, the worst, and the principals touched.
+
+    ``members`` and ``worst`` are indexes into the section's list of entries.
+    """
+    fields = _GROUP_FIELDS[section]
+    key = {}
+    for field_name, value in zip(fields, group.key):
+        if field_name in ("operator",):
+            value = ref_json(view, value)
+        elif field_name == "rule":
+            value = rule_json(view, value)
+        if field_name == "tier_or_portable":
+            key["portable" if isinstance(value, bool) else "tier"] = value
+        else:
+            key[field_name] = value
+    return {"key": key, "count": len(group.members), "worst": group.worst, "members": list(group.members),
+            "principal_count": len(group.principals), "principals": [ref_json(view, p) for p in group.principals]}
+
+
+def keep_top(groups: list[Group], count: int, top: int | None) -> tuple[Sequence[int], list[Group]]:
+    """The items to keep (indexes, in order) and the first ``top`` groups, their members renumbered.
+
+    >>> kept, groups = keep_top([Group(("a",), (2, 0), ()), Group(("b",), (1,), ())], 3, 1)
+    >>> list(kept), groups[0].members
+    ([0, 2], (1, 0))
+    """
+    if top is None or top >= len(groups):
+        return range(count), groups
+    groups = groups[:top]
+    kept = sorted({i for g in groups for i in g.members})
+    renumber = {old: new for new, old in enumerate(kept)}
+    return kept, [Group(g.key, tuple(renumber[i] for i in g.members), g.principals) for g in groups]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One section of an answer before it is written: its items, their groups, how to write one.
+
+    ``name`` is the section's key in the JSON document, ``record`` the kind of its JSON Lines
+    records; ``totals`` are figures over every item (the section's summary), whatever is kept.
+    """
+
+    name: str
+    record: str
+    items: Sequence
+    groups: list[Group]
+    entry_json: Callable[[ChainView, object], dict]
+    totals: dict
+
+
+def listing_json(view: ChainView, listing: Listing, top: int | None = None) -> dict:
+    """A section's totals, entries and groups; with ``top``, the first ``top`` groups and their members.
+
+    Member indexes are renumbered into the entries kept, so they stay indexes into ``entries``.
+    """
+    kept, groups = keep_top(listing.groups, len(listing.items), top)
+    return {**listing.totals, "count": len(listing.items), "group_count": len(listing.groups),
+            "principal_count": len({p for g in listing.groups for p in g.principals}),
+            "entries": [listing.entry_json(view, listing.items[i]) for i in kept],
+            "groups": [group_json(view, listing.name, g) for g in groups]}
+
+
+def findings_listing(view: ChainView, findings: Sequence[Finding], conforms: bool) -> Listing:
+    """Validation findings grouped by rule; ``conforms`` is the whole model's (filters aside)."""
+    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITIES}
+    return Listing("findings", "finding", findings, group_findings(view, findings), finding_json,
+                   {"conforms": conforms, "by_severity": counts})
+
+
+def leaks_listing(view: ChainView, leaks: Sequence[Leak]) -> Listing:
+    """Single points of failure grouped by harm, kind, operator and tier."""
+    return Listing("single_points_of_failure", "single_point_of_failure", leaks, group_leaks(view, leaks), leak_json,
+                   {"no_failure_needed": sum(1 for leak in leaks if leak.no_failure_needed)})
+
+
+def blast_listing(view: ChainView, blasts: Sequence[Blast], name: str = "blast_rank") -> Listing:
+    """Blast radii grouped by kind and tier (parties) or portability (devices).
+
+    ``name`` is ``blast_rank`` for a ranking (:func:`blast_rank_json`), ``blast`` for the
+    elements a user named (:func:`blast_json`).
+    """
+    return Listing(name, "blast", blasts, group_blasts(view, blasts),
+                   blast_rank_json if name == "blast_rank" else blast_json, {})
+
+
+def audit_listings(view: ChainView, result) -> list[Listing]:
+    """The three sections of an audit (:func:`chainmodel.audit.audit`)."""
+    return [findings_listing(view, result.findings, result.conforms), leaks_listing(view, result.leaks),
+            blast_listing(view, result.blasts)]
 
 
 def audit_json(view: ChainView, result, top: int | None = None) -> dict:
-    """The whole audit (:func:`chainmodel.audit.audit`): conformance, findings, single points, blast ranking.
-
-    ``top`` keeps the first N single points of failure and blast ranks (every finding is kept).
-    """
-    return {
-        "conforms": result.conforms,
-        "findings": [finding_json(view, f) for f in result.findings],
-        "single_points_of_failure": [leak_json(view, leak) for leak in result.leaks[:top]],
-        "blast_rank": [blast_json(view, b) for b in result.blasts[:top]],
-    }
+    """The whole audit: conformance and the three grouped sections (``top``: the first N groups of each)."""
+    return {"conforms": result.conforms, **{listing.name: listing_json(view, listing, top)
+                                            for listing in audit_listings(view, result)}}
 
 
 def describe_json(view: ChainView, summary: Summary) -> dict:

@@ -158,7 +158,8 @@ def _findings(results: list[Result], model) -> list[Finding]:
 
         messages = _messages(result, path_text)
         focus = tuple(str(n) for n in (focus_iri, value if isinstance(value, URIRef) else None) if n is not None)
-        said = Said("finding.shacl", (("triple", ("text", triple)), ("message", ("texts", messages))), advice="")
+        said = Said("finding.shacl", (("triple", ("text", triple)), ("message", ("texts", tuple(sorted(messages.items()))))),
+                     advice="")
         found.add(Finding(SHACL_RULE, severity, f"{triple}: {messages['en']}", focus, said=said))
     return sorted(found, key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), f.focus, f.message))
 

@@ -131,17 +131,41 @@ def _exposure_lines(exposure: dict, lang: str, indent: str) -> list[str]:
 # -- leaks -------------------------------------------------------------------------------------------
 
 
-def _leaks_summary(leaks: list[dict], lang: str) -> str:
-    always = sum(1 for leak in leaks if leak["no_failure_needed"])
-    points = [leak for leak in leaks if not leak["no_failure_needed"]]
+def _grouped(section: dict, lang: str) -> str:
+    """One sentence on how a section's entries group, when they group at all."""
+    if not section["count"] or section["group_count"] >= section["count"]:
+        return ""
+    return ("" if lang == "ja" else " ") + say("summary.grouped", lang, count=section["group_count"],
+                     principals=say("group.principals", lang, count=section["principal_count"]))
+
+
+def _leaks_summary(section: dict, lang: str) -> str:
+    always = section["no_failure_needed"]
+    points = section["count"] - always
     parts = [say("summary.leaks-always", lang, count=always, always=always)] if always else []
     if points:
-        worst = points[0]
-        parts.append(say("summary.leaks", lang, count=len(points), worst=name(worst["element"], lang),
+        worst = next(leak for leak in section["entries"] if not leak["no_failure_needed"])
+        parts.append(say("summary.leaks", lang, count=points, worst=name(worst["element"], lang),
                          exposes=exposure_phrase(worst["exposure"], lang)))
     elif not always:
         parts.append(say("summary.leaks-none", lang))
-    return " ".join(parts)
+    return " ".join(parts) + _grouped(section, lang)
+
+
+def _principals(group: dict, lang: str) -> str:
+    return say("group.principals", lang, count=group["principal_count"])
+
+
+def _leak_group_line(group: dict, entries: list[dict], lang: str) -> str:
+    key, worst = group["key"], entries[group["worst"]]
+    if key["operator"]:
+        where = say("group.at-consignee", lang, operator=name(key["operator"], lang), tier=_l("tier", lang, tier=key["tier"]))
+    else:
+        where = say("group.at-principals" if key["tier"] == 0 else "group.at-nobody", lang)
+    return say("group.leak-always" if key["no_failure_needed"] else "group.leak", lang, count=group["count"],
+               harm=term(key["harm"], lang), kind=term(key["element_kind"], lang), where=where,
+               principals=_principals(group, lang), worst=name(worst["element"], lang),
+               exposes=exposure_phrase(worst["exposure"], lang))
 
 
 def _step_line(step: dict, lang: str) -> str:
@@ -173,11 +197,40 @@ def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
     return lines + [""]
 
 
-def leaks_text(leaks: list[dict], lang: str = "en") -> str:
-    """Every single point of failure (the dictionaries of :func:`serialise.leak_json`), most exposed first."""
-    lines = [_leaks_summary(leaks, lang), ""]
-    for number, leak in enumerate(leaks, start=1):
-        lines.extend(_leak_lines(number, leak, lang))
+MEMBERS_SHOWN = 20
+"""Up to this many entries in a section, the text lists every member without ``--all``."""
+
+
+def _section_lines(section: dict, lang: str, group_line, entry_lines, show_all: bool,
+                   heading: str = "group.heading") -> list[str]:
+    """A section's groups (when they group anything), then its members when there are few or ``show_all``."""
+    lines: list[str] = []
+    groups, entries = section["groups"], section["entries"]
+    if section["group_count"] < section["count"]:
+        lines.append(say(heading, lang, count=len(groups), shown=len(groups),
+                         total=section["group_count"]))
+        width = len(str(len(groups)))
+        lines += [f"{number:>{width}}. {group_line(group, entries, lang)}" for number, group in enumerate(groups, 1)]
+        if section["group_count"] > len(groups):
+            lines.append(say("group.more", lang, more=section["group_count"] - len(groups)))
+        lines.append("")
+    if show_all or section["count"] <= MEMBERS_SHOWN:
+        if section["group_count"] < section["count"]:
+            lines += [say("group.members-heading", lang, count=len(entries)), ""]
+        for number, entry in enumerate(entries, start=1):
+            lines.extend(entry_lines(number, entry, lang))
+    elif section["count"]:
+        lines.append(say("group.members-hidden", lang, count=section["count"]))
+    return lines
+
+
+def leaks_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """Single points of failure (:func:`serialise.listing_json` of :func:`serialise.leaks_listing`).
+
+    The summary (unless ``summary`` is False: the audit gives it once), the groups, the members.
+    """
+    lines = [_leaks_summary(section, lang), ""] if summary else []
+    lines += _section_lines(section, lang, _leak_group_line, _leak_lines, show_all)
     return _text(lines, lang)
 
 
@@ -221,8 +274,9 @@ def _duty_lines(duty: dict, lang: str, indent: str) -> list[str]:
     if duty["protected_by"]:
         status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
     lines = [f"{indent}{_l('reporting', lang, principal=name(duty['principal'], lang))}: {status}; {name(regime, lang)}"]
-    if regime["reason"] in ("coarse-date", "no-date"):
-        lines.append(f"{indent}  " + say(f"regime.{regime['reason']}", lang, date=regime.get("date") or "?"))
+    choice = duty["regime_choice"]
+    if choice["reason"] in ("coarse-date", "no-date"):
+        lines.append(f"{indent}  " + say(f"regime.{choice['reason']}", lang, date=choice.get("date") or "?"))
     lines.append(f"{indent}  " + "; ".join(_trigger_phrase(t, lang) for t in duty["triggers"]))
     lines += [f"{indent}  {_route_phrase(route, duty['principal'], lang)}" for route in duty["routes"]]
     for n in duty["notifications"]:
@@ -245,13 +299,25 @@ def _route_phrase(route: dict, principal: dict, lang: str) -> str:
     return say("route.own", lang, **values)
 
 
-def _blast_summary(results: list[dict], lang: str) -> str:
-    if not results:
+def _blast_summary(section: dict, lang: str) -> str:
+    if not section["count"]:
         return say("summary.blast-none", lang)
-    worst = results[0]
+    worst = section["entries"][0]
     reportable = sum(1 for duty in worst.get("duties", ()) if duty["reportable"] != "no")
-    return say("summary.blast", lang, count=len(results), worst=name(worst["element"], lang),
-               exposes=exposure_phrase(worst["exposure"], lang), reportable=reportable)
+    return say("summary.blast", lang, count=section["count"], worst=name(worst["element"], lang),
+               exposes=exposure_phrase(worst["exposure"], lang), reportable=reportable) + _grouped(section, lang)
+
+
+def _blast_group_line(group: dict, entries: list[dict], lang: str) -> str:
+    key, worst = group["key"], entries[group["worst"]]
+    values = {"count": group["count"], "principals": _principals(group, lang), "worst": name(worst["element"], lang),
+              "exposes": exposure_phrase(worst["exposure"], lang)}
+    if "portable" in key:
+        return say("group.blast-device", lang, portability=say("group.portable" if key["portable"] else "group.fixed",
+                                                               lang), **values)
+    if key.get("tier") is not None:
+        return say("group.blast-party", lang, tier=_l("tier", lang, tier=key["tier"]), **values)
+    return say("group.blast-untiered", lang, kind=term(key["kind"], lang), **values)
 
 
 def _blast_lines(number: int, result: dict, lang: str) -> list[str]:
@@ -271,11 +337,14 @@ def _blast_lines(number: int, result: dict, lang: str) -> list[str]:
     return lines + [""]
 
 
-def blast_text(results: list[dict], lang: str = "en") -> str:
-    """What the compromise of each element exposes and who must report it (:func:`serialise.blast_json`)."""
-    lines = [_blast_summary(results, lang), ""]
-    for number, result in enumerate(results, start=1):
-        lines.extend(_blast_lines(number, result, lang))
+def blast_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """What the compromise of each element exposes and who must report it.
+
+    From :func:`serialise.listing_json` of :func:`serialise.blast_listing`; ``summary`` as
+    for :func:`leaks_text`.
+    """
+    lines = [_blast_summary(section, lang), ""] if summary else []
+    lines += _section_lines(section, lang, _blast_group_line, _blast_lines, show_all)
     return _text(lines, lang)
 
 
@@ -350,29 +419,46 @@ def finding_message(finding: dict, lang: str = "en") -> str:
     if not said:
         return finding["message"]
     if said.get("advice") is None:
-        advice = (finding.get("advice") or {}).get(lang, "")
+        advice = (finding["rule"].get("advice") or {}).get(lang, "")
     else:
         advice = say(said["advice"], lang) if said["advice"] else ""
     return f"{said_phrase(said, lang)} {advice}".strip()
 
 
-def _validation_summary(findings: list[dict], lang: str) -> str:
-    counts = {severity: sum(1 for f in findings if f["severity"] == severity) for severity in ("error", "warning", "info")}
+def _validation_summary(section: dict, lang: str) -> str:
+    counts = section["by_severity"]
     if not counts["error"]:
         return say("summary.validate-conforms", lang, warnings=counts["warning"], notes=counts["info"])
-    first = next(f for f in findings if f["severity"] == "error")
+    first = next(f for f in section["entries"] if f["severity"] == "error")
     return say("summary.validate-fails", lang, errors=counts["error"], warnings=counts["warning"], notes=counts["info"],
-               first=name(first["rule"], lang))
+               first=name(first["rule"], lang)) + _grouped(section, lang)
 
 
-def findings_text(findings: list[dict], lang: str = "en") -> str:
-    """Validation findings (:func:`serialise.finding_json`), errors first, each with its legal source."""
-    lines = [_validation_summary(findings, lang), ""]
-    for finding in findings:
-        sources = _citations(finding["sources"], lang) if finding.get("sources") else "; ".join(finding["source"])
-        lines.append(f"{say('severity.' + finding['severity'], lang)}: {name(finding['rule'], lang)} [{sources}]")
-        lines.append(f"   {finding_message(finding, lang)}")
-        lines += [f"   - {focus['iri']}" for focus in finding["focus"]]
+def _finding_sources(finding: dict, lang: str) -> str:
+    return _citations(finding["sources"], lang) if finding.get("sources") else "; ".join(finding["source"])
+
+
+def _finding_group_line(group: dict, entries: list[dict], lang: str) -> str:
+    worst = entries[group["worst"]]
+    return say("group.finding", lang, count=group["count"], severity=say("severity." + group["key"]["severity"], lang),
+               rule=name(group["key"]["rule"], lang), sources=_finding_sources(worst, lang),
+               principals=_principals(group, lang), first=finding_message(worst, lang))
+
+
+def _finding_lines(number: int, finding: dict, lang: str) -> list[str]:
+    lines = [f"{say('severity.' + finding['severity'], lang)}: {name(finding['rule'], lang)} "
+             f"[{_finding_sources(finding, lang)}]", f"   {finding_message(finding, lang)}"]
+    return lines + [f"   - {focus['iri']}" for focus in finding["focus"]]
+
+
+def findings_text(section: dict, lang: str = "en", show_all: bool = False, summary: bool = True) -> str:
+    """Validation findings, errors first, each with its legal source.
+
+    From :func:`serialise.listing_json` of :func:`serialise.findings_listing`; ``summary`` as
+    for :func:`leaks_text`.
+    """
+    lines = [_validation_summary(section, lang), ""] if summary else []
+    lines += _section_lines(section, lang, _finding_group_line, _finding_lines, show_all, "group.heading-findings")
     return _text(lines, lang)
 
 
@@ -384,12 +470,12 @@ _AUDIT_SECTIONS = (("findings", "section.findings", findings_text),
                    ("blast_rank", "section.blast-rank", blast_text))
 
 
-def audit_text(data: dict, lang: str = "en") -> str:
+def audit_text(data: dict, lang: str = "en", show_all: bool = False) -> str:
     """The three sections of ``chainmodel audit``, after one summary of them all."""
     summary = say("summary.audit", lang, validation=_validation_summary(data["findings"], lang),
                   leaks=_leaks_summary(data["single_points_of_failure"], lang),
                   blast=_blast_summary(data["blast_rank"], lang))
     parts = [summary + "\n"]
     for key, title, render in _AUDIT_SECTIONS:
-        parts.append(f"== {say(title, lang)} ({len(data[key]):,}) ==\n{render(data[key], lang)}")
+        parts.append(f"== {say(title, lang)} ({data[key]['count']:,}) ==\n{render(data[key], lang, show_all, False)}")
     return "\n".join(parts)

@@ -99,18 +99,26 @@ def _performers(view: ChainView, duty: str, paths: list[list[str]]) -> tuple[str
     return (record.accountable,) if record.accountable else ()
 
 
+def _duty(view: ChainView, duty: str):
+    record = view.duties.get(duty)
+    if record is None:
+        raise UnknownReference(f"{duty} is not a duty of the model; name one of its duties (chainmodel describe "
+                               "lists them)")
+    return record
+
+
 def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> DutyTrace:
     """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation).
 
     Raises
     ------
     UnknownReference
-        ``duty`` is not a duty of the model.
+        ``duty`` is not a duty of the model, or ``principal`` not a party of it.
     """
-    record = view.duties.get(duty)
-    if record is None:
-        raise UnknownReference(f"{duty} is not a duty of the model; name one of its duties (chainmodel describe "
-                               "lists them)")
+    record = _duty(view, duty)
+    if principal is not None and principal not in view.parties:
+        raise UnknownReference(f"{principal} is not a party of the model; name one of its principals (chainmodel "
+                               "describe lists them)")
     accountable = record.accountable
     paths, truncated = _chains_of(view, duty)
     performers = _performers(view, duty, paths)
@@ -172,7 +180,7 @@ def has_no_performer(view: ChainView, duty: str) -> bool:
     >>> has_no_performer(view, "https://example.org/chainmodel/case-b#duty-optout")
     False
     """
-    record = view.duties[duty]
+    record = _duty(view, duty)
     accountable = record.accountable
     paths, _ = _chains_of(view, duty)
     if not record.performers and paths:

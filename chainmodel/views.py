@@ -476,7 +476,8 @@ class ChainView:
         return cache[consignment]
 
     def _paths_up(self, consignment: str, seen: frozenset) -> list[tuple[str, ...]]:
-        parents = [p for p in self.consignments[consignment].parents if p in self.consignments and p not in seen]
+        parents = [p for p in self.consignments[consignment].parents
+                   if p in self.consignments and p not in seen and p != consignment]  # extending itself ends a chain
         if not parents:
             return [(consignment,)]
         found: list[tuple[str, ...]] = []
@@ -1241,6 +1242,11 @@ def _read_agreements(reader: _Reader) -> tuple[dict[str, Agreement], dict[str, C
     return agreements, clauses
 
 
+def _by_key(records: dict) -> dict:
+    """The records sorted by IRI, as every dictionary of the view is."""
+    return dict(sorted(records.items()))
+
+
 def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     reader = _Reader(model.graph)
     records = processing_records(_StandardsReader(reader), reader.types, set(reader.instances(_TERMS.DataAsset)))
@@ -1263,10 +1269,10 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
     view = ChainView(
         model=model,
         parties=parties,
-        consignments=consignments,
-        duties=duties,
-        handoffs=handoffs,
-        assets=assets,
+        consignments=_by_key(consignments),  # the records standards give join those of cm: terms
+        duties=_by_key(duties),
+        handoffs=_by_key(handoffs),
+        assets=_by_key(assets),
         copies=copies,
         devices=devices,
         controls=_read_controls(reader),

@@ -1,5 +1,9 @@
-"""Shared fixtures: the founding cases, models written inline in a test, a loopback listener that
-counts connections, and checksums of every file under a folder."""
+"""Shared fixtures: the bundled examples, models written inline in a test, a loopback listener that
+counts connections, and checksums of every file under a folder.
+
+The examples' views are read once per test session and shared by every module: a test never
+changes one (a test that needs a changed model writes its own, e.g. with ``view_of``).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,33 @@ def case_a_view():
 def case_b_view():
     """The view of founding case B (the lost opt-out), read once per test session."""
     return chain_view(load_model(["examples/case-b-optout"]))
+
+
+@pytest.fixture(scope="session")
+def illustrative_view():
+    """The view of the illustrative example (the USB stick), read once per test session."""
+    return chain_view(load_model(["examples/illustrative-usb"]))
+
+
+EXAMPLE_VIEWS = {
+    "examples/case-a-laptop": "case_a_view",
+    "examples/case-b-optout": "case_b_view",
+    "examples/illustrative-usb": "illustrative_view",
+}
+"""The bundled examples, each with the session fixture that holds its view."""
+
+
+@pytest.fixture
+def example_view(request):
+    """``example_view("examples/case-b-optout")``: the shared view of a bundled example, by its folder.
+
+    For tests parametrized over the examples; each view is still read once per session.
+    """
+
+    def get(folder: str):
+        return request.getfixturevalue(EXAMPLE_VIEWS[folder])
+
+    return get
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from chainmodel.model import load_model
 from chainmodel.report import report_html
 from chainmodel.views import chain_view
 from test_diagram import (  # noqa: E402
-    CASE_A, CASE_B, FAILURE_B, B, HOSTILE_IMG, HOSTILE_SCRIPT, expected_counts, hostile_model,
+    FAILURE_B, B, HOSTILE_IMG, HOSTILE_SCRIPT, expected_counts, hostile_model,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -112,8 +112,8 @@ def _diagram_frame(watched: Watched):
 
 
 @pytest.mark.parametrize("case", ["a", "b"])
-def test_diagram_opens_clean_with_the_right_counts(watched, tmp_path, case):
-    view = chain_view(load_model([CASE_A if case == "a" else CASE_B]))
+def test_diagram_opens_clean_with_the_right_counts(watched, tmp_path, case, request):
+    view = request.getfixturevalue(f"case_{case}_view")
     path = write_diagram(view, tmp_path / f"diagram-{case}.html")
     watched.open(path)
     watched.page.wait_for_function(READY, timeout=10_000)
@@ -124,8 +124,8 @@ def test_diagram_opens_clean_with_the_right_counts(watched, tmp_path, case):
 
 
 @pytest.mark.parametrize("case,lang", [("a", "en"), ("b", "ja")])
-def test_report_opens_clean_with_its_diagram(watched, tmp_path, case, lang):
-    view = chain_view(load_model([CASE_A if case == "a" else CASE_B]))
+def test_report_opens_clean_with_its_diagram(watched, tmp_path, case, lang, request):
+    view = request.getfixturevalue(f"case_{case}_view")
     path = tmp_path / f"report-{case}.html"
     path.write_text(report_html(view, lang=lang), encoding="utf-8")
     watched.open(path)
@@ -142,8 +142,8 @@ def test_report_opens_clean_with_its_diagram(watched, tmp_path, case, lang):
     watched.check_clean(path)
 
 
-def test_case_b_failure_diagram_highlights_the_path(watched, tmp_path):
-    view = chain_view(load_model([CASE_B]))
+def test_case_b_failure_diagram_highlights_the_path(watched, tmp_path, case_b_view):
+    view = case_b_view
     path = write_diagram(view, tmp_path / "diagram-b-failure.html", failure=FAILURE_B, duty=B + "duty-optout")
     watched.open(path)
     watched.page.wait_for_function(READY, timeout=10_000)

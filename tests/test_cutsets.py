@@ -97,9 +97,8 @@ def test_adding_an_independent_timely_check_never_adds_a_single_point(tmp_path_f
     assert all(event in {"urn:x:" + e.split(":")[1] for e in covered} for _, event in removed)
 
 
-def test_case_b_optout_harm_has_five_single_points_and_no_pairs():
-    view = chain_view(load_model(["examples/case-b-optout"]))
-    (guarded,) = [h for h in harms(view) if h.kind == "guarded-provision"]
+def test_case_b_optout_harm_has_five_single_points_and_no_pairs(case_b_view):
+    (guarded,) = [h for h in harms(case_b_view) if h.kind == "guarded-provision"]
     cuts = minimal_cut_sets(guarded, order=2)
     assert all(len(cut) == 1 for cut in cuts)
     assert {cut[0].split("#")[1] for cut in cuts} == {

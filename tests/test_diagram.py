@@ -118,30 +118,20 @@ def data_of(page: str) -> dict:
     return json.loads(match.group(1))
 
 
-@pytest.fixture(scope="module")
-def view_a() -> ChainView:
-    return chain_view(load_model([CASE_A]))
-
-
-@pytest.fixture(scope="module")
-def view_b() -> ChainView:
-    return chain_view(load_model([CASE_B]))
-
-
 # -- determinism ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"lang": "ja"}, {"failure": FAILURE_B, "duty": B + "duty-optout"},
                                     {"principal": B + "hospital"}])
-def test_same_input_gives_the_same_bytes(view_b, kwargs):
-    first = diagram_html(view_b, **kwargs).encode("utf-8")
-    again = diagram_html(chain_view(load_model([CASE_B])), **kwargs).encode("utf-8")
+def test_same_input_gives_the_same_bytes(case_b_view, kwargs):
+    first = diagram_html(case_b_view, **kwargs).encode("utf-8")
+    again = diagram_html(chain_view(load_model(["examples/case-b-optout"])), **kwargs).encode("utf-8")  # read anew
     assert first == again
 
 
-def test_reports_are_deterministic(view_a):
-    assert report_html(view_a) == report_html(chain_view(load_model([CASE_A])))
-    assert report_markdown(view_a, diagram_href="d.html") == report_markdown(view_a, diagram_href="d.html")
+def test_reports_are_deterministic(case_a_view):
+    assert report_html(case_a_view) == report_html(chain_view(load_model(["examples/case-a-laptop"])))  # read anew
+    assert report_markdown(case_a_view, diagram_href="d.html") == report_markdown(case_a_view, diagram_href="d.html")
 
 
 # -- self-contained ---------------------------------------------------------------------------
@@ -153,8 +143,8 @@ def test_reports_are_deterministic(view_a):
     lambda a, b: report_html(a),
     lambda a, b: report_html(b, lang="ja"),
 ], ids=["diagram-a", "diagram-b-failure-ja", "report-a", "report-b-ja"])
-def test_page_links_nothing_external(view_a, view_b, make):
-    page = make(view_a, view_b)
+def test_page_links_nothing_external(case_a_view, case_b_view, make):
+    page = make(case_a_view, case_b_view)
     tags = tags_of(page)
     for tag, attrs in tags:
         if tag == "script":
@@ -173,19 +163,19 @@ def test_page_links_nothing_external(view_a, view_b, make):
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
 
 
-def test_diagram_embeds_vis_network_inline(view_a):
-    page = diagram_html(view_a)
+def test_diagram_embeds_vis_network_inline(case_a_view):
+    page = diagram_html(case_a_view)
     assert "vis-network" in page and "new vis.Network" in page
     assert "bootstrap" not in page.lower()
     scripts = [attrs for tag, attrs in tags_of(page) if tag == "script"]
     assert len(scripts) == 3  # the data, vis-network, the page's own script
 
 
-def test_write_diagram_writes_only_the_file(view_b, tmp_path, monkeypatch):
+def test_write_diagram_writes_only_the_file(case_b_view, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    target = write_diagram(view_b, tmp_path / "diagram.html", failure=FAILURE_B)
+    target = write_diagram(case_b_view, tmp_path / "diagram.html", failure=FAILURE_B)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["diagram.html"]
-    assert target.read_bytes() == diagram_html(view_b, failure=FAILURE_B).encode("utf-8")
+    assert target.read_bytes() == diagram_html(case_b_view, failure=FAILURE_B).encode("utf-8")
 
 
 # -- escaping ---------------------------------------------------------------------------------
@@ -239,8 +229,8 @@ def test_report_iframe_srcdoc_is_escaped(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["a", "b"])
-def test_node_and_edge_counts_match_the_view(view_a, view_b, case):
-    view = view_a if case == "a" else view_b
+def test_node_and_edge_counts_match_the_view(case_a_view, case_b_view, case):
+    view = case_a_view if case == "a" else case_b_view
     data = data_of(diagram_html(view))
     nodes, edges = expected_counts(view)
     assert len(data["nodes"]) == nodes
@@ -254,8 +244,8 @@ def test_node_and_edge_counts_match_the_view(view_a, view_b, case):
         assert edge["from"] in ids and edge["to"] in ids
 
 
-def test_case_b_counts_by_kind(view_b):
-    data = diagram_data(view_b)
+def test_case_b_counts_by_kind(case_b_view):
+    data = diagram_data(case_b_view)
     kinds = {}
     for edge in data["edges"]:
         kinds[edge["kind"]] = kinds.get(edge["kind"], 0) + 1
@@ -270,8 +260,8 @@ def test_case_b_counts_by_kind(view_b):
     assert data["options"]["physics"]["enabled"] is False
 
 
-def test_edge_styles(view_b):
-    edges = {edge["id"]: edge for edge in diagram_data(view_b)["edges"]}
+def test_edge_styles(case_b_view):
+    edges = {edge["id"]: edge for edge in diagram_data(case_b_view)["edges"]}
     assert edges[B + "h-report-nttdata-ldi"]["dashes"]  # reports are dashed
     assert edges[B + "h-hospital-ldi"]["dashes"] is False  # data provisions are solid
     covers = [edge for edge in edges.values() if edge["kind"] == "covers"]
@@ -279,8 +269,8 @@ def test_edge_styles(view_b):
     assert covers[0]["dashes"] == [2, 5]
 
 
-def test_case_b_failure_highlights_the_leak_path(view_b):
-    page = diagram_html(view_b, failure=FAILURE_B)
+def test_case_b_failure_highlights_the_leak_path(case_b_view):
+    page = diagram_html(case_b_view, failure=FAILURE_B)
     data = data_of(page)
     highlighted = data["highlighted"]
     path = {B + "consignee-ldi", B + "consignee-jmimo", B + "producer-jmimo", B + "users"}
@@ -291,14 +281,14 @@ def test_case_b_failure_highlights_the_leak_path(view_b):
     edges = {edge["id"]: edge for edge in data["edges"]}
     assert edges[B + "h-report-nttdata-ldi"]["width"] > edges[B + "h-hospital-ldi"]["width"]
     nodes = {node["id"]: node for node in data["nodes"]}
-    assert nodes[B + "users"]["color"]["background"] != diagram_data(view_b)["nodes"][0]["color"]["background"]
+    assert nodes[B + "users"]["color"]["background"] != diagram_data(case_b_view)["nodes"][0]["color"]["background"]
     assert "whoever" not in page  # no pseudo-party for a failure that reaches named parties
 
 
-def test_case_a_failure_adds_whoever_finds_the_device(view_a):
-    plain = diagram_data(view_a)
+def test_case_a_failure_adds_whoever_finds_the_device(case_a_view):
+    plain = diagram_data(case_a_view)
     assert not any(node["id"].startswith("urn:chainmodel:reached:") for node in plain["nodes"])
-    data = diagram_data(view_a, failure=A + "laptop")
+    data = diagram_data(case_a_view, failure=A + "laptop")
     finder = [node for node in data["nodes"] if node["id"].startswith("urn:chainmodel:reached:")]
     assert len(finder) == 1 and finder[0]["kind"] == "reached"
     assert finder[0]["id"] in data["highlighted"]["reached"]
@@ -306,15 +296,15 @@ def test_case_a_failure_adds_whoever_finds_the_device(view_a):
     assert len(data["nodes"]) == len(plain["nodes"]) + 1
 
 
-def test_duty_draws_its_chains_thick(view_b):
-    data = diagram_data(view_b, duty=B + "duty-optout")
+def test_duty_draws_its_chains_thick(case_b_view):
+    data = diagram_data(case_b_view, duty=B + "duty-optout")
     chain_edges = set(data["highlighted"]["chainEdges"])
     assert chain_edges == {B + "c-hospital-jmimo", B + "c-jmimo-ldi", B + "c-ldi-nttdata-for-jmimo",
                            B + "c-hospital-ldi", B + "c-ldi-nttdata"}
     for edge in data["edges"]:
         if edge["id"] in chain_edges:
             assert edge["width"] >= 6 and edge["chain"] in (1, 2)
-    exclusion = diagram_data(view_b, duty="excluding opted-out patients before provision")  # a label works too
+    exclusion = diagram_data(case_b_view, duty="excluding opted-out patients before provision")  # a label works too
     assert exclusion["highlighted"]["chainEdges"] == [B + "c-hospital-jmimo"]
 
 
@@ -336,34 +326,34 @@ t:c2z a cm:Consignment ; cm:consignor t:k ; cm:consignee t:z ; cm:extends t:c2 .
     assert {e["id"].split("#")[1] for e in data["edges"]} == {"c1", "c1s"}
 
 
-def test_unknown_references_are_refused(view_b):
+def test_unknown_references_are_refused(case_b_view):
     from chainmodel.errors import UnknownReference
 
     with pytest.raises(UnknownReference):
-        diagram_html(view_b, failure="https://example.org/nowhere#x")
+        diagram_html(case_b_view, failure="https://example.org/nowhere#x")
     with pytest.raises(UnknownReference):
-        diagram_html(view_b, duty="no such duty")
+        diagram_html(case_b_view, duty="no such duty")
 
 
 # -- the report -------------------------------------------------------------------------------
 
 
-def test_report_sections_and_languages(view_b):
-    english = report_markdown(view_b, diagram_href="case b diagram (1).html")
+def test_report_sections_and_languages(case_b_view):
+    english = report_markdown(case_b_view, diagram_href="case b diagram (1).html")
     for heading in ("## What the model holds", "## Responsibility chains", "## Single points of failure",
                     "## Blast radius ranking", "## Validation findings", "## Diagram"):
         assert heading in english
     assert "(<case%20b%20diagram%20%281%29.html>)" in english
     assert "NTT DATA's monthly opt-out report to consignee LDI" in english
     assert "too late: detects within 7 months" in english
-    japanese = report_html(view_b, lang="ja")
+    japanese = report_html(case_b_view, lang="ja")
     for heading in ("モデルの内容", "責任の連鎖", "単一障害点", "影響範囲の順位", "検証結果"):
         assert heading in japanese
     assert "@media print" in japanese
     assert "PPC General Guidelines 3-4-4" in english  # validation findings cite their legal sources
 
 
-def test_report_says_when_validation_is_missing(view_b, monkeypatch):
+def test_report_says_when_validation_is_missing(case_b_view, monkeypatch):
     import builtins
 
     real_import = builtins.__import__
@@ -375,23 +365,24 @@ def test_report_says_when_validation_is_missing(view_b, monkeypatch):
 
     monkeypatch.delitem(sys.modules, "chainmodel.validate", raising=False)
     monkeypatch.setattr(builtins, "__import__", refuse)
-    text = report_markdown(view_b)
+    text = report_markdown(case_b_view)
     assert "Validation is not available" in text
 
 
-def test_report_paths_of_this_machine_stay_out(view_a):
-    for page in (report_html(view_a), report_markdown(view_a), diagram_html(view_a)):
+def test_report_paths_of_this_machine_stay_out():
+    view = chain_view(load_model([CASE_A]))  # read by its absolute path: a path printed anywhere would show
+    for page in (report_html(view), report_markdown(view), diagram_html(view)):
         assert str(ROOT) not in page
         assert "/home/" not in page and "/tmp/" not in page
 
 
-def test_report_survives_a_failing_validation(view_b, monkeypatch):
+def test_report_survives_a_failing_validation(case_b_view, monkeypatch):
     import chainmodel.validate as validation
 
     def broken(view, **kwargs):
         raise AttributeError("half-written")
 
     monkeypatch.setattr(validation, "validate", broken)
-    text = report_markdown(view_b)
+    text = report_markdown(case_b_view)
     assert "Validation stopped with an error (AttributeError)" in text
     assert "## Single points of failure" in text

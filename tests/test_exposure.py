@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from chainmodel.blast import blast_radius
 from chainmodel.cli import cli
 from chainmodel.exposure import exposure
-from inline import A, CM, EX, ex
+from inline import answer, A, CM, EX, ex
 
 REGISTER = """
 ex:city a cm:Organisation ; rdfs:label "Minami City (fictional)"@en , "南市（架空）"@ja ; cm:sector cm:LocalGovernment .
@@ -125,7 +125,7 @@ def test_case_a_is_quoted_as_the_notice_gives_it():
 
 def test_the_json_gives_bounds_units_and_reasons():
     result = CliRunner().invoke(cli, ["blast", "examples/case-a-laptop", "--element", "portable laptop", "--format", "json"])
-    (found,) = json.loads(result.output)
+    (found,) = answer(result.output)["blast"]["entries"]
     people = found["exposure"]["people"]
     assert people["unit"]["iri"] == CM + "People"
     assert (people["count"]["at_least"], people["count"]["at_most"]) == (171_472, 181_674)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from inline import answer
 from click.testing import CliRunner
 
 from chainmodel.blast import blast_radius
@@ -11,21 +12,7 @@ from chainmodel.leaks import single_points_of_failure
 from chainmodel.model import load_model
 from chainmodel.trace import trace_duty
 from chainmodel.views import chain_view
-
-A = "https://example.org/chainmodel/case-a#"
-B = "https://example.org/chainmodel/case-b#"
-CM = "https://w3id.org/chainmodel#"
-RULE = "https://w3id.org/chainmodel/rule#"
-
-
-@pytest.fixture(scope="module")
-def case_a():
-    return chain_view(load_model(["examples/case-a-laptop"]))
-
-
-@pytest.fixture(scope="module")
-def case_b():
-    return chain_view(load_model(["examples/case-b-optout"]))
+from inline import A, B, CM, RULE
 
 
 def run(*args):
@@ -36,7 +23,7 @@ def run(*args):
 def test_case_b_optout_chain_through_three_tiers_is_traced_and_flagged_twice():
     result = run("trace", "examples/case-b-optout", "--duty", "accepting and reporting opt-out requests", "--format", "json")
     assert result.exit_code == 0, result.output
-    (trace,) = json.loads(result.output)
+    (trace,) = answer(result.output)["traces"]
     assert trace["duty"]["iri"] == B + "duty-optout"
     assert trace["accountable"]["iri"] == B + "hospital"
     assert trace["flags"]["entrusted_more_than_once"] is True
@@ -63,14 +50,14 @@ def test_case_b_trace_accepts_japanese_label_and_prefixed_name():
     assert by_ja.output == by_name.output
 
 
-def test_case_b_principal_filter_keeps_only_that_principals_chains(case_b):
-    kept = trace_duty(case_b, B + "duty-optout", principal=B + "hospital")
+def test_case_b_principal_filter_keeps_only_that_principals_chains(case_b_view):
+    kept = trace_duty(case_b_view, B + "duty-optout", principal=B + "hospital")
     assert len(kept.chains) == 2
-    assert trace_duty(case_b, B + "duty-optout", principal=B + "nttdata").chains == ()
+    assert trace_duty(case_b_view, B + "duty-optout", principal=B + "nttdata").chains == ()
 
 
-def test_optout_report_is_single_point_of_failure(case_b):
-    leaks = {leak.element: leak for leak in single_points_of_failure(case_b)}
+def test_optout_report_is_single_point_of_failure(case_b_view):
+    leaks = {leak.element: leak for leak in single_points_of_failure(case_b_view)}
     report = leaks[B + "h-report-nttdata-ldi"]
     assert report.harm_kind == "guarded-provision"
     assert report.flow == B + "h-jmimo-producer"
@@ -95,15 +82,15 @@ def test_optout_report_is_single_point_of_failure(case_b):
     assert (too_late.value("latency"), too_late.value("lead_time")) == (("duration", "P7M"), ("duration", "P3M"))
 
 
-def test_case_b_no_control_as_built_catches_the_optout_failure_in_time(case_b):
+def test_case_b_no_control_as_built_catches_the_optout_failure_in_time(case_b_view):
     from chainmodel.failures import harms
 
-    (guarded,) = [h for h in harms(case_b) if h.kind == "guarded-provision"]
+    (guarded,) = [h for h in harms(case_b_view) if h.kind == "guarded-provision"]
     assert not any(verdict.counts for verdict in guarded.verdicts)
 
 
-def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
-    (laptop,) = [leak for leak in single_points_of_failure(case_a) if leak.element == A + "laptop"]
+def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a_view):
+    (laptop,) = [leak for leak in single_points_of_failure(case_a_view) if leak.element == A + "laptop"]
     assert laptop.modes == (CM + "LossOrTheft",)
     assert laptop.operators == (A + "foundation",)
     by_asset = {item.asset: item for item in laptop.exposure.assets}
@@ -121,13 +108,13 @@ def test_laptop_loss_is_single_point_of_failure_exposing_both_datasets(case_a):
     reasons = {v.control: v.reasons for v in laptop.uncaught_by}
     (fingerprint,) = reasons[A + "fingerprint"]
     assert fingerprint.key == "verdict.does-not-rule-out-because"
-    assert "could not be examined" in fingerprint.value("limitation")[1]["en"]
-    assert "浸水" in fingerprint.value("limitation")[1]["ja"]  # the model's own Japanese reaches a Japanese reader
+    assert "could not be examined" in dict(fingerprint.value("limitation")[1])["en"]
+    assert "浸水" in dict(fingerprint.value("limitation")[1])["ja"]  # the model's own Japanese reaches a Japanese reader
     assert [r.key for r in reasons[A + "darkweb-investigation"]] == ["verdict.detects-after-exposure"]
 
 
-def test_laptop_blast_radius_names_who_reports_to_whom(case_a):
-    found = blast_radius(case_a, A + "laptop")
+def test_laptop_blast_radius_names_who_reports_to_whom(case_a_view):
+    found = blast_radius(case_a_view, A + "laptop")
     duties = {(n.sender, n.recipient): n.rule for n in found.notifications}
     assert duties[(A + "foundation", A + "resonac")] == RULE + "consignee-notifies-consignor"
     assert duties[(A + "resonac", A + "ppc")] == RULE + "principal-reports-to-regulator"
@@ -139,18 +126,19 @@ def test_laptop_blast_radius_names_who_reports_to_whom(case_a):
 def test_blast_cli_json_for_the_laptop():
     result = run("blast", "examples/case-a-laptop", "--element", "portable laptop", "--format", "json")
     assert result.exit_code == 0, result.output
-    (found,) = json.loads(result.output)
+    (found,) = answer(result.output)["blast"]["entries"]
     assert found["exposure"]["subjects"] is None
     people = found["exposure"]["people"]["count"]
     assert (people["at_least"], people["at_most"], people["exact"]) == (171472, 181674, False)
-    rules = {(d["from"]["iri"], d["to"]["iri"]): d["rule"]["source"] for d in found["reporting_duties"]}
+    rules = {(d["from"]["iri"], d["to"]["iri"]): [s["citation"]["en"] for s in d["sources"]]
+             for d in found["reporting_duties"]}
     assert rules[(A + "resonac", A + "ppc")] == ["APPI Art. 26(1)", "PPC Rules Art. 7(i)", "PPC Rules Art. 7(iv)"]
     assert rules[(A + "foundation", A + "resonac")] == ["APPI Art. 26(1) proviso; PPC Rules Art. 9"]
 
 
 def test_describe_case_a_counts_match_the_notice():
     result = run("describe", "examples/case-a-laptop", "--format", "json")
-    summary = json.loads(result.output)
+    summary = answer(result.output)["summary"]
     assets = {a["iri"]: a for a in summary["data_assets"]}
     assert assets[A + "applicant-records"]["subjects"] == 171472
     assert assets[A + "applicant-records"]["per_principal"][0]["subjects"] == 5747
@@ -160,7 +148,7 @@ def test_describe_case_a_counts_match_the_notice():
 
 
 def test_describe_case_b_tiers():
-    summary = json.loads(run("describe", "examples/case-b-optout", "--format", "json").output)
+    summary = answer(run("describe", "examples/case-b-optout", "--format", "json").output)["summary"]
     tiers = {tier: sorted(c["iri"] for c in items) for tier, items in summary["consignments_by_tier"].items()}
     assert tiers == {
         "1": [B + "c-hospital-jmimo", B + "c-hospital-ldi"],
@@ -169,9 +157,9 @@ def test_describe_case_b_tiers():
     }
 
 
-def test_case_b_exposure_window_from_events(case_b):
-    began = [e.date for e in case_b.events.values() if e.kind == "exposure-began"]
-    detected = [e.date for e in case_b.events.values() if e.kind == "detected"]
+def test_case_b_exposure_window_from_events(case_b_view):
+    began = [e.date for e in case_b_view.events.values() if e.kind == "exposure-began"]
+    detected = [e.date for e in case_b_view.events.values() if e.kind == "detected"]
     assert (began, detected) == (["2025-04-25"], ["2025-08-04"])
 
 

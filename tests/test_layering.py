@@ -25,9 +25,11 @@ LAYERS = [
     {"views"},
     {"snapshot", "shapes", "shacl", "validate", "findings", "failures", "exposure", "cutsets", "leaks", "blast",
      "trace", "describe", "audit", "whatif", "generate", "law", "basis", "contract", "lawful", "reporting", "rulebook",
-     "vocabulary", "access", "deadlines", "timeline"},
+     "vocabulary", "access", "deadlines", "timeline", "portfolio"},
     {"serialise"},
+    {"jsondoc"},
     {"text", "diagram", "report", "timeline_text"},
+    {"answers"},
     {"cli", "__main__", "__init__"},
 ]
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}

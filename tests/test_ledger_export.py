@@ -23,22 +23,17 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def views():
-    return {case: chain_view(load_model([case])) for case in CASES}
-
-
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_import_of_an_exported_ledger_gives_back_the_same_model(views, tmp_path, case, lang):
+def test_import_of_an_exported_ledger_gives_back_the_same_model(example_view, tmp_path, case, lang):
     path = tmp_path / "ledger.xlsx"
-    path.write_bytes(export_ledger(views[case], lang=lang))
+    path.write_bytes(export_ledger(example_view(case), lang=lang))
     built = import_ledger([path])  # the base comes from the About sheet
-    assert isomorphic(built.graph, views[case].model.graph)
+    assert isomorphic(built.graph, example_view(case).model.graph)
 
 
-def test_exported_workbook_is_the_same_bytes_every_time(views):
-    view = views["examples/case-b-optout"]
+def test_exported_workbook_is_the_same_bytes_every_time(example_view):
+    view = example_view("examples/case-b-optout")
     assert export_ledger(view, lang="ja") == export_ledger(view, lang="ja")
 
 
@@ -48,9 +43,9 @@ def _sheet(path, title):
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
-def test_computed_columns_of_case_a(views, tmp_path):
+def test_computed_columns_of_case_a(example_view, tmp_path):
     path = tmp_path / "a.xlsx"
-    path.write_bytes(export_ledger(views["examples/case-a-laptop"]))
+    path.write_bytes(export_ledger(example_view("examples/case-a-laptop")))
     rows = {r["ID"]: r for r in _sheet(path, "Consignments")}
     assert sorted(rows) == ["c-resonac-foundation", "c-resonac-institutions"]
     row = rows["c-resonac-foundation"]
@@ -68,9 +63,9 @@ def test_computed_columns_of_case_a(views, tmp_path):
         "[APPI Art. 23; PPC General Guidelines 10 (10-5, 10-6)]")
 
 
-def test_computed_columns_of_case_b_in_japanese(views, tmp_path):
+def test_computed_columns_of_case_b_in_japanese(example_view, tmp_path):
     path = tmp_path / "b.xlsx"
-    path.write_bytes(export_ledger(views["examples/case-b-optout"], lang="ja"))
+    path.write_bytes(export_ledger(example_view("examples/case-b-optout"), lang="ja"))
     rows = {r["ID"]: r for r in _sheet(path, "委託")}
     assert rows["c-ldi-nttdata-for-jmimo"]["階層（計算値）"] == "3"
     assert rows["c-ldi-nttdata-for-jmimo"]["再委託の承諾"] == "承諾の記録なし"
@@ -83,13 +78,13 @@ def test_computed_columns_of_case_b_in_japanese(views, tmp_path):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_checked_in_ledgers_import_to_the_examples(views, tmp_path, case):
+def test_checked_in_ledgers_import_to_the_examples(example_view, tmp_path, case):
     out = tmp_path / "m.ttl"
     assert run("import", f"{case}/ledger.xlsx", "-o", out).exit_code == 0
     again = chain_view(load_model([out]))
-    assert isomorphic(again.model.graph, views[case].model.graph)
+    assert isomorphic(again.model.graph, example_view(case).model.graph)
     for key in ("trace", "leaks"):
-        assert analyses_json(again)[key] == analyses_json(views[case])[key]
+        assert analyses_json(again)[key] == analyses_json(example_view(case))[key]
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

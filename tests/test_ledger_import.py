@@ -4,6 +4,7 @@ import json
 import os
 
 import pytest
+from inline import answer
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,7 +85,7 @@ def test_flat_ledger_traces_and_validates(flat, tmp_path):
     assert [link.tier for link in chain.links] == [1, 2]
     assert [link.consignee for link in chain.links] == [M + "株式会社サンプル", M + "有限会社サブ"]
     result = run("validate", out, "--format", "json")
-    rules = {f["rule"]["name"] for f in json.loads(result.output)}
+    rules = {f["rule"]["name"] for f in answer(result.output)["findings"]["entries"]}
     assert "rule:shacl-shape" not in rules and "rule:unresolved-reference" not in rules
 
 
@@ -132,7 +133,7 @@ def test_multi_sheet_english_ledger(multi):
 def test_multi_sheet_ledger_finds_the_unprotected_portable_copy(multi, tmp_path):
     out = tmp_path / "m.ttl"
     assert run("import", multi, "-o", out, "--base", "https://example.org/clinic#").exit_code == 0
-    findings = json.loads(run("validate", out, "--format", "json").output)
+    findings = answer(run("validate", out, "--format", "json").output)["findings"]["entries"]
     assert [f["focus"][0]["iri"] for f in findings if f["rule"]["name"] == "rule:sensitive-on-portable-device"] == \
         ["https://example.org/clinic#charts-on-tape"]
 

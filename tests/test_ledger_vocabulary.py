@@ -3,6 +3,7 @@ countries, approval states, dates with precision, agreements and clauses, provis
 hand-off or copy, financial-loss categories, deletions, returns and improper purposes."""
 
 import pytest
+from inline import answer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -127,7 +128,7 @@ def test_what_a_ledger_states_fits_the_shapes_and_the_vocabulary(every, tmp_path
         path = write_book(tmp_path / "台帳.xlsx", REVIEWER_JA)
     out = tmp_path / "model.ttl"
     assert run("import", path, "-o", out, "--base", E).exit_code == 0
-    rules = {f["rule"]["name"] for f in json.loads(run("validate", out, "--format", "json").output)}
+    rules = {f["rule"]["name"] for f in answer(run("validate", out, "--format", "json").output)["findings"]["entries"]}
     assert not rules & {"rule:shacl-shape", "rule:unknown-term", "rule:unread-terms", "rule:unresolved-reference"}
 
 

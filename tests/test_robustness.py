@@ -20,7 +20,8 @@ from chainmodel.leaks import single_points_of_failure
 from chainmodel.loading import load_graph
 from chainmodel.model import ChainModel, ontology_graph
 from chainmodel.report import report_html, report_markdown
-from chainmodel.serialise import blast_json, describe_json, finding_json, leak_json, trace_json
+from chainmodel.serialise import (blast_listing, describe_json, findings_listing, leaks_listing, listing_json,
+                                  trace_json)
 from chainmodel.text import blast_text, describe_text, findings_text, leaks_text, trace_text
 from chainmodel.trace import has_no_performer, trace_all, trace_duty
 from chainmodel.validate import validate
@@ -58,12 +59,13 @@ def damaged(seed: int) -> Graph:
 @pytest.mark.parametrize("lang", ["en"])
 def test_every_analysis_and_renderer_survives_a_damaged_model(seed, lang):
     view = chain_view(ChainModel(graph=damaged(seed)))
-    findings_text([finding_json(view, f) for f in validate(view)], lang)
+    findings = validate(view)
+    findings_text(listing_json(view, findings_listing(view, findings, True)), lang, True)
     trace_text([trace_json(view, t) for t in trace_all(view)], lang)
-    leaks_text([leak_json(view, leak) for leak in single_points_of_failure(view)], lang)
+    leaks_text(listing_json(view, leaks_listing(view, single_points_of_failure(view)), top=3), lang)
     for harm in harms(view):
         minimal_cut_sets(harm, 2)
-    blast_text([blast_json(view, b) for b in blast_rank(view)], lang)
+    blast_text(listing_json(view, blast_listing(view, blast_rank(view))), lang, True)
     describe_text(describe_json(view, describe(view)), lang)
     diagram_html(view, lang="ja")
     report_html(view, lang="ja", diagram=False)

@@ -103,8 +103,8 @@ def test_dpv_record_of_processing_read_as_far_as_it_goes(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["examples/case-a-laptop", "examples/case-b-optout", "examples/illustrative-usb"])
-def test_prov_export_reads_back_to_the_same_analyses(tmp_path, case):
-    view = chain_view(load_model([case]))
+def test_prov_export_reads_back_to_the_same_analyses(tmp_path, case, example_view):
+    view = example_view(case)
     path = tmp_path / "prov.ttl"
     text = prov_turtle(view)
     assert "cm:Consignment" not in text and "cm:consignor" not in text  # consignments are written as PROV-O

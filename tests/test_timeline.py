@@ -15,7 +15,7 @@ from chainmodel.model import load_model
 from chainmodel.timeline import timeline
 from chainmodel.whatif import Scenario, compare
 
-from inline import A, B, EX, RULE, ex
+from inline import answer, A, B, EX, RULE, ex
 
 CASE_A, CASE_B = A + "incident", B + "incident"
 
@@ -156,7 +156,7 @@ def test_the_timeline_command_in_json_and_in_japanese():
     runner = CliRunner()
     done = runner.invoke(cli, ["timeline", "examples/case-b-optout", "--format", "json"])
     assert done.exit_code == 0, done.output
-    (data,) = json.loads(done.output)
+    (data,) = answer(done.output)["incidents"]
     assert (data["exposure_window"]["start"]["text"], data["exposure_window"]["end"]["text"]) == ("2025-04-25",
                                                                                                   "2025-08-04")
     done = runner.invoke(cli, ["timeline", "examples/case-a-laptop", "--incident", "a:incident", "--lang", "ja"])
@@ -173,19 +173,19 @@ def test_an_unknown_incident_is_a_clear_error_with_exit_2():
     assert "Traceback" not in done.output
 
 
-def test_whatif_shows_the_window_a_new_detective_control_would_leave():
+def test_whatif_shows_the_window_a_new_detective_control_would_leave(case_b_view):
     scenario = Scenario.from_text("""PREFIX cm: <https://w3id.org/chainmodel#>
 PREFIX b: <https://example.org/chainmodel/case-b#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 INSERT DATA { b:monthly-check a cm:DetectiveControl ; cm:operatedBy b:consignee-jmimo ;
   cm:covers b:h-report-nttdata-ldi ; cm:detectionLatency "P1M"^^xsd:duration . }
 """, label="monthly check")
-    (diff,) = compare(load_model(["examples/case-b-optout"]), [scenario], validation=False).scenarios
+    (diff,) = compare(case_b_view.model, [scenario], validation=False).scenarios  # compare changes a copy
     assert diff.window_changes == [(CASE_B, B + "monthly-check", None, ("2025-04-25", "2025-05-25"))]
 
 
-def test_whatif_removing_a_copy_ends_the_harms_it_caused(view_of):
-    model = load_model(["examples/case-a-laptop"])
+def test_whatif_removing_a_copy_ends_the_harms_it_caused(case_a_view):
+    model = case_a_view.model  # compare changes a copy
     scenario = Scenario.from_text("""PREFIX a: <https://example.org/chainmodel/case-a#>
 DELETE WHERE { a:backup-addresses ?p ?o }
 """, label="no address backup")

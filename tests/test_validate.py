@@ -22,7 +22,6 @@ RULE = "https://w3id.org/chainmodel/rule#"
 A = "https://example.org/chainmodel/case-a#"
 B = "https://example.org/chainmodel/case-b#"
 EX = "https://example.org/t#"
-CASE_A = ROOT / "examples" / "case-a-laptop"
 CASE_B = ROOT / "examples" / "case-b-optout"
 
 HAVE_SHACL = importlib.util.find_spec("chainmodel.shacl") is not None
@@ -72,19 +71,9 @@ def ex(*names: str) -> tuple[str, ...]:
 # -- the founding cases ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def case_a():
-    return chain_view(load_model([CASE_A]))
-
-
-@pytest.fixture(scope="module")
-def case_b():
-    return chain_view(load_model([CASE_B]))
-
-
 @pytest.mark.parametrize("shacl", SHACL_MODES)
-def test_case_b_reconsignments_without_approval(case_b, shacl):
-    findings = validate(case_b, shacl=shacl)
+def test_case_b_reconsignments_without_approval(case_b_view, shacl):
+    findings = validate(case_b_view, shacl=shacl)
     approval = [f for f in findings if f.rule == RULE + "reconsignment-without-approval"]
     assert sorted(f.focus for f in approval) == [
         (B + "c-jmimo-ldi",), (B + "c-ldi-nttdata",), (B + "c-ldi-nttdata-for-jmimo",)
@@ -98,8 +87,8 @@ def test_case_b_reconsignments_without_approval(case_b, shacl):
 
 
 @pytest.mark.parametrize("shacl", SHACL_MODES)
-def test_case_a_sensitive_backup_on_laptop(case_a, shacl):
-    findings = validate(case_a, shacl=shacl)
+def test_case_a_sensitive_backup_on_laptop(case_a_view, shacl):
+    findings = validate(case_a_view, shacl=shacl)
     portable = [f for f in findings if f.rule == RULE + "sensitive-on-portable-device"]
     assert [f.focus for f in portable] == [(A + "backup-applicants", A + "laptop")]
     finding = portable[0]
@@ -119,8 +108,8 @@ def test_case_b_approval_recorded_removes_findings():
     assert foci(findings, "reconsignment-without-approval") == []
 
 
-def test_founding_cases_are_deterministic(case_a, case_b):
-    for view in (case_a, case_b):
+def test_founding_cases_are_deterministic(case_a_view, case_b_view):
+    for view in (case_a_view, case_b_view):
         first = validate(view, shacl=False)
         assert first == validate(chain_view(view.model), shacl=False)
         assert [f.message for f in first] == [f.message for f in validate(view, shacl=False)]

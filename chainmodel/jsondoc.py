@@ -1,0 +1,163 @@
+"""The JSON document and the JSON Lines records of a command's answer.
+
+The dictionaries of :mod:`chainmodel.serialise` give every element whole (IRI, name,
+labels) wherever it appears, which is what a renderer wants. For machines the same
+answer is written with each element once, in a table of terms, and every entry refers
+to it by IRI: the output grows with the number of entries, not with the entries times
+the labels of everything they mention.
+
+The document (``--format json``)::
+
+    {"json_version": 3, "command": "leaks",
+     "terms": {IRI: {"name": ..., "label": {"en": ..., "ja": ...}, ...}, ...},
+     "shared": {"exposure-of:IRI": {what that asset exposes}, ...},
+     ...the command's sections, where an element is its IRI...}
+
+The records (``--format jsonl``): one JSON object a line, each written as soon as it is
+ready: a ``header`` record first, then for each entry the ``term`` (and ``shared``) records
+of what it mentions that no earlier record gave, then the entry itself (``"record"`` names its
+section), and an ``end`` record with what is left (counts, conformance).
+
+Facts many entries repeat (what one asset exposes) are given once the same way, in
+``shared``, under keys such as ``exposure-of:IRI``. In both forms, any string in an entry that
+is a key of the terms or of the shared facts stands for it (:func:`expand` puts them back), except in the fields that name a thing (``iri``, ``name``,
+``label``, ``citation``, ``advice``); no other string in an entry is an IRI of the terms.
+
+Examples
+--------
+>>> from chainmodel.serialise import Term
+>>> hospital = Term(iri="urn:h", name="urn:h", label={"en": "the hospital"})
+>>> doc = document("leaks", {"single_points_of_failure": [{"element": hospital, "reached": [hospital]}]})
+>>> doc["terms"], doc["shared"], doc["single_points_of_failure"]
+({'urn:h': {'name': 'urn:h', 'label': {'en': 'the hospital'}}}, {}, [{'element': 'urn:h', 'reached': ['urn:h']}])
+>>> expand(doc)["single_points_of_failure"][0]["element"]["label"]["en"]
+'the hospital'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+from .serialise import Shared, Term
+
+__all__ = ["JSON_VERSION", "document", "records", "expand", "dumps"]
+
+JSON_VERSION = 3
+"""Bumped whenever a field of the JSON output changes meaning or disappears (3: the term table)."""
+
+
+class _Terms:
+    """The terms and shared facts met so far, in the order met; ``fresh`` holds those not yet written out."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, dict] = {}
+        self.shared: dict[str, dict] = {}
+        self.fresh: list[tuple[str, str]] = []
+
+    def refer(self, term: Term) -> str:
+        iri = term["iri"]
+        if iri not in self.table:
+            self.table[iri] = {}  # placed first: a term may mention itself through its organisation
+            self.table[iri] = {key: self.compact(value) for key, value in term.items() if key != "iri"}
+            self.fresh.append(("term", iri))
+        return iri
+
+    def share(self, facts: Shared) -> str:
+        if facts.key not in self.shared:
+            self.shared[facts.key] = {}
+            self.shared[facts.key] = {key: self.compact(value) for key, value in facts.items()}
+            self.fresh.append(("shared", facts.key))
+        return facts.key
+
+    def compact(self, value):
+        if isinstance(value, Term):
+            return self.refer(value)
+        if isinstance(value, Shared):
+            return self.share(value)
+        if isinstance(value, dict):
+            return {key: self.compact(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.compact(item) for item in value]
+        return value
+
+    def take_fresh(self) -> list[dict]:
+        fresh, self.fresh = self.fresh, []
+        return [{"record": "term", "iri": key, **self.table[key]} if kind == "term"
+                else {"record": "shared", "key": key, **self.shared[key]} for kind, key in fresh]
+
+
+def document(command: str, sections: dict) -> dict:
+    """The JSON document of a command: the version, the command, the terms and the sections.
+
+    Terms are sorted by IRI, so the same answer gives the same bytes.
+    """
+    terms = _Terms()
+    body = {name: terms.compact(value) for name, value in sections.items()}
+    return {"json_version": JSON_VERSION, "command": command, "terms": dict(sorted(terms.table.items())),
+            "shared": dict(sorted(terms.shared.items())), **body}
+
+
+def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None) -> Iterator[dict]:
+    """The JSON Lines records of a command, one by one as ``sections`` yields its entries.
+
+    ``sections`` gives ``(record kind, entries)`` pairs; entries are consumed lazily, so an
+    analysis that yields them is written as it goes.
+
+    Examples
+    --------
+    >>> from chainmodel.serialise import Term
+    >>> party = Term(iri="urn:p", name="urn:p", label={"en": "P"})
+    >>> [r["record"] for r in records("blast", [("blast", [{"element": party}, {"element": party}])], {"count": 2})]
+    ['header', 'term', 'blast', 'blast', 'end']
+    """
+    terms = _Terms()
+    yield {"record": "header", "json_version": JSON_VERSION, "command": command}
+    for kind, entries in sections:
+        for entry in entries:
+            body = terms.compact(entry)
+            yield from terms.take_fresh()
+            yield {"record": kind, **body}
+    end = terms.compact(end or {})
+    yield from terms.take_fresh()
+    yield {"record": "end", **end}
+
+
+_OWN_WORDS = frozenset({"iri", "name", "label", "citation", "advice"})
+"""Fields that say what a thing is called: their strings are never references."""
+
+
+def expand(doc: dict) -> dict:
+    """The document with every reference to a term or shared fact replaced by what it refers to.
+
+    What :func:`document` did, undone: ``expand(document(c, s))`` equals ``s`` as JSON.
+    """
+    table, shared = doc.get("terms", {}), doc.get("shared", {})
+    built: dict[str, dict] = {}
+
+    def term(key: str) -> dict:
+        if key not in built:
+            if key in table:
+                built[key] = {"iri": key}
+                source = table[key]
+            else:
+                built[key] = {}
+                source = shared[key]
+            built[key].update({field: value if field in _OWN_WORDS else walk(value) for field, value in source.items()})
+        return built[key]
+
+    def walk(value):
+        if isinstance(value, str):
+            return term(value) if value in table or value in shared else value
+        if isinstance(value, dict):
+            return {key: item if key in _OWN_WORDS else walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+
+    return {key: walk(value) for key, value in doc.items() if key not in ("terms", "shared", "json_version", "command")}
+
+
+def dumps(value) -> str:
+    """One line of JSON: no indentation, UTF-8 text as it is, keys in the order built."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,257 @@
+"""Answers a person can read at thousands of principals: groups, filters and limits.
+
+A portfolio of 2,000 principals sharing a few hundred consignees has thousands of single
+points of failure, findings and blast ranks; most are the same thing at the same place.
+This module groups them by what they have in common and keeps every member:
+
+* single points of failure: the same harm, the same kind of element, at the same operating
+  consignee and tier (the operator's shallowest tier in any chain); what principals operate
+  themselves is grouped by harm and kind alone, at tier 0;
+* findings: the same rule (and so the same severity);
+* blast ranks: the same kind of element at the same tier (parties by tier, devices by
+  whether they are portable).
+
+Each group has its members (most exposed first), the principals it touches, and its worst
+member; groups are ranked by their worst member's exposure, then by size. Filters keep
+what concerns a principal, a party, a tier, a rule, a severity or a harm kind, on every
+command; ``top`` keeps the first groups, or the first members when nothing is grouped.
+
+Examples
+--------
+>>> from chainmodel.model import load_model
+>>> from chainmodel.views import chain_view
+>>> from chainmodel.leaks import single_points_of_failure
+>>> view = chain_view(load_model(["examples/case-b-optout"]))
+>>> groups = group_leaks(view, single_points_of_failure(view))
+>>> [(g.key[0], g.key[1], g.key[3], len(g.members)) for g in groups][:3]
+[('guarded-provision', 'hand-off', 0, 1), ('guarded-provision', 'hand-off', 1, 1), ('guarded-provision', 'hand-off', 2, 1)]
+>>> groups[-2].key[0], len(groups[-2].members)
+('misdirected-data', 2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence, TypeVar
+
+from .blast import Blast
+from .errors import ArgumentError
+from .findings import HARM_KINDS, SEVERITIES, Finding
+from .leaks import Leak
+from .views import ChainView
+
+__all__ = ["Group", "Filters", "group_leaks", "group_findings", "group_blasts", "filter_leaks", "filter_findings",
+           "filter_blasts", "party_tier"]
+
+T = TypeVar("T")
+
+
+
+@dataclass(frozen=True)
+class Group:
+    """Members that have the same key, most exposed first.
+
+    ``key`` is a tuple of plain values (kinds, IRIs, tiers) that says what the members
+    share; ``members`` indexes into the list that was grouped; ``principals`` are the
+    principals the members touch, sorted; ``worst`` is the index of the first member.
+    """
+
+    key: tuple
+    members: tuple[int, ...]
+    principals: tuple[str, ...]
+
+    @property
+    def worst(self) -> int:
+        return self.members[0]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep: items that concern this principal, party, tier, rule, severity or harm kind.
+
+    Every criterion given must hold; an empty filter keeps everything.
+
+    Examples
+    --------
+    >>> Filters(severity="error").active, Filters().active
+    (True, False)
+    """
+
+    principal: str | None = None
+    party: str | None = None
+    tier: int | None = None
+    rule: str | None = None
+    severity: str | None = None
+    harm: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity is not None and self.severity not in SEVERITIES:
+            raise ArgumentError(f"severity {self.severity!r}: choose one of {', '.join(SEVERITIES)}")
+        if self.harm is not None and self.harm not in HARM_KINDS:
+            raise ArgumentError(f"harm kind {self.harm!r}: choose one of {', '.join(HARM_KINDS)}")
+        if self.tier is not None and self.tier < 0:
+            raise ArgumentError(f"tier {self.tier}: give 0 for principals, 1 for consignees, 2 and more below")
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in self.__dict__.values())
+
+
+def party_tier(view: ChainView, party: str | None) -> int | None:
+    """The shallowest tier a party (or its organisation) is consigned at; 0 for a principal; None if neither."""
+    cache = view.__dict__.setdefault("_party_tiers", {})
+    if party not in cache:
+        members = {party} | set(view.index.capacities_of.get(view.org(party) or "", ())) | {view.org(party)}
+        tiers = [view.tier(c) for m in members for c in view.index.consignments_into.get(m, ())]
+        known = [t for t in tiers if t is not None]
+        if known:
+            cache[party] = min(known)
+        else:
+            cache[party] = 0 if any("principal" in view.roles(m) for m in members if m in view.parties) else None
+    return cache[party]
+
+
+def _same_org(view: ChainView, a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and view.org(a) == view.org(b)
+
+
+def _group(items: Sequence[T], key: Callable[[T], tuple], principals: Callable[[T], Iterable[str]],
+           rank: Callable[[T], tuple]) -> list[Group]:
+    found: dict[tuple, list[int]] = {}
+    for index, item in enumerate(items):
+        found.setdefault(key(item), []).append(index)
+    groups = []
+    for group_key, members in found.items():
+        members.sort(key=lambda i: (rank(items[i]), i))
+        touched = sorted({p for i in members for p in principals(items[i])})
+        groups.append(Group(group_key, tuple(members), tuple(touched)))
+    groups.sort(key=lambda g: (rank(items[g.worst]), -len(g.members), tuple(str(v) for v in g.key)))
+    return groups
+
+
+def _leak_rank(leak: Leak) -> tuple:
+    return (not leak.no_failure_needed, leak.exposure.rank_key)
+
+
+def group_leaks(view: ChainView, leaks: Sequence[Leak]) -> list[Group]:
+    """Group single points of failure by harm, element kind, operating party and its tier.
+
+    Key: ``(harm kind, element kind, operator, tier, no failure needed)``. Elements the principals operate
+    themselves (tier 0) are one group per harm and kind, whichever principal: the operator
+    is None there, as it is for an element nobody is recorded to operate (tier None).
+    """
+    def key(leak: Leak) -> tuple:
+        operator = view.org(leak.operators[0]) if leak.operators else None
+        tier = party_tier(view, operator)
+        return (leak.harm_kind, leak.element_kind, operator if tier else None, tier, leak.no_failure_needed)
+
+    return _group(leaks, key, lambda leak: leak.accountable, _leak_rank)
+
+
+def _finding_principals(view: ChainView, finding: Finding) -> set[str]:
+    """The principals a finding's elements belong to: the roots of a consignment's chains, the
+    controllers of an asset (or of the asset a copy holds), the accountable party of a duty or
+    of the duties a hand-off serves, a party that is a principal."""
+    found: set[str] = set()
+    for iri in finding.focus:
+        if iri in view.consignments:
+            found |= set(view.roots(iri))
+        elif iri in view.assets:
+            found |= set(view.assets[iri].controllers)
+        elif iri in view.copies and view.copies[iri].asset in view.assets:
+            found |= set(view.assets[view.copies[iri].asset].controllers)
+        elif iri in view.duties and view.duties[iri].accountable:
+            found.add(view.duties[iri].accountable)
+        elif iri in view.handoffs:
+            found |= {view.duties[d].accountable for d in view.handoffs[iri].serves if d in view.duties} - {None}
+        elif iri in view.parties and "principal" in view.roles(iri):
+            found.add(iri)
+    return found
+
+
+def group_findings(view: ChainView, findings: Sequence[Finding]) -> list[Group]:
+    """Group findings by rule; errors first. Key: ``(severity, rule IRI)``."""
+    def rank(finding: Finding) -> tuple:
+        return (SEVERITIES.index(finding.severity) if finding.severity in SEVERITIES else len(SEVERITIES),)
+
+    return _group(findings, lambda f: (f.severity, f.rule), lambda f: _finding_principals(view, f), rank)
+
+
+def group_blasts(view: ChainView, blasts: Sequence[Blast]) -> list[Group]:
+    """Group blast ranks by kind and tier (a party) or portability (a device). Key: ``(kind, tier or portable)``."""
+    def key(found: Blast) -> tuple:
+        if found.kind == "device":
+            device = view.devices.get(found.element)
+            return ("device", bool(device and device.portable))
+        return (found.kind, party_tier(view, found.element) if found.kind == "party" else None)
+
+    return _group(blasts, key, lambda found: found.principals, lambda found: (found.exposure.rank_key,))
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+
+def _touches(view: ChainView, parties: Iterable[str | None], wanted: str) -> bool:
+    return any(_same_org(view, p, wanted) for p in parties)
+
+
+def filter_leaks(view: ChainView, leaks: Sequence[Leak], filters: Filters) -> list[Leak]:
+    """The single points of failure that concern what ``filters`` names (rule and severity do not apply)."""
+    def keep(leak: Leak) -> bool:
+        if filters.harm and leak.harm_kind != filters.harm:
+            return False
+        if filters.principal and not _touches(view, leak.accountable, filters.principal):
+            return False
+        parties = set(leak.operators) | set(leak.reached) | {s.sender for s in leak.path} | {s.receiver for s in leak.path}
+        if filters.party and not _touches(view, parties, filters.party):
+            return False
+        operator = leak.operators[0] if leak.operators else None
+        return filters.tier is None or party_tier(view, operator) == filters.tier
+
+    return [leak for leak in leaks if keep(leak)]
+
+
+def filter_findings(view: ChainView, findings: Sequence[Finding], filters: Filters) -> list[Finding]:
+    """The findings that concern what ``filters`` names (harm kind does not apply)."""
+    def keep(finding: Finding) -> bool:
+        if filters.rule and finding.rule != filters.rule and not finding.rule.endswith("#" + filters.rule):
+            return False
+        if filters.severity and finding.severity != filters.severity:
+            return False
+        if filters.principal and not _touches(view, _finding_principals(view, finding), filters.principal):
+            return False
+        if filters.party and not _touches(view, _finding_parties(view, finding), filters.party):
+            return False
+        tiers = {view.tier(i) for i in finding.focus if i in view.consignments}
+        return filters.tier is None or filters.tier in tiers
+
+    return [finding for finding in findings if keep(finding)]
+
+
+def _finding_parties(view: ChainView, finding: Finding) -> set[str]:
+    found: set[str] = set()
+    for iri in finding.focus:
+        if iri in view.parties:
+            found.add(iri)
+        elif iri in view.consignments:
+            found |= {view.consignments[iri].consignor, view.consignments[iri].consignee} - {None}
+        elif iri in view.copies:
+            found.add(view.holder_of(view.copies[iri]))
+        elif iri in view.handoffs:
+            found |= {view.handoffs[iri].sender, view.handoffs[iri].receiver} - {None}
+    return found - {None}
+
+
+def filter_blasts(view: ChainView, blasts: Sequence[Blast], filters: Filters) -> list[Blast]:
+    """The blast ranks that concern what ``filters`` names (rule, severity and harm kind do not apply)."""
+    def keep(found: Blast) -> bool:
+        if filters.principal and not _touches(view, found.principals, filters.principal):
+            return False
+        if filters.party and not _touches(view, set(found.holders) | {found.element}, filters.party):
+            return False
+        if filters.tier is not None:
+            party = found.element if found.kind == "party" else (found.holders[0] if found.holders else None)
+            return party_tier(view, party) == filters.tier
+        return True
+
+    return [found for found in blasts if keep(found)]
