@@ -1,7 +1,7 @@
 """End-to-end figures: chainmodel commands timed as a user runs them, against the parse floor.
 
 Usage:
-    python bench/endtoend.py [--triples 1e6,1e7] [--repeat 3] [--workdir DIR]
+    python bench/endtoend.py [--principals 14544,145440] [--repeat 3] [--workdir DIR]
                              [--commands audit-json,audit-jsonl,leaks-json,load] [--seed 0]
 
 Each command is a fresh process started with ``subprocess`` (the ``chainmodel`` of this
@@ -15,8 +15,8 @@ in the same run; ratios are medians over medians. Also printed by bench_analyses
 ``--end-to-end``, beside the per-stage figures.
 
 Only public tools are used: time, os, /proc and subprocess. Models are written with
-``chainmodel generate --principals N --seed S`` (``principals_for_triples``) once per
---workdir and reused.
+``chainmodel generate --principals N --seed S`` once per --workdir and reused (14,544
+principals make about 10^6 triples, 145,440 about 10^7).
 """
 
 from __future__ import annotations
@@ -125,11 +125,8 @@ def run_command(name: str, model: str, workdir: str) -> dict:
             "error": errors.decode(errors="replace")[-500:] if process.returncode not in (0, 1) else ""}
 
 
-def model_file(workdir: str, triples: int, seed: int) -> str:
-    """The generated model of about ``triples`` triples in ``workdir``, written once."""
-    from chainmodel.generate import principals_for_triples
-
-    principals = principals_for_triples(triples)
+def model_file(workdir: str, principals: int, seed: int) -> str:
+    """The generated model of ``principals`` principals in ``workdir``, written once."""
     path = os.path.join(workdir, f"model-{principals}-{seed}.nt")
     if not os.path.exists(path):
         subprocess.run([sys.executable, "-m", "chainmodel", "generate", "--principals", str(principals), "--seed",
@@ -167,7 +164,7 @@ def measure(model: str, commands: list[str], repeat: int, workdir: str, report=p
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--triples", default="1e6", help="approximate model sizes, comma-separated")
+    parser.add_argument("--principals", default="14544", help="model sizes in principals, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", default=None, help="where models, stores and outputs go (default: a temporary folder)")
@@ -176,8 +173,8 @@ def main() -> None:
     workdir = args.workdir or tempfile.mkdtemp(prefix="chainmodel-e2e-")
     rows = []
     try:
-        for wanted in (int(float(s)) for s in args.triples.split(",")):
-            model = model_file(workdir, wanted, args.seed)
+        for principals in (int(float(s)) for s in args.principals.split(",")):
+            model = model_file(workdir, principals, args.seed)
             print(f"{time.strftime('%Y-%m-%d %H:%M')} load average {os.getloadavg()[0]:.2f}", flush=True)
             rows += measure(model, args.commands.split(","), args.repeat, workdir, lambda line: print(line, flush=True))
     finally:

@@ -181,6 +181,13 @@ class ChainModel:
             found = self._saved_labels.get(iri) or self._vocabulary_labels.get(iri, [])
             cache[iri] = found
             return found
+        table = getattr(self.graph, "table", None)
+        if table is not None:  # a graph kept as tables: look the IRI up in each label table
+            found = [(str(label), label.language or "") for predicate in LABEL_PREDICATES
+                     for label in table(predicate).get(iri, ()) if isinstance(label, Literal)
+                     ] if not iri.startswith("_:") else []  # a blank node's key is not its IRI
+            cache[iri] = found or self._vocabulary_labels.get(iri, [])
+            return cache[iri]
         found = []
         try:
             subject = URIRef(iri)

@@ -30,10 +30,12 @@ True
 
 from __future__ import annotations
 
+from collections import deque
 from itertools import repeat
 from operator import is_
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -48,7 +50,7 @@ __all__ = ["TableGraph", "read_tables"]
 
 _RDF_TYPE = str(RDF.type)
 _OWL_IMPORTS = str(OWL.imports)
-_EMPTY: Mapping[str, list] = {}
+_EMPTY: Mapping[str, list] = MappingProxyType({})
 
 
 class TableGraph:
@@ -61,23 +63,31 @@ class TableGraph:
     """Labels are looked up one IRI at a time (see :meth:`chainmodel.model.ChainModel.label`)."""
 
     def __init__(self) -> None:
-        self._tables: dict[str, dict[str, list]] = {}
+        self._rows: dict[str, tuple[list[str], list]] = {}  # as read: subject keys and objects, in order
+        self._tables: dict[str, dict[str, list]] = {}  # made from the rows when first asked for
         self._predicates: dict[str, URIRef] = {}
         self._iris: dict[str, URIRef] = {}
         self._blanks: dict[str, BNode] = {}
         self._subjects: dict[str, str] = {}
         self._count = 0
+        self._read = 0
         self._parents: dict[str, list[tuple[str, str]]] | None = None
 
     # -- reading by table ------------------------------------------------------------------
 
     def table(self, predicate) -> Mapping[str, list]:
-        """Subject key -> objects of one predicate (empty when the model never uses it). Do not modify it."""
-        return self._tables.get(str(predicate), _EMPTY)
+        """Subject key -> objects of one predicate (empty when the model never uses it). Do not modify it.
 
-    def tables(self) -> dict[str, Mapping[str, list]]:
-        """Predicate IRI -> its table, for every predicate of the model (a new dict, the same tables)."""
-        return dict(self._tables)
+        Each table is made when first asked for, from the statements as they were read: a
+        predicate nothing asks for (``rdfs:comment``, say) costs its reading and no more.
+        """
+        found = self._table(str(predicate))
+        return found if found is not None else _EMPTY
+
+    @property
+    def statements(self) -> int:
+        """How many statements were read, a statement made twice counted twice (``len`` counts triples)."""
+        return sum(len(keys) for keys, _ in self._rows.values()) + self._read
 
     def key(self, term) -> str | None:
         """The subject key of a term (the same string the tables use), or None for a literal."""
@@ -162,11 +172,12 @@ class TableGraph:
         return self.triples((None, None, None))
 
     def __len__(self) -> int:
+        self._every_table()
         return self._count
 
     def terms_used(self, namespace: str) -> set[str]:
         """Every predicate, every class named by ``rdf:type``, and every IRI of ``namespace`` in the model."""
-        found = set(self._tables)
+        found = set(self._predicates)
         found.update(str(value) for objects in self.table(_RDF_TYPE).values() for value in objects
                      if isinstance(value, URIRef))
         found.update(iri for iri in self._iris if iri.startswith(namespace))  # objects and predicates
@@ -186,23 +197,55 @@ class TableGraph:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _table(self, name: str) -> dict[str, list] | None:
+        """The table of one predicate, made from its rows the first time; None when it has none."""
+        found = self._tables.get(name)
+        if found is None and name in self._rows:
+            keys, values = self._rows.pop(name)
+            found, count = _tabulate(keys, values)
+            self._tables[name] = found
+            self._count += count
+            self._read += len(keys)
+        return found
+
+    def _every_table(self) -> list[tuple[str, dict[str, list]]]:
+        return [(name, self._table(name)) for name in self._predicates]  # in the order first read
+
     def _predicate_tables(self, predicate) -> Iterable[tuple[str, dict[str, list]]]:
         if predicate is None:
-            return self._tables.items()
+            return self._every_table()
+        if not isinstance(predicate, URIRef):
+            return ()
         name = str(predicate)
-        return ((name, self._tables[name]),) if name in self._tables and isinstance(predicate, URIRef) else ()
+        found = self._table(name)
+        return ((name, found),) if found is not None else ()
 
     def _blank_parents(self) -> dict[str, list[tuple[str, str]]]:
         """Blank node key -> (subject key, predicate IRI) of every triple that points to it, made once."""
         if self._parents is None:
             parents: dict[str, list[tuple[str, str]]] = {}
-            for name, table in self._tables.items():
+            for name, table in self._every_table():
                 for subject, objects in table.items():
                     for value in objects:
                         if type(value) is BNode:
                             parents.setdefault(f"_:{value}", []).append((subject, name))
             self._parents = parents
         return self._parents
+
+
+def _tabulate(keys: list[str], values: list) -> tuple[dict[str, list], int]:
+    """Subject key -> objects, each triple once (a literal compared as rdflib compares it), and how many."""
+    table: dict[str, list] = {}
+    get, count = table.get, 0
+    for key, value in zip(keys, values):
+        found = get(key)
+        if found is None:
+            table[key] = [value]
+            count += 1
+        elif not (value in found if type(value) is Literal else any(map(is_, found, repeat(value)))):
+            found.append(value)
+            count += 1
+    return table, count
 
 
 def _once(unique: bool, terms: Iterator) -> Iterator:
@@ -225,19 +268,25 @@ class _Filler:
 
     def __init__(self, graph: TableGraph) -> None:
         self.graph = graph
-        self.by_predicate: dict[ox.NamedNode, dict[str, list]] = {}
+        self.by_predicate: dict[ox.NamedNode, tuple[Callable, Callable]] = {}
         self.by_iri: dict[ox.NamedNode, URIRef] = {}
         self.typed: dict[ox.Literal, Literal] = {}
         self.languages: dict[str, bool] = {}
         self.keys = graph._subjects  # one string per subject key, across tables and files
+        self.renamed: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def file(self, data: bytes, rdf_format: ox.RdfFormat, file_tag: str) -> None:
-        """Add one file's triples; blank nodes are named ``{file_tag}b{n}`` in order of appearance."""
-        graph, tables, by_predicate, by_iri, keys = self.graph, self.graph._tables, self.by_predicate, self.by_iri, self.keys
+    def file(self, data: bytes, rdf_format: ox.RdfFormat, file_tag: str, emit: bool = False) -> Iterator[ox.Quad]:
+        """Add one file's triples; blank nodes are named ``{file_tag}b{n}`` in order of appearance.
+
+        A generator: with ``emit`` it yields every quad as read, its blank nodes named as in
+        the tables and in the default graph; without, it runs to the end on the first ``next``.
+        """
+        graph, by_predicate, by_iri, keys = self.graph, self.by_predicate, self.by_iri, self.keys
         blanks: dict[ox.BlankNode, BNode] = {}
-        NamedNode, BlankNode, OxLiteral = ox.NamedNode, ox.BlankNode, ox.Literal
-        last, key, added = None, "", 0
-        for subject, predicate, value, _ in ox.parse(data, rdf_format):
+        NamedNode, BlankNode, OxLiteral, DefaultGraph = ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph
+        last, key = None, ""
+        for quad in ox.parse(data, rdf_format):
+            subject, predicate, value, graph_name = quad
             if subject != last:
                 last = subject
                 if type(subject) is NamedNode:
@@ -258,19 +307,22 @@ class _Filler:
                 term = self._blank(blanks, value, file_tag)
             else:
                 raise TripleTerm
-            table = by_predicate.get(predicate)
-            if table is None:
-                name = predicate.value
-                table = by_predicate[predicate] = tables.setdefault(name, {})
-                graph._predicates.setdefault(name, graph.term(name))
-            found = table.get(key)
-            if found is None:
-                table[key] = [term]
-                added += 1
-            elif not (term in found if kind is OxLiteral else any(map(is_, found, repeat(term)))):
-                found.append(term)
-                added += 1
-        graph._count += added
+            rows = by_predicate.get(predicate)
+            if rows is None:
+                rows = by_predicate[predicate] = self._rows(predicate.value)
+            rows[0](key)
+            rows[1](term)
+            if emit:
+                if type(subject) is BlankNode or kind is BlankNode or type(graph_name) is not DefaultGraph:
+                    quad = ox.Quad(self._renamed(subject, blanks), predicate, self._renamed(value, blanks))
+                yield quad
+
+    def _rows(self, name: str) -> tuple[Callable, Callable]:
+        """Where the statements of one predicate go as read: its subject keys and its objects."""
+        graph = self.graph
+        graph._predicates.setdefault(name, graph.term(name))
+        keys, values = graph._rows.setdefault(name, ([], []))
+        return keys.append, values.append
 
     def _blank(self, blanks: dict, node: ox.BlankNode, file_tag: str) -> BNode:
         term = blanks.get(node)
@@ -278,6 +330,15 @@ class _Filler:
             term = blanks[node] = BNode(f"{file_tag}b{len(blanks)}")
             self.graph._blanks[f"_:{term}"] = term
         return term
+
+    def _renamed(self, node, blanks: dict):
+        """A pyoxigraph term as the tables name it (a blank node by its name in them)."""
+        if type(node) is not ox.BlankNode:
+            return node
+        found = self.renamed.get(node)
+        if found is None:
+            found = self.renamed[node] = ox.BlankNode(str(blanks[node]))
+        return found
 
     def _literal(self, value: ox.Literal) -> Literal:
         """The rdflib literal :func:`chainmodel.loading.rdf_literal` makes; a typed one once per model."""
@@ -298,7 +359,7 @@ class _Filler:
         return found
 
 
-def read_tables(paths: Sequence[str | Path]) -> TableGraph:
+def read_tables(paths: Sequence[str | Path], quads: Callable[[Iterator[ox.Quad]], object] | None = None) -> TableGraph:
     """Read every model file into a new :class:`TableGraph`, or raise and return nothing.
 
     The same files, refusals and errors as :func:`chainmodel.loading.load_graph`: an unknown
@@ -310,6 +371,11 @@ def read_tables(paths: Sequence[str | Path]) -> TableGraph:
     ----------
     paths : sequence of path
         Model files and folders.
+    quads : callable, optional
+        Given, it is called once with an iterator of every quad as it is read (blank nodes
+        named as in the tables, every quad in the default graph), and must consume it (e.g.
+        ``store.bulk_extend``): the files are parsed once for both. An error in a file is
+        raised from inside that call.
 
     Returns
     -------
@@ -328,21 +394,35 @@ def read_tables(paths: Sequence[str | Path]) -> TableGraph:
     >>> from rdflib import URIRef
     >>> (URIRef("https://example.org/chainmodel/case-a#laptop"), None, None) in graph
     True
+    >>> seen = []
+    >>> len(read_tables(["examples/case-a-laptop"], quads=seen.extend)), len(set(seen))
+    (286, 286)
     """
     files = model_files(paths)
     graph = TableGraph()
+    with paused_gc():
+        every = _fill(graph, files, emit=quads is not None)
+        if quads is None:
+            deque(every, maxlen=0)
+        else:
+            quads(every)
+            deque(every, maxlen=0)  # the consumer stopped early: the tables are read all the same
+    return graph
+
+
+def _fill(graph: TableGraph, files: Sequence[Path], emit: bool) -> Iterator[ox.Quad]:
+    """Fill ``graph`` file after file (yielding each quad when ``emit``), then refuse unlisted imports."""
     filler = _Filler(graph)
     imports: list[tuple[Path, list[str]]] = []
-    seen_imports: set[tuple[str, int]] = set()
-    with paused_gc():
-        for index, path in enumerate(files):
-            data, rdf_format = file_bytes(path)
-            with parsing(path):
-                filler.file(data, rdf_format, f"f{index}")
-            imports.append((path, _new_imports(graph, seen_imports)))
-        if any(found for _, found in imports):
-            _refuse_unlisted_imports(imports, _ontologies(graph))
-    return graph
+    seen_imports = [0]
+    for index, path in enumerate(files):
+        data, rdf_format = file_bytes(path)
+        with parsing(path):
+            yield from filler.file(data, rdf_format, f"f{index}", emit)
+        del data
+        imports.append((path, _new_imports(graph, seen_imports)))
+    if any(found for _, found in imports):
+        _refuse_unlisted_imports(imports, _ontologies(graph))
 
 
 def _refuse_unlisted_imports(imports: list[tuple[Path, list[str]]], ontologies: list[str]) -> None:
@@ -366,14 +446,11 @@ def _ox_text(term) -> str:
     return term.value
 
 
-def _new_imports(graph: TableGraph, seen: set[tuple[str, int]]) -> list[str]:
-    """The ``owl:imports`` objects added since the last call (the table is small)."""
-    found = []
-    for subject, objects in graph.table(_OWL_IMPORTS).items():
-        for value in objects:
-            if (subject, id(value)) not in seen:
-                seen.add((subject, id(value)))
-                found.append(str(value))
+def _new_imports(graph: TableGraph, seen: list[int]) -> list[str]:
+    """The ``owl:imports`` objects read since the last call, as read (the tables are made later)."""
+    _, values = graph._rows.get(_OWL_IMPORTS, ((), ()))
+    found = [str(value) for value in values[seen[0]:]]
+    seen[0] = len(values)
     return found
 
 

@@ -719,11 +719,6 @@ class _Reader:
         self._by_term[id(predicate)] = (predicate, self.tables[key])
         return self.tables[key]
 
-    def all_tables(self) -> dict[str, dict[str, list]]:
-        """What was read, and every table a backend keeps as tables (so validation reads nothing more)."""
-        tables = getattr(self.graph, "tables", None)
-        return {**tables(), **self.tables} if tables is not None else self.tables
-
     def _name(self, value) -> str:
         """The key of a table's value (its IRI, ``_:label``), or "" for a literal; one string per term.
 
@@ -1291,7 +1286,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         terms_used=used,
         classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),
         unknown_uses=_unknown_uses(model.graph, used),
-        scans=reader.all_tables() if keep_scans else {},
+        scans=reader.tables if keep_scans else {},
     )
     view.unresolved = _unresolved_references(view)
     return view
