@@ -313,9 +313,10 @@ class _Filler:
             rows[0](key)
             rows[1](term)
             if emit:
-                if type(subject) is BlankNode or kind is BlankNode or type(graph_name) is not DefaultGraph:
-                    quad = ox.Quad(self._renamed(subject, blanks), predicate, self._renamed(value, blanks))
-                yield quad
+                if type(subject) is BlankNode or kind is BlankNode:
+                    yield ox.Quad(self._renamed(subject, blanks), predicate, self._renamed(value, blanks))
+                else:
+                    yield quad if type(graph_name) is DefaultGraph else ox.Quad(subject, predicate, value)
 
     def _rows(self, name: str) -> tuple[Callable, Callable]:
         """Where the statements of one predicate go as read: its subject keys and its objects."""

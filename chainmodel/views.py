@@ -1237,6 +1237,12 @@ def _read_agreements(reader: _Reader) -> tuple[dict[str, Agreement], dict[str, C
     return agreements, clauses
 
 
+def _types_by_key(types: dict) -> dict[str, frozenset[str]]:
+    """Element -> its classes, sorted by IRI like the records (whatever order the backend reads in)."""
+    return {key: value if type(value) is frozenset else frozenset(value) for key, value in
+            ((key, types[key]) for key in sorted(types))}
+
+
 def _by_key(records: dict) -> dict:
     """The records sorted by IRI, as every dictionary of the view is."""
     return dict(sorted(records.items()))
@@ -1281,7 +1287,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         accounts=accounts,
         attacks=attacks,
         conditions=conditions,
-        types={key: value if type(value) is frozenset else frozenset(value) for key, value in reader.types.items()},
+        types=_types_by_key(reader.types),
         ambiguous_parents=ambiguous,
         terms_used=used,
         classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),

@@ -222,3 +222,45 @@ def test_commands_that_edit_or_query_read_into_rdflib(monkeypatch):
     CliRunner().invoke(cli, ["query", "examples/case-b-optout", "--name", "deep-tiers"])
     CliRunner().invoke(cli, ["leaks", "examples/case-b-optout"])
     assert seen == ["rdflib", "tables"]
+
+
+def test_load_parses_each_file_once_and_never_reads_the_store_back(tmp_path, monkeypatch):
+    """The store is filled from the same reading as the tables the saved view comes from."""
+    from chainmodel import snapshot
+    from chainmodel.model import ChainModel
+    from chainmodel.store import OxigraphGraph
+
+    parses = []
+    original = snapshot.read_tables
+
+    def counted(files, quads=None):
+        parses.append(len(files))
+        return original(files, quads=quads)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the store was read back")
+
+    monkeypatch.setattr(snapshot, "read_tables", counted)
+    monkeypatch.setattr(OxigraphGraph, "_quads", refuse)
+    assert snapshot.load_store(["examples/case-a-laptop"], tmp_path / "store") == 286
+    assert parses == [1]
+    monkeypatch.undo()
+    saved = snapshot.read_view(tmp_path / "store", ChainModel(graph=snapshot.open_store(f"oxigraph:{tmp_path / 'store'}")))
+    assert saved.consignments == chain_view(load_model(["examples/case-a-laptop"])).consignments
+
+
+def test_named_graphs_and_blank_nodes_load_as_in_memory(tmp_path):
+    """TriG graphs merge into one, as an in-memory load merges them; blank nodes keep the tables' names."""
+    from chainmodel import snapshot
+    from chainmodel.model import ChainModel
+
+    model = tmp_path / "model.trig"
+    model.write_text('@prefix cm: <https://w3id.org/chainmodel#> .\n'
+                     '<urn:g1> { <urn:a> a cm:DataAsset ; cm:countFor [ cm:principal <urn:p> ; cm:count 3 ] . }\n'
+                     '<urn:g2> { <urn:a> a cm:DataAsset . <urn:p> a cm:Organisation . }\n', encoding="utf-8")
+    store = tmp_path / "store"
+    assert snapshot.load_store([model], store) == len(load_graph([model])) == 5  # one statement in two graphs
+    on_store = ChainModel(graph=snapshot.open_store(f"oxigraph:{store}"))
+    assert sorted(str(s) for s in on_store.graph.subjects()) == sorted(str(s) for s in load_graph([model]).subjects())
+    saved = snapshot.read_view(store, on_store)
+    assert saved.assets == chain_view(load_model([model])).assets
