@@ -105,8 +105,25 @@ def floor(model: str) -> tuple[float, int]:
     return float(seconds), int(count)
 
 
-def run_command(name: str, model: str, workdir: str) -> dict:
-    """Run one named command on ``model``; wall seconds, peak MiB of the tree, output bytes, exit code."""
+def _limit(max_bytes: int | None):
+    """A preexec_fn giving the child (and its workers) at most ``max_bytes`` of address space."""
+    if not max_bytes:
+        return None
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+    return limit
+
+
+def run_command(name: str, model: str, workdir: str, max_bytes: int | None = None) -> dict:
+    """Run one named command on ``model``; wall seconds, peak MiB of the tree, output bytes, exit code.
+
+    ``max_bytes`` caps each process's address space (RLIMIT_AS): past it the command fails
+    with a MemoryError instead of taking a shared machine's memory.
+    """
     store = os.path.join(workdir, "store-" + os.path.basename(model).rsplit(".", 1)[0])
     if name == "load" and os.path.exists(store):
         shutil.rmtree(store)
@@ -115,14 +132,17 @@ def run_command(name: str, model: str, workdir: str) -> dict:
     with open(output, "wb") as stream:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "chainmodel", "-q", *arguments], stdout=stream,
-                                   stderr=subprocess.PIPE)
+                                   stderr=subprocess.PIPE, preexec_fn=_limit(max_bytes))
         memory = TreeMemory(process.pid)
         _, errors = process.communicate()
         seconds = time.perf_counter() - started
         peak = memory.stop()
     size = os.path.getsize(output) if name != "load" else sum(e.stat().st_size for e in os.scandir(store))
+    text = errors.decode(errors="replace")
+    # exit 1 is the audit's "findings of error severity"; a traceback exits 1 too
+    failed = process.returncode not in (0, 1) or "Traceback" in text or "Error" in text or not size
     return {"seconds": seconds, "peak_mib": peak, "output_bytes": size, "exit": process.returncode,
-            "error": errors.decode(errors="replace")[-500:] if process.returncode not in (0, 1) else ""}
+            "failed": failed, "error": text[-500:] if failed else ""}
 
 
 def model_file(workdir: str, principals: int, seed: int) -> str:
@@ -134,20 +154,21 @@ def model_file(workdir: str, principals: int, seed: int) -> str:
     return path
 
 
-def measure(model: str, commands: list[str], repeat: int, workdir: str, report=print) -> list[dict]:
+def measure(model: str, commands: list[str], repeat: int, workdir: str, report=print,
+            max_bytes: int | None = None) -> list[dict]:
     """Floor and commands on one model, ``repeat`` times each, interleaved; one row per command."""
     floors, counts, runs = [], 0, {name: [] for name in commands}
     for _ in range(repeat):
         seconds, counts = floor(model)
         floors.append(seconds)
         for name in commands:
-            runs[name].append(run_command(name, model, workdir))
+            runs[name].append(run_command(name, model, workdir, max_bytes))
     floor_seconds = statistics.median(floors)
     report(f"\n{counts:,} triples, {os.path.getsize(model) / 1e6:.0f} MB: parse floor {floor_seconds:.2f} s "
            f"(median of {repeat}: {', '.join(f'{s:.2f}' for s in floors)})")
     rows = []
     for name, found in runs.items():
-        failed = [r for r in found if r["exit"] not in (0, 1)]
+        failed = [r for r in found if r["failed"]]
         if failed:
             report(f"  {name:<12} failed (exit {failed[0]['exit']}): {failed[0]['error'].strip()[:300]}")
             continue
@@ -169,6 +190,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", default=None, help="where models, stores and outputs go (default: a temporary folder)")
     parser.add_argument("--commands", default="audit-json,audit-jsonl,load", help=f"of {', '.join(COMMANDS)}")
+    parser.add_argument("--max-memory", type=float, default=12, help="GiB of address space each process may take "
+                        "(RLIMIT_AS; 0: no limit); past it the command fails and is reported so")
     args = parser.parse_args()
     workdir = args.workdir or tempfile.mkdtemp(prefix="chainmodel-e2e-")
     rows = []
@@ -176,7 +199,8 @@ def main() -> None:
         for principals in (int(float(s)) for s in args.principals.split(",")):
             model = model_file(workdir, principals, args.seed)
             print(f"{time.strftime('%Y-%m-%d %H:%M')} load average {os.getloadavg()[0]:.2f}", flush=True)
-            rows += measure(model, args.commands.split(","), args.repeat, workdir, lambda line: print(line, flush=True))
+            rows += measure(model, args.commands.split(","), args.repeat, workdir, lambda line: print(line, flush=True),
+                            int(args.max_memory * 2 ** 30) or None)
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -300,8 +300,17 @@ def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -
     -------
     Exposure
     """
+    wanted = frozenset(assets)
+    known = view.__dict__.setdefault("_exposure", {})  # the view never changes: each set of assets once
+    found = known.get(wanted)
+    if found is None:
+        found = known[wanted] = _exposure(view, wanted, memo)
+    return found
+
+
+def _exposure(view: ChainView, assets: frozenset[str], memo: dict | None) -> Exposure:
     items: list[AssetExposure] = []
-    for iri in sorted(set(assets)):
+    for iri in sorted(assets):
         item = memo.get(iri) if memo is not None else None
         if item is None:
             item = asset_exposure(view, iri)

@@ -352,6 +352,11 @@ def union(items: Iterable[Item], relations: Relations) -> Union:
     >>> found.count.low, found.count.high, found.reasons
     (171472, 181674, (('overlap-unknown', ('urn:addresses', 'urn:applicants')),))
     """
+    items = list(items)
+    if len(items) == 1:  # one population: nothing to merge, leave out or pair
+        alone = items[0].count
+        count = Count(alone.low, _upper_bound(items, relations), alone.approximate, alone.known)
+        return Union(count, (items[0].key,), () if count.exact else tuple(_reasons(items, relations)))
     merged, reasons = _merge_same(sorted(items, key=lambda item: item.key), relations)
     counted = _maximal(merged, relations)
     low = _lower_bound(counted, relations)
