@@ -181,11 +181,36 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     _write_json(folder / SCANS_FILE, {"scans": scans, "strings": list(strings.index), "terms": list(others)})
 
 
+def _field_encoder(annotation: str, strings: _Strings) -> Callable:
+    """How a field of this type is encoded: what :func:`_encode` gives, without asking each value its kind."""
+    index = strings.index
+
+    def code(text):
+        found = index.get(text)
+        if found is None:
+            found = index[text] = len(index)
+        return found
+
+    def text(value):
+        return None if value is None else code(value)
+
+    encoders = {
+        "str": text,
+        "str | None": text,
+        "tuple[str, ...]": lambda values: [None if item is None else code(item) for item in values],
+        "frozenset[str]": lambda values: [code(item) for item in sorted(values)],
+        "tuple[tuple[str, int], ...]": lambda values: [[text(a), b] for a, b in values],
+        "tuple[tuple[str, str], ...]": lambda values: [[text(a), text(b)] for a, b in values],
+    }
+    return encoders.get(annotation) or (lambda value: _encode(value, strings))
+
+
 def _encode_records(records: dict, cls, strings: _Strings) -> list[list]:
     """Each record as the list of its fields' codes (a text as its string's position)."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    return [[strings(value) if type(value) is str else _encode(value, strings)
-             for value in map(record.__dict__.__getitem__, names)] for record in records.values()]
+    fields = dataclasses.fields(cls)
+    encoders = [(f.name, _field_encoder(f.type, strings)) for f in fields]
+    return [[encode(values[name]) for name, encode in encoders]
+            for values in (record.__dict__ for record in records.values())]
 
 
 def _encode_scan(table: dict, strings: _Strings, others: dict) -> list[int]:
@@ -193,9 +218,11 @@ def _encode_scan(table: dict, strings: _Strings, others: dict) -> list[int]:
     scans hold one object per term, and keep it alive while this runs)."""
     codes: dict[int, int] = {}
     found: list[int] = []
-    add = found.append
+    add, index = found.append, strings.index
     for subject, values in table.items():
-        subject_code = strings(subject)
+        subject_code = index.get(subject)
+        if subject_code is None:
+            subject_code = index[subject] = len(index)
         for value in values:
             code = codes.get(id(value))
             if code is None:

@@ -50,7 +50,7 @@ __all__ = ["TableGraph", "read_tables"]
 
 _RDF_TYPE = str(RDF.type)
 _OWL_IMPORTS = str(OWL.imports)
-_EMPTY: Mapping[str, list] = MappingProxyType({})
+_EMPTY: Mapping[str, tuple] = MappingProxyType({})
 
 
 class TableGraph:
@@ -64,19 +64,19 @@ class TableGraph:
 
     def __init__(self) -> None:
         self._rows: dict[str, tuple[list[str], list]] = {}  # as read: subject keys and objects, in order
-        self._tables: dict[str, dict[str, list]] = {}  # made from the rows when first asked for
+        self._tables: dict[str, dict[str, tuple]] = {}  # made from the rows when first asked for
         self._predicates: dict[str, URIRef] = {}
         self._iris: dict[str, URIRef] = {}
         self._blanks: dict[str, BNode] = {}
-        self._subjects: dict[str, str] = {}
+        self._strings: dict[str, str] = {}  # every subject key and IRI object, each string once
         self._count = 0
         self._read = 0
         self._parents: dict[str, list[tuple[str, str]]] | None = None
 
     # -- reading by table ------------------------------------------------------------------
 
-    def table(self, predicate) -> Mapping[str, list]:
-        """Subject key -> objects of one predicate (empty when the model never uses it). Do not modify it.
+    def table(self, predicate) -> Mapping[str, tuple]:
+        """Subject key -> objects of one predicate, a tuple (empty when the model never uses it).
 
         Each table is made when first asked for, from the statements as they were read: a
         predicate nothing asks for (``rdfs:comment``, say) costs its reading and no more.
@@ -92,7 +92,7 @@ class TableGraph:
     def key(self, term) -> str | None:
         """The subject key of a term (the same string the tables use), or None for a literal."""
         key = _key(term)
-        return self._subjects.get(key, key) if key is not None else None
+        return self._strings.get(key, key) if key is not None else None
 
     def term(self, key: str) -> URIRef | BNode:
         """The term of a subject key: the IRI's one :class:`~rdflib.term.URIRef`, or the blank node."""
@@ -181,7 +181,7 @@ class TableGraph:
         found.update(str(value) for objects in self.table(_RDF_TYPE).values() for value in objects
                      if isinstance(value, URIRef))
         found.update(iri for iri in self._iris if iri.startswith(namespace))  # objects and predicates
-        found.update(key for key in self._subjects if key.startswith(namespace))
+        found.update(key for key in self._strings if key.startswith(namespace))
         return found
 
     def to_rdflib(self) -> Graph:
@@ -197,7 +197,7 @@ class TableGraph:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _table(self, name: str) -> dict[str, list] | None:
+    def _table(self, name: str) -> dict[str, tuple] | None:
         """The table of one predicate, made from its rows the first time; None when it has none."""
         found = self._tables.get(name)
         if found is None and name in self._rows:
@@ -208,10 +208,10 @@ class TableGraph:
             self._read += len(keys)
         return found
 
-    def _every_table(self) -> list[tuple[str, dict[str, list]]]:
+    def _every_table(self) -> list[tuple[str, dict[str, tuple]]]:
         return [(name, self._table(name)) for name in self._predicates]  # in the order first read
 
-    def _predicate_tables(self, predicate) -> Iterable[tuple[str, dict[str, list]]]:
+    def _predicate_tables(self, predicate) -> Iterable[tuple[str, dict[str, tuple]]]:
         if predicate is None:
             return self._every_table()
         if not isinstance(predicate, URIRef):
@@ -233,18 +233,35 @@ class TableGraph:
         return self._parents
 
 
-def _tabulate(keys: list[str], values: list) -> tuple[dict[str, list], int]:
-    """Subject key -> objects, each triple once (a literal compared as rdflib compares it), and how many."""
-    table: dict[str, list] = {}
+def _tabulate(keys: list[str], values: list) -> tuple[dict[str, tuple], int]:
+    """Subject key -> objects, each triple once (a literal compared as rdflib compares it), and how many.
+
+    The objects are a tuple; subjects with one and the same object share one tuple (most
+    subjects have one value, and many the same one: a class, a category, a party).
+    """
+    table: dict[str, tuple] = {}
+    alone: dict[int, tuple] = {}  # id of a value -> the one-value tuple of it (values live in ``values``)
+    several: dict[str, list] = {}
     get, count = table.get, 0
     for key, value in zip(keys, values):
         found = get(key)
         if found is None:
-            table[key] = [value]
+            single = alone.get(id(value))
+            if single is None:
+                single = alone[id(value)] = (value,)
+            table[key] = single
             count += 1
-        elif not (value in found if type(value) is Literal else any(map(is_, found, repeat(value)))):
-            found.append(value)
-            count += 1
+            continue
+        if value is found[-1] or (value in found if type(value) is Literal else any(map(is_, found, repeat(value)))):
+            continue
+        grown = several.get(key)
+        if grown is None:
+            grown = several[key] = list(found)
+        grown.append(value)
+        table[key] = grown  # a list while it grows, a tuple at the end
+        count += 1
+    for key, grown in several.items():
+        table[key] = tuple(grown)
     return table, count
 
 
@@ -271,8 +288,8 @@ class _Filler:
         self.by_predicate: dict[ox.NamedNode, tuple[Callable, Callable]] = {}
         self.by_iri: dict[ox.NamedNode, URIRef] = {}
         self.typed: dict[ox.Literal, Literal] = {}
-        self.languages: dict[str, bool] = {}
-        self.keys = graph._subjects  # one string per subject key, across tables and files
+        self.languages: dict[str, str] = {}
+        self.keys = graph._strings  # one string per subject key or IRI, across tables and files
         self.renamed: dict[ox.BlankNode, ox.BlankNode] = {}
 
     def file(self, data: bytes, rdf_format: ox.RdfFormat, file_tag: str, emit: bool = False) -> Iterator[ox.Quad]:
@@ -300,7 +317,8 @@ class _Filler:
             if kind is NamedNode:
                 term = by_iri.get(value)
                 if term is None:
-                    term = by_iri[value] = graph.term(value.value)
+                    text = value.value
+                    term = by_iri[value] = graph.term(keys.setdefault(text, text))  # one string per IRI
             elif kind is OxLiteral:
                 term = self._literal(value)
             elif kind is BlankNode:
@@ -345,11 +363,12 @@ class _Filler:
         """The rdflib literal :func:`chainmodel.loading.rdf_literal` makes; a typed one once per model."""
         language = value.language
         if language:
-            valid = self.languages.get(language)
-            if valid is None:
-                valid = self.languages[language] = _is_valid_langtag(language)
-            if not valid:
-                raise ValueError(f"'{language}' is not a valid language tag!")
+            known = self.languages.get(language)  # the tag's one string, once checked
+            if known is None:
+                if not _is_valid_langtag(language):
+                    raise ValueError(f"'{language}' is not a valid language tag!")
+                known = self.languages[language] = language
+            language = known
             text = value.value
             literal = str.__new__(Literal, text)  # as rdflib makes it: its value the text, no datatype
             literal._language, literal._datatype, literal._value, literal._ill_typed = language, None, text, None

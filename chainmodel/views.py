@@ -735,27 +735,38 @@ class _Reader:
             self._names[id(value)] = name
         return name
 
+    # The methods below run once per field of every record: each looks its table up itself
+    # (by the term's id, see table) rather than through another call.
+
     def objects(self, subject: str, predicate) -> list:
-        values = self.table(predicate).get(subject)
+        known = self._by_term.get(id(predicate))
+        values = (known[1] if known is not None else self.table(predicate)).get(subject)
         if not values:
             return []
         return sorted(values, key=str) if len(values) > 1 else list(values)
 
     def refs(self, subject: str, predicate) -> tuple[str, ...]:
-        values = self.table(predicate).get(subject)
+        known = self._by_term.get(id(predicate))
+        values = (known[1] if known is not None else self.table(predicate)).get(subject)
         if not values:
             return ()
         if len(values) == 1:
-            name = self._name(values[0])
+            name = self._names.get(id(values[0])) or self._name(values[0])
             return (name,) if name else ()
         return tuple(sorted({name for name in map(self._name, values) if name}))
 
     def ref(self, subject: str, predicate) -> str | None:
-        values = self.refs(subject, predicate)
-        return values[0] if values else None
+        known = self._by_term.get(id(predicate))
+        values = (known[1] if known is not None else self.table(predicate)).get(subject)
+        if not values:
+            return None
+        if len(values) == 1:
+            return self._names.get(id(values[0])) or self._name(values[0]) or None
+        return min((name for name in map(self._name, values) if name), default=None)
 
     def literal(self, subject: str, predicate) -> str | None:
-        values = self.table(predicate).get(subject)
+        known = self._by_term.get(id(predicate))
+        values = (known[1] if known is not None else self.table(predicate)).get(subject)
         if not values:
             return None
         return min((str(o) for o in values if isinstance(o, Literal)), default=None)
