@@ -485,3 +485,86 @@ def timeline_json(view: ChainView, found) -> dict:
             for c in found.controls
         ],
     }
+
+
+# -- the model's elements with every fact a picture or an inventory shows (report, diagram) --
+
+
+def _refs(view: ChainView, iris) -> list[dict]:
+    return [ref_json(view, iri) for iri in iris]
+
+
+def _parties(view: ChainView, iris) -> list[dict]:
+    return [party_json(view, iri) for iri in iris]
+
+
+def _inventory_party(view: ChainView, iri: str) -> dict:
+    party = view.parties[iri]
+    return dict(party_json(view, iri), capacities=_parties(view, view.index.capacities_of.get(iri, ())),
+                is_capacity=party.is_capacity)
+
+
+def _inventory_consignment(view: ChainView, iri: str) -> dict:
+    c = view.consignments[iri]
+    return dict(ref_json(view, iri), tier=view.tier(iri), consignor=party_json(view, c.consignor),
+                consignee=party_json(view, c.consignee), extends=_refs(view, c.parents),
+                extends_inferred=c.parents_inferred, approval=ref_json(view, c.approval),
+                approved_by=_parties(view, c.approved_by), duties=_refs(view, sorted(c.duties)),
+                data=_refs(view, sorted(c.data)), start=c.start, end=c.end)
+
+
+def _inventory_handoff(view: ChainView, iri: str) -> dict:
+    h = view.handoffs[iri]
+    return dict(ref_json(view, iri), kind=h.kind, sender=party_json(view, h.sender),
+                receiver=party_json(view, h.receiver), carries=_refs(view, h.carries), serves=_refs(view, h.serves),
+                guarded_by=_refs(view, h.guarded_by), cadence=h.cadence, lead_time=h.lead_time,
+                acknowledged_by=_parties(view, h.acknowledged_by))
+
+
+def _inventory_device(view: ChainView, iri: str) -> dict:
+    device = view.devices.get(iri)
+    if device is None:  # named by a copy only
+        return dict(ref_json(view, iri), portable=None, holder=None, internet_facing=None)
+    return dict(ref_json(view, iri), portable=device.portable, holder=party_json(view, device.holder),
+                internet_facing=device.internet_facing)
+
+
+def _inventory_control(view: ChainView, iri: str) -> dict:
+    k = view.controls[iri]
+    return dict(ref_json(view, iri), kind=k.kind, operated_by=_parties(view, k.operators), covers=_refs(view, k.covers),
+                notifies=_parties(view, k.notifies), detection_latency=k.latency, rules_out_leak=k.rules_out_leak,
+                limitation={lang: text for lang, text in k.limitation})
+
+
+def inventory_json(view: ChainView) -> dict:
+    """Every party, consignment, duty, hand-off, device, copy and control with the facts a reader checks.
+
+    What :func:`describe_json` groups for a summary, listed here element by element with its
+    relations (each a reference with labels in both languages), sorted by IRI: the report's
+    inventory and the diagram are drawn from it. Data assets, with their counts, are in
+    :func:`describe_json`.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> found = inventory_json(chain_view(load_model(["examples/case-b-optout"])))
+    >>> [c["tier"] for c in found["consignments"] if c["iri"].endswith("#c-ldi-nttdata-for-jmimo")]
+    [3]
+    """
+    devices = sorted(set(view.devices) | {c.device for c in view.copies.values() if c.device})
+    return {
+        "parties": [_inventory_party(view, iri) for iri in sorted(view.parties)],
+        "consignments": [_inventory_consignment(view, iri) for iri in sorted(view.consignments)],
+        "duties": [dict(ref_json(view, iri), accountable=party_json(view, d.accountable),
+                        performers=_parties(view, d.performers), legal_basis=_refs(view, d.legal_basis),
+                        needs=_refs(view, d.needs), protects=_refs(view, d.protects),
+                        served_by=_refs(view, view.index.serving.get(iri, ())))
+                   for iri, d in sorted(view.duties.items())],
+        "hand_offs": [_inventory_handoff(view, iri) for iri in sorted(view.handoffs)],
+        "devices": [_inventory_device(view, iri) for iri in devices],
+        "copies": [dict(ref_json(view, c.iri), asset=ref_json(view, c.asset), device=ref_json(view, c.device),
+                        held_by=party_json(view, view.holder_of(c)), start=c.start)
+                   for c in sorted(view.copies.values(), key=lambda c: c.iri)],
+        "controls": [_inventory_control(view, iri) for iri in sorted(view.controls)],
+    }
