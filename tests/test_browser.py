@@ -204,7 +204,9 @@ def test_hostile_labels_show_as_text(watched, tmp_path):
     watched.open(report)
     assert HOSTILE_SCRIPT in watched.page.locator("body").text_content()
     assert HOSTILE_IMG in watched.page.locator("body").text_content()
-    assert watched.page.evaluate("() => document.querySelectorAll('img, svg, b, script').length") == 0
+    assert watched.page.evaluate("() => document.querySelectorAll('img, b, script, svg:not(.chainmodel-picture)')"
+                                 ".length") == 0
+    assert watched.page.evaluate("() => document.querySelectorAll('svg.chainmodel-picture').length") == 1
     frame = _diagram_frame(watched)
     frame.wait_for_function(READY, timeout=10_000)
     assert frame.evaluate("() => document.querySelectorAll('img, svg, b').length") == 0
@@ -253,7 +255,7 @@ def test_large_model_opens_settles_and_answers_a_click(watched, tmp_path):
     (folder / "model.ttl").write_text(synthetic_turtle(), encoding="utf-8")
     view = chain_view(load_model([folder]))
     started = time.perf_counter()
-    path = write_diagram(view, tmp_path / "diagram-large.html")
+    path = write_diagram(view, tmp_path / "diagram-large.html", overview=False)  # every element, one by one
     generated = time.perf_counter() - started
     nodes, edges = expected_counts(view)
     assert nodes == 5000

@@ -27,6 +27,7 @@ LAYERS = [
      "trace", "describe", "audit", "whatif", "generate", "law", "basis", "contract", "lawful", "reporting", "rulebook",
      "vocabulary", "access", "deadlines", "timeline"},
     {"serialise"},
+    {"dossier", "drawing", "layout", "overview"},
     {"text", "diagram", "report", "timeline_text"},
     {"cli", "__main__", "__init__"},
 ]
