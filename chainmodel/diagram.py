@@ -177,6 +177,10 @@ _PAGE_SCRIPT = """
   var status = document.getElementById("chainmodel-status");
   var results = document.getElementById("chainmodel-results");
   var adjacency = null;
+  function looks(styles, item) {
+    var key = item.kind === "consignment" ? "tier-" + (item.tier === undefined ? "null" : item.tier) : item.kind;
+    return Object.assign({}, styles[key] || {}, item);
+  }
   function relayout(list) {
     var bands = {};
     list.forEach(function (node) { (bands[node.depth] = bands[node.depth] || []).push(node); });
@@ -196,8 +200,8 @@ _PAGE_SCRIPT = """
   }
   function draw(view, nodeIndexes, edgeIndexes, total) {
     nodes.clear(); edges.clear();
-    nodes.add(relayout(nodeIndexes.map(function (i) { return raw.nodes[i]; })));
-    edges.add(edgeIndexes.map(function (i) { return raw.edges[i]; }));
+    nodes.add(relayout(nodeIndexes.map(function (i) { return looks(raw.styles.nodes, raw.nodes[i]); })));
+    edges.add(edgeIndexes.map(function (i) { return looks(raw.styles.edges, raw.edges[i]); }));
     state.view = view;
     status.textContent = text.shown.replace("{shown}", String(nodeIndexes.length)).replace("{total}", String(total));
     network.fit({animation: false});

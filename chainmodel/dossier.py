@@ -134,7 +134,7 @@ def compose_diagram(inventory: dict, assets: dict[str, dict], lang: str, *, leak
     from .phrases import name
 
     selection = select(inventory, principal["iri"] if principal else None, leaks)
-    nodes, edges = graph(selection, assets, lang)
+    nodes, edges = graph(selection, assets, lang, brief=overview)
     for node in nodes:
         node["sort"] = name(node["ref"], lang)
     place(nodes, edges)

@@ -175,9 +175,10 @@ def select(inventory: dict, principal: str | None = None, leaks: list[dict] | No
 class Facts:
     """Tooltip lines in one language: ``label: value``, lists cut at :data:`LIST_MAX`."""
 
-    def __init__(self, lang: str, assets: dict[str, dict]) -> None:
+    def __init__(self, lang: str, assets: dict[str, dict], brief: bool = False) -> None:
         self.lang = lang
         self.assets = assets
+        self.brief = brief
 
     def word(self, key: str, **values) -> str:
         return say(f"diagram.{key}", self.lang, **values)
@@ -196,7 +197,7 @@ class Facts:
 
     def head(self, ref: dict, kind: str) -> list[str]:
         lines = [name(ref, self.lang), self.line("kind", kind), self.line("iri", ref["iri"])]
-        labels = ref.get("label") or {}
+        labels = {} if self.brief else (ref.get("label") or {})
         lines += [self.word("fact.label-in", lang=language or "-", label=labels[language]) for language in sorted(labels)]
         return lines
 
@@ -481,10 +482,12 @@ def _exposure_edges(facts: Facts, selection: Selection, add) -> None:
             add(f"exposure|{element}|{step['to']['iri']}", "exposure", source, step["to"], lines)
 
 
-def graph(selection: Selection, assets: dict[str, dict], lang: str) -> tuple[list[dict], list[dict]]:
+def graph(selection: Selection, assets: dict[str, dict], lang: str, brief: bool = False) -> tuple[list[dict], list[dict]]:
     """Nodes and edges with their facts in ``lang``: ``{"id", "ref", "kind", "facts"}`` and
-    ``{"id", "kind", "from", "to", "facts"}`` (consignments add ``tier``, coverage ``control``)."""
-    facts = Facts(lang, assets)
+    ``{"id", "kind", "from", "to", "facts"}`` (consignments add ``tier``, coverage ``control``).
+
+    ``brief`` leaves out each element's labels in every language (its name and IRI stay)."""
+    facts = Facts(lang, assets, brief)
     index = _Index(selection)
     nodes = _nodes(facts, index, selection)
     edges = _edges(facts, index, selection, nodes)

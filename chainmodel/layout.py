@@ -51,7 +51,7 @@ def _seed_depths(nodes: list[dict], edges: list[dict]) -> dict[str, int]:
         if node["id"] not in depth and (node["kind"] == "principal" or node.get("band") == 0
                                         or kinds[node["id"]] == "data-subjects"):
             depth[node["id"]] = 0
-        if "band" in node and node["id"] not in depth:
+        if node.get("band") is not None and node["id"] not in depth:
             depth[node["id"]] = node["band"]
     return depth
 

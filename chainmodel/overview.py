@@ -311,6 +311,27 @@ def _duty_views(traces: list[dict], nodes: list[dict], edges: list[dict]) -> lis
     return found
 
 
+_OWN = ("id", "label", "title", "kind", "depth", "x", "y", "from", "to", "tier", "smooth", "selfReference")
+
+
+def _style_key(item: dict) -> str:
+    return f"tier-{item.get('tier')}" if item["kind"] == "consignment" else item["kind"]
+
+
+def compact(items: list[dict]) -> tuple[list[dict], dict[str, dict]]:
+    """Items without the look they share with every other of their kind, and that look once per kind.
+
+    A portfolio's page draws thousands of elements a few hundred at a time; its script puts
+    the look back (``Object.assign({}, styles[kind], item)``) when it draws them.
+    """
+    styles: dict[str, dict] = {}
+    found = []
+    for item in items:
+        styles.setdefault(_style_key(item), {k: v for k, v in item.items() if k not in _OWN})
+        found.append({k: v for k, v in item.items() if k in _OWN and v is not None and v is not False})
+    return found, styles
+
+
 def portfolio_view(data: dict, nodes: list[dict], edges: list[dict], inventory: dict, traces: list[dict],
                    lang: str, assets: dict[str, dict] | None = None) -> dict:
     """A diagram's data for a portfolio: an overview of groups, and what each group, principal and duty opens."""
@@ -337,6 +358,9 @@ def portfolio_view(data: dict, nodes: list[dict], edges: list[dict], inventory: 
     mine = principal_views(nodes, edges, _attribution(edges, inventory, assets or {}, roots))
     position = {node["id"]: index for index, node in enumerate(nodes)}
     data["overview"] = {"nodes": styled_nodes, "edges": styled_edges}
+    data["nodes"], node_styles = compact(data["nodes"])
+    data["edges"], edge_styles = compact(data["edges"])
+    data["styles"] = {"nodes": node_styles, "edges": edge_styles}
     data["groups"] = _detail(view, nodes, edges, mine)
     data["chains"] = {p: _capped(n, e, edges, position) for p, (n, e) in sorted(mine.items())}
     data["duties"] = _duty_views(traces, nodes, edges)
