@@ -100,6 +100,11 @@ class Selection:
     path_elements: dict[str, str] = field(default_factory=dict)
 
 
+def _iri(ref: dict | None) -> str | None:
+    """The IRI of a reference, None for one the model leaves out (a damaged model may)."""
+    return ref["iri"] if ref else None
+
+
 def _by_iri(items: list[dict]) -> dict[str, dict]:
     return {item["iri"]: item for item in items}
 
@@ -116,7 +121,7 @@ def principal_consignments(inventory: dict, principal: str) -> set[str]:
     wanted = organisation(principal)
     stack = sorted(c["iri"] for c in inventory["consignments"]
                    if not any(p["iri"] in consignments for p in c["extends"])
-                   and organisation(c["consignor"]["iri"]) == wanted)
+                   and organisation(_iri(c["consignor"])) == wanted)
     kept: set[str] = set()
     while stack:
         iri = stack.pop()
@@ -153,7 +158,7 @@ def select(inventory: dict, principal: str | None = None, leaks: list[dict] | No
     consignments = _by_iri(inventory["consignments"])
     if principal is not None:
         consignments = {iri: consignments[iri] for iri in principal_consignments(inventory, principal)}
-        kept = {principal} | {c[end]["iri"] for c in consignments.values() for end in ("consignor", "consignee")}
+        kept = {principal} | {_iri(c[end]) for c in consignments.values() for end in ("consignor", "consignee")}
         parties = {iri: p for iri, p in parties.items() if iri in kept}
         devices = {iri: d for iri, d in devices.items() if d["holder"] and d["holder"]["iri"] in kept}
     selection = Selection(parties, consignments, devices, _by_iri(inventory["hand_offs"]),
@@ -259,8 +264,8 @@ class _Index:
         self.into: dict[str, list[dict]] = defaultdict(list)
         self.out_of: dict[str, list[dict]] = defaultdict(list)
         for c in selection.inventory["consignments"]:
-            self.into[c["consignee"]["iri"]].append(c)
-            self.out_of[c["consignor"]["iri"]].append(c)
+            self.into[_iri(c["consignee"])].append(c)
+            self.out_of[_iri(c["consignor"])].append(c)
         self.copies_on: dict[str, list[dict]] = defaultdict(list)
         for copy in selection.copies.values():
             if copy["device"]:
@@ -405,7 +410,7 @@ def _coverage_targets(selection: Selection, covered: str) -> list[str]:
         return [target["iri"]] if target else []
     consignment = next((c for c in inventory["consignments"] if c["iri"] == covered), None)
     if consignment is not None:
-        return [consignment["consignee"]["iri"]]
+        return [consignment["consignee"]["iri"]] if consignment["consignee"] else []
     duty = next((d for d in inventory["duties"] if d["iri"] == covered), None)
     if duty is not None:
         found = [p["iri"] for p in duty["performers"]] or ([duty["accountable"]["iri"]] if duty["accountable"] else [])
@@ -505,7 +510,7 @@ def highlights(selection: Selection, edges: list[dict], trace: dict | None, draw
                  or (e["kind"] == "copy" and e["id"][len("copy|"):] in path))
     edge_ids = {e["id"] for e in edges}
     chain_nodes = {p["iri"] for chain in (trace or {}).get("chains", []) for link in chain["links"]
-                   for p in (link["consignor"], link["consignee"])}
+                   for p in (link["consignor"], link["consignee"]) if p}
     return {
         "nodes": sorted(p for p in selection.path_nodes | set(selection.reached) if p in drawn),
         "edges": lit,

@@ -61,7 +61,7 @@ def consignment_roots(inventory: dict) -> dict[str, tuple[str, ...]]:
             return roots[iri]
         parents = [p["iri"] for p in consignments[iri]["extends"] if p["iri"] in consignments and p["iri"] not in seen]
         found = (tuple(sorted({r for p in parents for r in up(p, seen | {iri})}))
-                 if parents else (consignments[iri]["consignor"]["iri"],))
+                 if parents else tuple(p["iri"] for p in [consignments[iri]["consignor"]] if p))
         roots[iri] = found
         return found
 
@@ -304,7 +304,7 @@ def _duty_views(traces: list[dict], nodes: list[dict], edges: list[dict]) -> lis
                               for link in chain["links"] if link["consignment"]["iri"] in edge_position})
         parties = {p["iri"] for p in [trace["accountable"]] + trace["performers"] if p}
         parties |= {p["iri"] for chain in trace["chains"] for link in chain["links"]
-                    for p in (link["consignor"], link["consignee"])}
+                    for p in (link["consignor"], link["consignee"]) if p}
         labels = trace["duty"]["label"]
         found.append([labels.get("en") or trace["duty"]["name"], labels.get("ja") or "",
                       sorted(position[p] for p in parties if p in position), chain_edges])
@@ -405,7 +405,7 @@ def portfolio_groups(report: dict) -> dict:
     """
     tiers: dict[str, int] = {}
     for c in report["inventory"]["consignments"]:
-        if c["tier"]:
+        if c["tier"] and c["consignee"]:
             tiers[c["consignee"]["iri"]] = min(tiers.get(c["consignee"]["iri"], c["tier"]), c["tier"])
     leaks = [dict(leak, index=i) for i, leak in enumerate(report["audit"]["single_points_of_failure"])]
     spof = []
