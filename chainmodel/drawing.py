@@ -18,7 +18,7 @@ Examples
 >>> from chainmodel.serialise import inventory_json
 >>> view = chain_view(load_model(["examples/case-b-optout"]))
 >>> nodes, edges = graph(select(inventory_json(view)), {}, "ja")
->>> next(n for n in nodes if n["id"].endswith("#hospital"))["title"].splitlines()[:2]
+>>> next(n for n in nodes if n["id"].endswith("#hospital"))["facts"][:2]
 ['当該医療機関', '種別：委託元']
 """
 
