@@ -23,7 +23,7 @@ from .catalogue import has, words
 from .describe import Summary
 from .exposure import Exposure, Population, asset_exposure
 from .findings import SEVERITIES, Finding, Said
-from .law import LANGUAGES, citations, rule_info
+from .law import LANGUAGES, citation, citations, known_rules, rule_info
 from .leaks import Leak
 from .namespace import RULE
 from .population import Count
@@ -115,8 +115,23 @@ def ref_json(view: ChainView, iri: str | None) -> Term | None:
             party = view.parties[iri]
             if party.organisation:
                 found["organisation"] = ref_json(view, party.organisation)
+        _add_law(found, iri)
         cache[iri] = found
     return found
+
+
+def _add_law(found: Term, iri: str) -> None:
+    """A legal source the rules file knows gets its citations; a rule of the rulebook its advice.
+
+    Decided by the IRI alone, so the one Term of an IRI is the same whoever asks for it first.
+    """
+    if not iri.startswith(("https://w3id.org/chainmodel/rule#", "https://w3id.org/chainmodel#")):
+        return
+    if citation(iri) != iri:
+        found["citation"] = citations(iri)
+    if iri in known_rules():
+        info = rule_info(iri)
+        found["advice"] = {lang: info.advice_in(lang) for lang in LANGUAGES}
 
 
 def party_json(view: ChainView, iri: str | None) -> Term | None:
@@ -305,11 +320,8 @@ def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
 
 
 def source_json(view: ChainView, source: str) -> Term:
-    """A legal source as a term: its IRI and its citation in each language."""
-    cache = view.__dict__.setdefault("_terms", {})
-    if source not in cache:
-        cache[source] = Term(iri=source, citation=citations(source))
-    return cache[source]
+    """A legal source of the rules file as a term: its IRI, labels and citation in each language."""
+    return ref_json(view, source)
 
 
 def _notification_json(view: ChainView, n: Notification) -> dict:
@@ -380,24 +392,9 @@ def blast_json(view: ChainView, found: Blast) -> dict:
     }
 
 
-def _rule_labels(rule: str) -> dict[str, str]:
-    from rdflib import URIRef
-    from rdflib.namespace import RDFS
-
-    from .model import rules_graph
-
-    labels = {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
-    return {k: labels[k] for k in sorted(labels)}
-
-
 def rule_json(view: ChainView, rule: str) -> Term:
-    """A rule of the rulebook (or a SHACL shape) as a term: its labels and its advice in each language."""
-    cache = view.__dict__.setdefault("_terms", {})
-    if rule not in cache:
-        info = rule_info(rule) if rule.startswith(str(RULE)) else None
-        cache[rule] = Term(iri=rule, name=view.model.qname(rule, standard=True), label=_rule_labels(rule),
-                           advice={lang: info.advice_in(lang) for lang in LANGUAGES} if info else None)
-    return cache[rule]
+    """A rule as a term: its labels and, for a rule of the rulebook, its advice in each language."""
+    return ref_json(view, rule)
 
 
 def _value_json(view: ChainView, kind: str, value) -> object:
@@ -686,4 +683,87 @@ def timeline_json(view: ChainView, found) -> dict:
              "window": window_json(view, c.window)}
             for c in found.controls
         ],
+    }
+
+
+# -- the model's elements with every fact a picture or an inventory shows (report, diagram) --
+
+
+def _refs(view: ChainView, iris) -> list[dict]:
+    return [ref_json(view, iri) for iri in iris]
+
+
+def _parties(view: ChainView, iris) -> list[dict]:
+    return [party_json(view, iri) for iri in iris]
+
+
+def _inventory_party(view: ChainView, iri: str) -> dict:
+    party = view.parties[iri]
+    return dict(party_json(view, iri), capacities=_parties(view, view.index.capacities_of.get(iri, ())),
+                is_capacity=party.is_capacity)
+
+
+def _inventory_consignment(view: ChainView, iri: str) -> dict:
+    c = view.consignments[iri]
+    return dict(ref_json(view, iri), tier=view.tier(iri), consignor=party_json(view, c.consignor),
+                consignee=party_json(view, c.consignee), extends=_refs(view, c.parents),
+                extends_inferred=c.parents_inferred, approval=ref_json(view, c.approval),
+                approved_by=_parties(view, c.approved_by), duties=_refs(view, sorted(c.duties)),
+                data=_refs(view, sorted(c.data)), start=c.start, end=c.end)
+
+
+def _inventory_handoff(view: ChainView, iri: str) -> dict:
+    h = view.handoffs[iri]
+    return dict(ref_json(view, iri), kind=h.kind, sender=party_json(view, h.sender),
+                receiver=party_json(view, h.receiver), carries=_refs(view, h.carries), serves=_refs(view, h.serves),
+                guarded_by=_refs(view, h.guarded_by), cadence=h.cadence, lead_time=h.lead_time,
+                acknowledged_by=_parties(view, h.acknowledged_by))
+
+
+def _inventory_device(view: ChainView, iri: str) -> dict:
+    device = view.devices.get(iri)
+    if device is None:  # named by a copy only
+        return dict(ref_json(view, iri), portable=None, holder=None, internet_facing=None)
+    return dict(ref_json(view, iri), portable=device.portable, holder=party_json(view, device.holder),
+                internet_facing=device.internet_facing)
+
+
+def _inventory_control(view: ChainView, iri: str) -> dict:
+    k = view.controls[iri]
+    return dict(ref_json(view, iri), kind=k.kind, operated_by=_parties(view, k.operators), covers=_refs(view, k.covers),
+                notifies=_parties(view, k.notifies), detection_latency=k.latency, rules_out_leak=k.rules_out_leak,
+                limitation={lang: text for lang, text in k.limitation})
+
+
+def inventory_json(view: ChainView) -> dict:
+    """Every party, consignment, duty, hand-off, device, copy and control with the facts a reader checks.
+
+    What :func:`describe_json` groups for a summary, listed here element by element with its
+    relations (each a reference with labels in both languages), sorted by IRI: the report's
+    inventory and the diagram are drawn from it. Data assets, with their counts, are in
+    :func:`describe_json`.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> found = inventory_json(chain_view(load_model(["examples/case-b-optout"])))
+    >>> [c["tier"] for c in found["consignments"] if c["iri"].endswith("#c-ldi-nttdata-for-jmimo")]
+    [3]
+    """
+    devices = sorted(set(view.devices) | {c.device for c in view.copies.values() if c.device})
+    return {
+        "parties": [_inventory_party(view, iri) for iri in sorted(view.parties)],
+        "consignments": [_inventory_consignment(view, iri) for iri in sorted(view.consignments)],
+        "duties": [dict(ref_json(view, iri), accountable=party_json(view, d.accountable),
+                        performers=_parties(view, d.performers), legal_basis=_refs(view, d.legal_basis),
+                        needs=_refs(view, d.needs), protects=_refs(view, d.protects),
+                        served_by=_refs(view, view.index.serving.get(iri, ())))
+                   for iri, d in sorted(view.duties.items())],
+        "hand_offs": [_inventory_handoff(view, iri) for iri in sorted(view.handoffs)],
+        "devices": [_inventory_device(view, iri) for iri in devices],
+        "copies": [dict(ref_json(view, c.iri), asset=ref_json(view, c.asset), device=ref_json(view, c.device),
+                        held_by=party_json(view, view.holder_of(c)), start=c.start)
+                   for c in sorted(view.copies.values(), key=lambda c: c.iri)],
+        "controls": [_inventory_control(view, iri) for iri in sorted(view.controls)],
     }
