@@ -35,6 +35,7 @@ import hashlib
 import os
 from pathlib import Path, PurePath
 
+from .catalogue import require_language
 from .errors import ArgumentError
 from .views import ChainView
 
@@ -89,6 +90,7 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None, 
     UnknownReference
         ``duty``, ``principal`` or ``failure`` is not in the model.
     """
+    require_language(lang)
     from .describe import describe
     from .leaks import single_points_of_failure
     from .serialise import describe_json, inventory_json, leak_json, party_json, ref_json, trace_json
@@ -269,6 +271,7 @@ def report_data(view: ChainView, lang: str = "en", *, date: str | None = None, v
     ArgumentError
         The date is not a date.
     """
+    require_language(lang)
     from .audit import Audit
     from .describe import describe
     from .serialise import audit_json, describe_json, inventory_json, timeline_json, trace_json
