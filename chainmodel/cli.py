@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import logging
 import math
 import os
@@ -621,7 +620,9 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
       chainmodel whatif examples/case-b-optout \\
         --add-check "NTT DATA's monthly opt-out report to consignee LDI" "consignee LDI"
     """
-    from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element, to_json, to_text
+    from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element
+    from .whatif_json import whatif_json
+    from .whatif_text import whatif_text
 
     bounds = {"timeout": timeout, "memory": memory}
     chain_model = _in_memory(_model(model))
@@ -635,10 +636,7 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
     if not built:
         raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")
     report = compare(chain_model, built, order=order, **bounds)
-    if output_format == "json":
-        _write(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2) + "\n")
-    else:
-        _write(to_text(report, chain_model, lang))
+    _emit("whatif", "comparison", whatif_json(report, chain_model), output_format, whatif_text, lang, "comparison")
 
 
 def _in_memory(chain_model: ChainModel) -> ChainModel:

@@ -28,9 +28,9 @@ LAYERS = [
      "trace", "describe", "audit", "whatif", "generate", "law", "basis", "contract", "lawful", "reporting", "rulebook",
      "vocabulary", "access", "deadlines", "timeline", "portfolio"},
     {"serialise"},
-    {"jsondoc"},
+    {"jsondoc", "whatif_json"},
     {"dossier", "drawing", "layout", "overview"},
-    {"text", "diagram", "report", "timeline_text"},
+    {"text", "diagram", "report", "timeline_text", "whatif_text"},
     {"answers"},
     {"cli", "__main__", "__init__"},
 ]
