@@ -261,6 +261,12 @@ def validate(model, output_format, lang, no_shacl, strict, top, show_all, filter
     a consignment's end, sensitive data on an unprotected portable device, hand-offs with
     no acknowledgement. Findings are grouped by rule. Exit 1 when any finding has error
     severity (filters do not change the exit code).
+
+    \b
+    Examples:
+      chainmodel validate examples/case-b-optout --lang ja
+      chainmodel validate portfolio.nt --severity error --all
+      chainmodel validate portfolio.nt --rule reconsignment-without-approval --format jsonl
     """
     from .answers import build_filters
     from .portfolio import filter_findings
@@ -337,6 +343,12 @@ def leaks(model, duty, output_format, lang, top, show_all, filters):
     categories exposed, and the controls that exist but do not catch it, with why.
     They are grouped by harm, kind of element, operating consignee and tier; the text
     lists the groups, and every member when there are few of them or with --all.
+
+    \b
+    Examples:
+      chainmodel leaks examples/case-a-laptop
+      chainmodel leaks portfolio.nt --tier 2 --harm device-exposure --all
+      chainmodel leaks portfolio.nt --principal "Hospital 117" --format json > leaks.json
     """
     from .answers import build_filters
     from .leaks import single_points_of_failure
@@ -439,6 +451,12 @@ def audit(model, workers, no_shacl, strict, output_format, lang, top, show_all, 
     "single_points_of_failure", "blast_rank", each with "entries" and "groups").
     Validation runs in a second process while the failures are analysed. Exit 1 when any
     finding has error severity (filters do not change the exit code).
+
+    \b
+    Examples:
+      chainmodel audit examples/case-a-laptop
+      chainmodel audit portfolio.nt --top 5
+      chainmodel audit portfolio.nt --format jsonl > audit.jsonl   # one record a line, as found
     """
     from .answers import build_filters
     from .audit import Audit, audit as run_audit
