@@ -102,7 +102,9 @@ def _table(rows: list[dict], data: dict, in_base: bool, lang: str) -> list[str]:
     return out
 
 
-def _window(window: dict | None, lang: str) -> str:
+def _window(window: dict | None, lang: str, control: bool = False) -> str:
+    if window is None and control:
+        return _w("no-control", lang)
     if not window or not window["start"]:
         return _w("no-window", lang)
     if not window["end"]:
@@ -153,7 +155,8 @@ def _differences(scenario: dict, data: dict, lang: str) -> list[tuple[str, list[
                     for c in scenario["chains_changed"]]),
         ("windows", [(_w("window-with-control", lang, incident=_full(w["incident"], lang), control=_full(w["control"], lang))
                       if w["control"] else _w("window-as-it-happened", lang, incident=_full(w["incident"], lang)))
-                     + f": {_window(w['before'], lang)} -> {_window(w['after'], lang)}"
+                     + f": {_window(w['before'], lang, bool(w['control']))} -> "
+                       f"{_window(w['after'], lang, bool(w['control']))}"
                      for w in scenario["window_changes"]]),
     ]
     return [(key, lines) for key, lines in found if lines]
