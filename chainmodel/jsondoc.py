@@ -91,6 +91,23 @@ def document(command: str, sections: dict) -> dict:
     """The JSON document of a command: the version, the command, the terms and the sections.
 
     Terms are sorted by IRI, so the same answer gives the same bytes.
+
+    Parameters
+    ----------
+    command : str
+        The command's name, written as ``"command"`` (``"leaks"``, ``"blast"`` ...).
+    sections : dict
+        Section name to its content: dictionaries, lists and tuples of plain JSON values,
+        :class:`~chainmodel.serialise.Term` and :class:`~chainmodel.serialise.Shared`, at
+        any depth.
+
+    Returns
+    -------
+    dict
+        ``json_version`` (:data:`JSON_VERSION`), ``command``, ``terms`` (IRI to the term
+        without its ``iri``, sorted by IRI), ``shared`` (key to the facts, sorted by key),
+        then the sections in the order given, with every term replaced by its IRI, every
+        shared fact by its key and every tuple by a list.
     """
     terms = _Terms()
     body = {name: terms.compact(value) for name, value in sections.items()}
@@ -103,6 +120,25 @@ def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: d
 
     ``sections`` gives ``(record kind, entries)`` pairs; entries are consumed lazily, so an
     analysis that yields them is written as it goes.
+
+    Parameters
+    ----------
+    command : str
+        The command's name, written in the header record.
+    sections : iterable of (str, iterable of dict)
+        Each record kind with its entries, which may hold terms and shared facts as in
+        :func:`document`.
+    end : dict, optional
+        The fields of the ``end`` record (counts, conformance); terms and shared facts in
+        it are written out like an entry's.
+
+    Yields
+    ------
+    dict
+        The ``header`` record (``json_version`` and ``command``); for each entry, a
+        ``term`` or ``shared`` record for each term and shared fact it mentions that no
+        earlier record gave, then the entry with ``"record"`` its kind, terms as IRIs and
+        shared facts as keys; last the ``end`` record.
 
     Examples
     --------

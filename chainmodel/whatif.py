@@ -223,7 +223,44 @@ def _bounded(scenario: Scenario, work, timeout: float, memory: int):
 
 
 def load_scenario(path: str | Path, *, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> Scenario:
-    """Read a scenario file (UTF-8) and check it; see :meth:`Scenario.from_text`."""
+    """Read a scenario file (UTF-8) and check it; see :meth:`Scenario.from_text`.
+
+    Parameters
+    ----------
+    path : str or path
+        The scenario file, a SPARQL 1.1 Update with its header lines.
+    timeout : float, optional
+        Seconds the sandboxed child may take to parse and check it (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes the child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    Scenario
+        With the labels and description of its header (the label defaults to the file's
+        stem), ``path`` the path given, and the text as read.
+
+    Raises
+    ------
+    ScenarioError
+        The file cannot be read or is not UTF-8 text; or, as :meth:`Scenario.from_text`, a
+        syntax error, a refused operation, RDF-star, or a request nested too deeply.
+    ScenarioTimeout
+        Checking took longer than ``timeout``.
+    LimitExceeded
+        Checking needed more than ``memory``.
+    ChainModelError
+        ``timeout`` is not a finite number of seconds above 0, ``memory`` not a whole
+        number of bytes above 0, or the platform cannot fork.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("examples/scenarios/case-a-encrypted-laptop.ru")
+    >>> scenario.name, scenario.label
+    ('case-a-encrypted-laptop.ru', 'Full-disk encryption on the laptop')
+    """
     location = Path(path)
     try:
         text = location.read_text(encoding="utf-8")
@@ -587,6 +624,24 @@ def apply_scenario(model: ChainModel, scenario: Scenario, *, timeout: float = DE
     here to a copy. The model passed in is never modified, and no file is written. The
     returned model has the same ``sources`` and ``prefixes``.
 
+    Parameters
+    ----------
+    model : ChainModel
+        The base model; it is only read.
+    scenario : Scenario
+        From :func:`load_scenario` or :meth:`Scenario.from_text`.
+    timeout : float, optional
+        Seconds the child may take, parsing included (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes the child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    ChainModel
+        A new model whose graph is a copy of ``model``'s with the scenario's changes.
+
     Raises
     ------
     ScenarioError
@@ -595,6 +650,17 @@ def apply_scenario(model: ChainModel, scenario: Scenario, *, timeout: float = DE
         It ran past ``timeout`` seconds.
     LimitExceeded
         It needed more than ``memory`` bytes.
+    ChainModelError
+        ``timeout`` is not a finite number of seconds above 0, ``memory`` not a whole
+        number of bytes above 0, or the platform cannot fork.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> model = load_model(["examples/case-a-laptop"])
+    >>> changed = apply_scenario(model, load_scenario("examples/scenarios/case-a-encrypted-laptop.ru"))
+    >>> len(changed.graph) - len(model.graph)
+    6
     """
     change = _bounded(scenario, lambda: _changes_in_child(model, scenario), timeout, memory)
     graph = _copy_graph(model.graph)
@@ -683,6 +749,32 @@ def inverse_update(before_graph: Graph, after_graph: Graph) -> str:
     (matched by its complete description, one group at a time) and re-inserted whole with
     fresh blank nodes, so the result is isomorphic to ``before_graph`` rather than equal to
     it. Apply it with :func:`apply_scenario` (it is an ordinary scenario).
+
+    Parameters
+    ----------
+    before_graph : rdflib.Graph
+        The graph as it was before the change.
+    after_graph : rdflib.Graph
+        The graph after the change.
+
+    Returns
+    -------
+    str
+        Scenario text ending with a line break: header lines (label, Japanese label,
+        description), then the operations joined by ``;``. With no difference between the
+        graphs, only the header.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> before = Graph().parse(data="<urn:a> <urn:p> <urn:b> .", format="nt")
+    >>> print(inverse_update(before, Graph()), end="")
+    # label: inverse of a change
+    # label-ja: 変更の取り消し
+    # description: Restores the graph as it was before the change (blank nodes up to isomorphism).
+    INSERT DATA {
+      <urn:a> <urn:p> <urn:b> .
+    }
     """
     removed = {t for t in before_graph if t not in after_graph}
     added = {t for t in after_graph if t not in before_graph}
@@ -767,6 +859,35 @@ def remove_element(model: ChainModel, iri: str) -> str:
 
     ``iri`` may be an IRI, a prefixed name or a label (resolved against the model). Only
     the operations that match something are written, so the text applies cleanly.
+
+    Parameters
+    ----------
+    model : ChainModel
+        The model the scenario is for; it is only read.
+    iri : str
+        The element: an IRI, a prefixed name or a label of the model.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (``Remove`` and the element's English label, the
+        Japanese label, a description), then a ``DELETE WHERE`` for each place the element
+        has in the model's triples (subject, object, predicate).
+
+    Raises
+    ------
+    ScenarioError
+        ``iri`` names no element of the model, or several (the message says which), or the
+        element is in no triple of the model.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> print(remove_element(load_model(["examples/case-b-optout"]), "b:h-request"), end="")
+    # label: Remove opt-out request passed on by the hospital
+    # label-ja: 当該医療機関を通じた提供停止・削除の求めを削除
+    # description: Removes b:h-request and every statement that mentions it.
+    DELETE WHERE { <https://example.org/chainmodel/case-b#h-request> ?p ?o }
     """
     target = _as_iri(iri, model, "element")
     node = URIRef(target)
@@ -799,6 +920,57 @@ def add_handoff(sender: str, receiver: str, duty: str | None, kind: str = "Repor
 
     Without ``iri`` the hand-off's IRI is minted under ``urn:chainmodel:scenario:handoff:``
     from the arguments. With ``model`` names and labels are resolved against it.
+
+    Parameters
+    ----------
+    sender, receiver : str
+        The parties the hand-off goes from and to (``cm:sender``, ``cm:receiver``).
+    duty : str or None
+        The duty it serves (``cm:serves``); None or empty for none.
+    kind : str, optional
+        Its class in ``cm:``: ``"Report"`` (the default), ``"Instruction"``,
+        ``"DataProvision"`` or ``"HandOff"``.
+    iri : str, optional
+        The hand-off's own IRI: an absolute IRI or a name with a standard prefix (``cm:``,
+        ``rdfs:`` ...), never resolved against ``model``.
+    cadence : str, optional
+        An ``xsd:duration`` such as ``P1M``, given as ``cm:cadence``.
+    model : ChainModel, optional
+        Resolve ``sender``, ``receiver`` and ``duty`` as IRIs, prefixed names or labels of
+        this model, and use their labels in the hand-off's labels. Without it they must be
+        absolute IRIs or names with a standard prefix, and the labels use the last part of
+        each IRI.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (label, Japanese label, description), the prefixes
+        ``cm:``, ``rdfs:`` and ``xsd:``, and one ``INSERT DATA`` giving the hand-off its
+        class, English and Japanese labels, sender, receiver and, when given, duty and
+        cadence.
+
+    Raises
+    ------
+    ScenarioError
+        ``kind`` is unknown, ``cadence`` is not an ``xsd:duration``, or a name does not
+        resolve: against ``model``, it names no element or several; otherwise, and always
+        for ``iri``, it is neither an absolute IRI nor a name with a standard prefix.
+
+    Examples
+    --------
+    >>> print(add_handoff("https://example.org/p", "https://example.org/q", None), end="")
+    # label: Add a report from p to q
+    # label-ja: pからqへの報告を追加
+    # description: Adds a report from p to q.
+    PREFIX cm: <https://w3id.org/chainmodel#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    INSERT DATA {
+      <urn:chainmodel:scenario:handoff:2a7862d7bd60934a> a cm:Report ;
+        rdfs:label "report from p to q"@en , "pからqへの報告"@ja ;
+        cm:sender <https://example.org/p> ;
+        cm:receiver <https://example.org/q> .
+    }
     """
     if kind not in _HANDOFF_KINDS:
         raise ScenarioError(f"unknown hand-off kind {kind!r}; use one of {', '.join(sorted(_HANDOFF_KINDS))}")
@@ -833,6 +1005,46 @@ def add_control(covers: Sequence[str], operator: str | Sequence[str], kind: str 
 
     ``operator`` and ``notifies`` take one IRI or several. Without ``iri`` the control's IRI
     is minted under ``urn:chainmodel:scenario:control:`` from the arguments.
+
+    Parameters
+    ----------
+    covers : str or sequence of str
+        The elements the control covers (``cm:covers``); at least one.
+    operator : str or sequence of str
+        The parties that operate it (``cm:operatedBy``); at least one.
+    kind : str, optional
+        ``"detective"`` (the default, ``cm:DetectiveControl``) or ``"preventive"``
+        (``cm:PreventiveControl``).
+    notifies : str or sequence of str, optional
+        The parties it tells when it detects (``cm:notifies``); detective controls only.
+    latency : str, optional
+        How long it takes to detect, an ``xsd:duration`` such as ``P1M`` or ``P0D``
+        (``cm:detectionLatency``); detective controls only.
+    rules_out_leak : bool, optional
+        ``cm:rulesOutLeak``: whether it rules a leak out on its own; preventive controls
+        only.
+    iri : str, optional
+        The control's own IRI: an absolute IRI or a name with a standard prefix, never
+        resolved against ``model``.
+    model : ChainModel, optional
+        As for :func:`add_handoff`: resolve the covered elements, operators and parties to
+        notify against this model, and use their labels in the control's labels.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (label, Japanese label, description), the prefixes
+        ``cm:``, ``rdfs:`` and ``xsd:``, and one ``INSERT DATA`` giving the control its
+        class, English and Japanese labels, operators, covered elements and whatever else
+        was given.
+
+    Raises
+    ------
+    ScenarioError
+        ``kind`` is unknown; no covered element or no operator is given; ``latency`` is not
+        an ``xsd:duration``; ``notifies`` or ``latency`` is given for a preventive control,
+        or ``rules_out_leak`` for a detective one; or a name does not resolve (as for
+        :func:`add_handoff`).
     """
     if kind not in ("detective", "preventive"):
         raise ScenarioError(f"unknown control kind {kind!r}; use 'detective' or 'preventive'")
@@ -935,7 +1147,33 @@ def _validator():
 
 
 def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snapshot:
-    """Run every analysis on ``model`` and keep what :func:`compare` compares."""
+    """Run every analysis on ``model`` and keep what :func:`compare` compares.
+
+    Parameters
+    ----------
+    model : ChainModel
+    order : int, optional
+        The most events a minimal cut set may have (default 2), as
+        :func:`chainmodel.cutsets.minimal_cut_sets`.
+    validation : bool, optional
+        Also validate the model (:func:`chainmodel.validate.validate`, SHACL shapes
+        included) and keep its findings (default True); skipped when
+        :mod:`chainmodel.validate` cannot be imported.
+
+    Returns
+    -------
+    Snapshot
+        Every analysis reduced to strings and ints; ``validated`` says whether the findings
+        were gathered.
+
+    Raises
+    ------
+    ValueError
+        ``order`` is less than 1.
+    ArgumentError
+        ``order`` is more than :data:`chainmodel.cutsets.MAX_ORDER` or not an int (a float,
+        say), once the model has a harm.
+    """
     from .blast import blast_rank
     from .cutsets import minimal_cut_sets
     from .failures import EXPOSURE_KINDS, iter_harms
@@ -1107,6 +1345,37 @@ def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, va
 
     Scenarios are applied independently (each to the base model), in the order given, each
     with ``timeout`` seconds and ``memory`` bytes (see :func:`apply_scenario`).
+
+    Parameters
+    ----------
+    model : ChainModel
+        The base model; it is only read.
+    scenarios : sequence of Scenario
+        From :func:`load_scenario` or :meth:`Scenario.from_text`.
+    order : int, optional
+        The most events a minimal cut set may have (default 2), as :func:`snapshot`.
+    validation : bool, optional
+        Also compare validation findings (default True), as :func:`snapshot`.
+    timeout : float, optional
+        Seconds each scenario's child may take (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes each scenario's child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    WhatIfReport
+        ``base`` is the :func:`snapshot` of ``model``, ``scenarios`` one
+        :class:`ScenarioDiff` per scenario in the order given; findings are compared only
+        when both sides were validated.
+
+    Raises
+    ------
+    ScenarioError, ScenarioTimeout, LimitExceeded, ChainModelError
+        As :func:`apply_scenario`, for the first scenario that fails; no report is returned.
+    ValueError, ArgumentError
+        As :func:`snapshot`: ``order`` is out of range.
     """
     base = snapshot(model, order=order, validation=validation)
     report = WhatIfReport(order=order, base=base, validated=base.validated)
