@@ -91,7 +91,7 @@ import rdflib.plugins.sparql
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, XSD
 
-from .errors import ChainModelError, ScenarioError, ScenarioTimeout
+from .errors import ArgumentError, ChainModelError, ScenarioError, ScenarioTimeout
 from .loading import RDF_STAR_REFUSAL
 from .model import STANDARD_PREFIXES, ChainModel, ontology_graph, rules_graph
 from .namespace import CHAINMODEL_NS, CM
@@ -1168,11 +1168,9 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
 
     Raises
     ------
-    ValueError
-        ``order`` is less than 1.
     ArgumentError
-        ``order`` is more than :data:`chainmodel.cutsets.MAX_ORDER` or not an int (a float,
-        say), once the model has a harm.
+        ``order`` is not an int of 1 or more; or, once the model has a harm, more than
+        :data:`chainmodel.cutsets.MAX_ORDER`.
     """
     from .blast import blast_rank
     from .cutsets import minimal_cut_sets
@@ -1181,8 +1179,8 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
     from .trace import trace_all
     from .views import chain_view
 
-    if order < 1:
-        raise ValueError("order must be at least 1")
+    if not isinstance(order, int) or order < 1:
+        raise ArgumentError(f"the order of a cut set must be a whole number of 1 or more, not {order!r}")
     view = chain_view(model)
     result = Snapshot(order=order)
     spof: set[tuple[str, str]] = set()
@@ -1374,7 +1372,7 @@ def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, va
     ------
     ScenarioError, ScenarioTimeout, LimitExceeded, ChainModelError
         As :func:`apply_scenario`, for the first scenario that fails; no report is returned.
-    ValueError, ArgumentError
+    ArgumentError
         As :func:`snapshot`: ``order`` is out of range.
     """
     base = snapshot(model, order=order, validation=validation)
