@@ -102,6 +102,13 @@ def covers(view: ChainView, party: str, asset: str) -> list[Cover]:
     -------
     list of Cover
     """
+    cache = view.__dict__.setdefault("_covers", {})  # the view never changes: each (party, asset) once
+    if (party, asset) not in cache:
+        cache[party, asset] = tuple(_covers(view, party, asset))
+    return list(cache[party, asset])
+
+
+def _covers(view: ChainView, party: str, asset: str) -> list[Cover]:
     found: list[Cover] = []
     for whole in sorted(_wholes(view, asset)):
         record = view.assets.get(whole)
@@ -113,10 +120,21 @@ def covers(view: ChainView, party: str, asset: str) -> list[Cover]:
         if record.consignee == party:
             found.append(Cover("consignment", consignment, record.start, chain_end(view, consignment),
                                view.roots(consignment)))
-    for basis in sorted(view.bases.values(), key=lambda b: b.iri):
-        if party in basis.recipients and related & set(basis.data):
+    for basis in _bases_to(view).get(party, ()):
+        if related & set(basis.data):
             found.append(Cover(basis.kind, basis.iri, basis.start, basis.end))
     return found
+
+
+def _bases_to(view: ChainView) -> dict[str, list]:
+    """Recipient -> the bases naming it, sorted by IRI (worked out once per view)."""
+    if "_bases_to" not in view.__dict__:
+        found: dict[str, list] = {}
+        for basis in sorted(view.bases.values(), key=lambda b: b.iri):
+            for recipient in dict.fromkeys(basis.recipients):
+                found.setdefault(recipient, []).append(basis)
+        view.__dict__["_bases_to"] = found
+    return view.__dict__["_bases_to"]
 
 
 def chain_end(view: ChainView, consignment: str) -> str | None:

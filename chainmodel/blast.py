@@ -210,6 +210,6 @@ def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
     memo: tuple[dict, dict] = ({}, {})  # parties share consignments and assets: each is worked out once
     with paused_gc():  # many result objects, none in a cycle: the collector would re-walk them all
         results = [blast_radius(view, iri, memo) for iri in sorted(candidates)]
-    results = [r for r in results if r.exposure.assets]
-    results.sort(key=lambda r: (r.exposure.rank_key, -len(r.principals), r.element))
+        results = [r for r in results if r.exposure.assets]
+        results.sort(key=lambda r: (r.exposure.rank_key, -len(r.principals), r.element))
     return results[:limit] if limit else results

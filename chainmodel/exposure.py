@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Iterator, Mapping
 
 from .namespace import CM
@@ -69,13 +70,21 @@ class AssetExposure:
     financial_categories: tuple[str, ...]
     controllers: tuple[str, ...]
 
-    @property
+    @cached_property
     def principals(self) -> tuple[str, ...]:
         """Every party whose data is in the asset: controllers and principals with a share."""
         return tuple(sorted(set(self.controllers) | {share.principal for share in self.shares}))
 
     def share(self, principal: str) -> Share | None:
-        return next((s for s in self.shares if s.principal == principal), None)
+        """The principal's share of the asset, or None."""
+        return self._shares.get(principal)
+
+    @cached_property
+    def _shares(self) -> dict[str, Share]:
+        found: dict[str, Share] = {}
+        for share in self.shares:
+            found.setdefault(share.principal, share)  # the first, as a search in order would find it
+        return found
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,15 @@ class Exposure:
         return next((p for p in self.populations if p.unit == PEOPLE), None)
 
     def principal(self, iri: str) -> PrincipalExposure | None:
-        return next((p for p in self.principals if p.principal == iri), None)
+        """What is exposed of one principal's data, or None."""
+        return self._by_principal.get(iri)
+
+    @cached_property
+    def _by_principal(self) -> dict[str, PrincipalExposure]:
+        found: dict[str, PrincipalExposure] = {}
+        for item in self.principals:
+            found.setdefault(item.principal, item)
+        return found
 
     @property
     def subjects(self) -> int | None:
@@ -171,6 +188,13 @@ def asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
     >>> item.total.figure, [s.count.figure for s in item.shares], item.unattributed.figure
     (171472, [5747], 165725)
     """
+    memo = view.__dict__.setdefault("_asset_exposure", {})  # the view never changes: each asset once
+    if iri not in memo:
+        memo[iri] = _asset_exposure(view, iri)
+    return memo[iri]
+
+
+def _asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
     asset = view.assets.get(iri)
     if asset is None:
         return None
@@ -206,12 +230,18 @@ class _ShareCounts(Mapping):
         self.view, self.assets, self.principal = view, assets, principal
 
     def __getitem__(self, iri: str) -> Count:
-        item = asset_exposure(self.view, iri) if iri in self.assets else None
-        share = item and (item.share(self.principal) if self.principal else None)
-        found = (item.total if self.principal is None else share.count if share else None) if item else None
+        found = self._count(iri)
         if found is None:
             raise KeyError(iri)
         return found
+
+    def __contains__(self, iri) -> bool:
+        return self._count(iri) is not None
+
+    def _count(self, iri: str) -> Count | None:
+        item = asset_exposure(self.view, iri) if iri in self.assets else None
+        share = item and (item.share(self.principal) if self.principal else None)
+        return (item.total if self.principal is None else share.count if share else None) if item else None
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.assets))
@@ -270,8 +300,17 @@ def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -
     -------
     Exposure
     """
+    wanted = frozenset(assets)
+    known = view.__dict__.setdefault("_exposure", {})  # the view never changes: each set of assets once
+    found = known.get(wanted)
+    if found is None:
+        found = known[wanted] = _exposure(view, wanted, memo)
+    return found
+
+
+def _exposure(view: ChainView, assets: frozenset[str], memo: dict | None) -> Exposure:
     items: list[AssetExposure] = []
-    for iri in sorted(set(assets)):
+    for iri in sorted(assets):
         item = memo.get(iri) if memo is not None else None
         if item is None:
             item = asset_exposure(view, iri)
@@ -280,12 +319,11 @@ def exposure(view: ChainView, assets: Iterable[str], memo: dict | None = None) -
             if memo is not None:
                 memo[iri] = item
         items.append(item)
-    principals = sorted({share.principal for item in items for share in item.shares})
-    per_principal = tuple(
-        PrincipalExposure(p, _populations(view, [(item.unit, item.asset, item.share(p).count)
-                                                 for item in items if item.share(p)], p))
-        for p in principals
-    )
+    shared: dict[str, list[tuple[str, str, Count]]] = {}  # principal -> its share of each asset, in order
+    for item in items:
+        for principal in dict.fromkeys(share.principal for share in item.shares):
+            shared.setdefault(principal, []).append((item.unit, item.asset, item.share(principal).count))
+    per_principal = tuple(PrincipalExposure(p, _populations(view, shared[p], p)) for p in sorted(shared))
     return Exposure(
         assets=tuple(items),
         populations=_populations(view, [(item.unit, item.asset, item.total) for item in items], None),

@@ -39,7 +39,8 @@ from rdflib.namespace import OWL, RDF, XSD
 from .errors import InputError, ParseError, RefusedInput
 
 __all__ = ["FORMATS", "model_files", "read_file", "load_graph", "ParsedFile", "paused_gc", "rdf_literal",
-           "refuse_before_parsing", "strip_bom", "RDF_STAR_REFUSAL"]
+           "refuse_before_parsing", "strip_bom", "RDF_STAR_REFUSAL", "file_bytes", "parsing", "TripleTerm",
+           "refuse_unlisted_imports"]
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -285,8 +286,8 @@ def refuse_before_parsing(path: Path, rdf_format: ox.RdfFormat, data: bytes) -> 
         _refuse_remote_contexts(path, data)
 
 
-class _TripleTerm(Exception):
-    """An RDF-star triple term was read."""
+class TripleTerm(Exception):
+    """An RDF-star triple term was read (raised inside :func:`parsing`, which refuses the file)."""
 
 
 def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
@@ -300,14 +301,27 @@ def _to_rdflib(term, file_tag: str, blank_names: dict[str, BNode]):
         return name
     if isinstance(term, ox.Literal):
         return rdf_literal(term.value, term.language, term.datatype.value)
-    raise _TripleTerm
+    raise TripleTerm
 
 
-def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
-    """Parse one model file into rdflib triples, refusing what would reach outside it.
+def file_bytes(path: Path) -> tuple[bytes, ox.RdfFormat]:
+    """The bytes of one model file (without a byte-order mark) and its format, refused before
+    parsing when it asks for what chainmodel never does (:func:`refuse_before_parsing`).
 
-    Blank nodes are renamed ``{file_tag}b{n}``, numbered in order of appearance, so files
-    never share one by accident and the names stay the same from run to run.
+    Raises
+    ------
+    InputError
+        The ending is unknown or the file cannot be read.
+    RefusedInput, ParseError
+        As :func:`refuse_before_parsing`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "m.nt"
+    >>> _ = path.write_bytes(b"\\xef\\xbb\\xbf<urn:a> <urn:b> <urn:c> .")
+    >>> file_bytes(path)
+    (b'<urn:a> <urn:b> <urn:c> .', <RdfFormat N-Triples>)
     """
     rdf_format = FORMATS.get(path.suffix.lower())
     if rdf_format is None:
@@ -317,9 +331,28 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
     except OSError as error:
         raise InputError(f"{path}: cannot be read: {error.strerror or error}; check that the file exists and is readable") from None
     refuse_before_parsing(path, rdf_format, data)
+    return strip_bom(data), rdf_format
+
+
+@contextmanager
+def parsing(path: Path):
+    """Turn what parsing ``path`` raises into chainmodel's errors, naming the file and line.
+
+    A syntax error becomes :class:`~chainmodel.errors.ParseError` with its line, a
+    :class:`TripleTerm` the RDF-star refusal, a token too long for the parser or a bad
+    value a :class:`~chainmodel.errors.ParseError` without a line.
+
+    Examples
+    --------
+    >>> with parsing(Path("m.nt")):
+    ...     sum(1 for _ in ox.parse(b"<urn:a> <urn:b> .", ox.RdfFormat.N_TRIPLES))
+    Traceback (most recent call last):
+    ...
+    chainmodel.errors.ParseError: m.nt, line 1: ...
+    """
     try:
-        triples = _parse(strip_bom(data), rdf_format, file_tag)
-    except _TripleTerm:
+        yield
+    except TripleTerm:
         raise RefusedInput(str(path), None, RDF_STAR_REFUSAL) from None
     except SyntaxError as error:
         message = str(error.msg if hasattr(error, "msg") else error)
@@ -335,6 +368,17 @@ def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
         raise ParseError(str(path), None, too_long(error)) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ParseError(str(path), None, str(error)) from None
+
+
+def read_file(path: Path, file_tag: str = "f0") -> ParsedFile:
+    """Parse one model file into rdflib triples, refusing what would reach outside it.
+
+    Blank nodes are renamed ``{file_tag}b{n}``, numbered in order of appearance, so files
+    never share one by accident and the names stay the same from run to run.
+    """
+    data, rdf_format = file_bytes(path)
+    with parsing(path):
+        triples = _parse(data, rdf_format, file_tag)
     ontologies = frozenset(s for s, p, o in triples if p == RDF.type and o == OWL.Ontology)
     imports = tuple(o for s, p, o in triples if p == OWL.imports)
     return ParsedFile(path, tuple(triples), ontologies, imports)
@@ -347,6 +391,37 @@ def _parse(data: bytes, rdf_format: ox.RdfFormat, file_tag: str) -> list[tuple]:
          _to_rdflib(quad.object, file_tag, blank_names))
         for quad in ox.parse(data, rdf_format)
     ]
+
+
+def refuse_unlisted_imports(imports: Iterable[tuple[Path, Iterable]], ontologies: Iterable) -> None:
+    """Refuse the first ``owl:imports`` of an ontology that no input declares (chainmodel's own aside).
+
+    ``imports`` holds each file with the ontologies it imports, in the order the files were
+    read; ``ontologies`` every ontology the inputs declare (``a owl:Ontology``).
+
+    Raises
+    ------
+    RefusedInput
+        Naming the file and the ontology it imports.
+
+    Examples
+    --------
+    >>> refuse_unlisted_imports([(Path("m.ttl"), ["https://w3id.org/chainmodel"])], [])
+    >>> refuse_unlisted_imports([(Path("m.ttl"), ["urn:other"])], [])
+    Traceback (most recent call last):
+    ...
+    chainmodel.errors.RefusedInput: m.ttl: refused: owl:imports <urn:other>: chainmodel never fetches an import. Add the imported ontology's file to the inputs, or remove the owl:imports statement.
+    """
+    declared = {str(o) for o in ontologies} | {CHAINMODEL_ONTOLOGY}
+    for path, imported_by_file in imports:
+        for imported in imported_by_file:
+            if str(imported) not in declared:
+                raise RefusedInput(
+                    str(path),
+                    None,
+                    f"owl:imports <{imported}>: chainmodel never fetches an import. Add the "
+                    "imported ontology's file to the inputs, or remove the owl:imports statement.",
+                )
 
 
 def load_graph(paths: Sequence[str | Path], graph: Graph | None = None) -> Graph:
@@ -369,16 +444,8 @@ def load_graph(paths: Sequence[str | Path], graph: Graph | None = None) -> Graph
 
 def _load_files(files: list[Path], graph: Graph | None) -> Graph:
     parsed = [read_file(path, f"f{index}") for index, path in enumerate(files)]
-    declared = {str(o) for item in parsed for o in item.ontologies} | {CHAINMODEL_ONTOLOGY}
-    for item in parsed:
-        for imported in item.imports:
-            if str(imported) not in declared:
-                raise RefusedInput(
-                    str(item.path),
-                    None,
-                    f"owl:imports <{imported}>: chainmodel never fetches an import. Add the "
-                    "imported ontology's file to the inputs, or remove the owl:imports statement.",
-                )
+    refuse_unlisted_imports([(item.path, item.imports) for item in parsed],
+                            [o for item in parsed for o in item.ontologies])
     target = graph if graph is not None else Graph()
     for item in parsed:
         for triple in item.triples:

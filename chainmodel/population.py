@@ -145,11 +145,13 @@ class Relations:
 
     def __post_init__(self) -> None:
         self._up: dict[str, frozenset[str]] = {}
+        self._same_reversed: dict[str | None, set[str]] = {}  # filled once, shared by every copy
+        self._flags: dict[str, bool] = {}  # likewise
 
     def with_counts(self, counts: Mapping[str, Count]) -> "Relations":
         """The same relations with other capping counts (sharing what was worked out)."""
         other = Relations(self.subsets, self.same, self.disjoint, self.overlapping, counts)
-        other._up = self._up
+        other._up, other._same_reversed, other._flags = self._up, self._same_reversed, self._flags
         return other
 
     def ancestors(self, key: str) -> frozenset[str]:
@@ -166,19 +168,39 @@ class Relations:
         return self._up[key]
 
     def _same_of(self, key: str) -> set[str]:
+        reversed_ = self._same_reversed
+        if not reversed_:  # who names each key the same as it, read once
+            reversed_[None] = set()  # marks the table as read, even when nothing is named the same
+            for other, sames in self.same.items():
+                for same in sames:
+                    reversed_.setdefault(same, set()).add(other)
         found = set(self.same.get(key, ()))
-        found |= {other for other, sames in self.same.items() if key in sames}
+        found |= reversed_.get(key, set())
         return found
 
     def _symmetric(self, table: Mapping[str, Iterable[str]], a: str, b: str) -> bool:
         return b in table.get(a, ()) or a in table.get(b, ())
 
+    def states(self, name: str) -> bool:
+        """Whether any key is stated ``"disjoint"`` from, or ``"overlapping"`` with, another one.
+
+        Worked out once; when nothing is, no two keys are disjoint (or stated to overlap).
+
+        >>> Relations(disjoint={"urn:a": ["urn:b"]}).states("disjoint"), Relations().states("overlapping")
+        (True, False)
+        """
+        if name not in self._flags:
+            self._flags[name] = any(values for values in getattr(self, name).values())
+        return self._flags[name]
+
     def are_disjoint(self, a: str, b: str) -> bool:
         """Stated disjoint, or parts of populations stated disjoint."""
-        return any(self._symmetric(self.disjoint, x, y) for x in self.ancestors(a) for y in self.ancestors(b))
+        return self.states("disjoint") and any(self._symmetric(self.disjoint, x, y)
+                                               for x in self.ancestors(a) for y in self.ancestors(b))
 
     def stated_overlap(self, a: str, b: str) -> bool:
-        return any(self._symmetric(self.overlapping, x, y) for x in self.ancestors(a) for y in self.ancestors(b))
+        return self.states("overlapping") and any(self._symmetric(self.overlapping, x, y)
+                                                  for x in self.ancestors(a) for y in self.ancestors(b))
 
 
 @dataclass(frozen=True)
@@ -204,14 +226,19 @@ class Union:
 def _merge_same(items: list[Item], relations: Relations) -> tuple[list[Item], list]:
     """Collapse items about the same population into one (the first key names the group)."""
     groups: list[list[Item]] = []
+    joinable: list[list[Item]] = []  # groups of items that are part of, or the same as, another key
     for item in items:
-        for group in groups:
+        if len(relations.ancestors(item.key)) == 1:
+            groups.append([item])  # nothing above it: it can be the same as no other item
+            continue
+        for group in joinable:
             if any(item.key in relations.ancestors(other.key) and other.key in relations.ancestors(item.key)
                    for other in group):
                 group.append(item)
                 break
         else:
             groups.append([item])
+            joinable.append(groups[-1])
     merged, reasons = [], []
     for group in groups:
         if len(group) == 1:
@@ -240,6 +267,8 @@ def _lower_bound(items: list[Item], relations: Relations) -> int:
     """The heaviest sum of lower bounds over populations that are pairwise disjoint."""
     if not items:
         return 0
+    if not relations.states("disjoint"):
+        return max(item.count.low for item in items)  # no pair is disjoint
     pairs = {(a.key, b.key) for a, b in combinations(items, 2) if relations.are_disjoint(a.key, b.key)}
     if not pairs:
         return max(item.count.low for item in items)
@@ -277,11 +306,15 @@ def _upper_bound(items: list[Item], relations: Relations) -> int | None:
 def _reasons(items: list[Item], relations: Relations) -> list[tuple[str, tuple[str, ...]]]:
     found = []
     overlapping: dict[str, set[str]] = {"overlap-stated": set(), "overlap-unknown": set()}
-    for a, b in combinations(items, 2):
-        if relations.are_disjoint(a.key, b.key):
-            continue
-        code = "overlap-stated" if relations.stated_overlap(a.key, b.key) else "overlap-unknown"
-        overlapping[code] |= {a.key, b.key}
+    if not relations.states("disjoint") and not relations.states("overlapping"):
+        if len(items) > 1:  # every pair's overlap is unknown
+            overlapping["overlap-unknown"] = {item.key for item in items}
+    else:
+        for a, b in combinations(items, 2):
+            if relations.are_disjoint(a.key, b.key):
+                continue
+            code = "overlap-stated" if relations.stated_overlap(a.key, b.key) else "overlap-unknown"
+            overlapping[code] |= {a.key, b.key}
     # one reason per code, naming every asset it concerns: n assets give one line, not n(n-1)/2
     found += [(code, tuple(sorted(keys))) for code, keys in overlapping.items() if keys]
     for item in items:
@@ -319,6 +352,11 @@ def union(items: Iterable[Item], relations: Relations) -> Union:
     >>> found.count.low, found.count.high, found.reasons
     (171472, 181674, (('overlap-unknown', ('urn:addresses', 'urn:applicants')),))
     """
+    items = list(items)
+    if len(items) == 1:  # one population: nothing to merge, leave out or pair
+        alone = items[0].count
+        count = Count(alone.low, _upper_bound(items, relations), alone.approximate, alone.known)
+        return Union(count, (items[0].key,), () if count.exact else tuple(_reasons(items, relations)))
     merged, reasons = _merge_same(sorted(items, key=lambda item: item.key), relations)
     counted = _maximal(merged, relations)
     low = _lower_bound(counted, relations)

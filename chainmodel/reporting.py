@@ -197,7 +197,7 @@ def _triggers(view: ChainView, found: Exposure, principal: str, regime: RegimeCh
     details = _trigger_regime(regime)
     cited = details.triggers if details.iri == regime.regime else None  # never cite another regime's articles
     sources = [f"{cited}-{item}" if cited else None for item in _ITEMS]
-    mine = [item for item in found.assets
+    mine = [item for item in _assets_of(found).get(principal, ())
             if principal in item.controllers or (item.share(principal) and item.share(principal).count.high != 0)]
     sensitive = tuple(item.asset for item in mine if item.sensitive)
     financial = tuple(item.asset for item in mine if item.financial_categories)
@@ -254,17 +254,33 @@ def _chains_to(view: ChainView, holder: str, principal: str, assets: set[str]) -
         record = view.assets.get(asset)
         related |= set(record.subset_of) if record else set()
         related |= set(view.index.parts_of.get(asset, ()))
-    members = {holder} | set(view.index.capacities_of.get(holder, ()))
     found = []
-    for member in sorted(members):
-        for last in view.index.consignments_into.get(member, ()):
-            for chain in view.chains_up(last):
-                links = [view.consignments[c] for c in chain]
-                stated = [c.data for c in links if c.data]
-                carries = not stated or any(data & related for data in stated)
-                if carries and _same_party(view, links[0].consignor, principal):
-                    found.append(chain)
+    for chain, stated in _chains_into(view, holder).get(view.org(principal), ()) if principal is not None else ():
+        if not stated or any(data & related for data in stated):
+            found.append(chain)
     return sorted(set(found), key=lambda chain: (len(chain), chain))
+
+
+def _chains_into(view: ChainView, holder: str) -> dict[str, list[tuple[tuple[str, ...], list[frozenset[str]]]]]:
+    """The chains down to ``holder`` (or a capacity of it), by the organisation at their top, each
+    with the data its consignments state; worked out once per holder (the view never changes).
+
+    A principal's chains are those whose first consignor is the same party
+    (:func:`_same_party`), so a principal looks only at its own organisation's chains.
+    """
+    cache = view.__dict__.setdefault("_chains_into", {})
+    if holder not in cache:
+        found: dict[str, list] = {}
+        members = {holder} | set(view.index.capacities_of.get(holder, ()))
+        for member in sorted(members):
+            for last in view.index.consignments_into.get(member, ()):
+                for chain in view.chains_up(last):
+                    links = [view.consignments[c] for c in chain]
+                    if links[0].consignor is not None:
+                        found.setdefault(view.org(links[0].consignor), []).append(
+                            (chain, [c.data for c in links if c.data]))
+        cache[holder] = found
+    return cache[holder]
 
 
 def _own_bases(view: ChainView, holder: str, assets: set[str]) -> tuple[str, ...]:
@@ -295,9 +311,42 @@ def _route(view: ChainView, holder: str, principal: str, assets: set[str]) -> Ro
 
 
 def _transfers_into(view: ChainView, holder: str, assets: set[str]) -> list[str]:
-    members = {holder} | set(view.index.capacities_of.get(holder, ()))
-    return sorted(h for m in members for h in view.index.data_received_by.get(m, ())
-                  if set(view.handoffs[h].carries) & assets)
+    carrying = _received_by_asset(view, holder)
+    return sorted({h for asset in assets for h in carrying.get(asset, ())})
+
+
+def _received_by_asset(view: ChainView, holder: str) -> dict[str, list[str]]:
+    """Asset -> the data provisions into ``holder`` (or a capacity of it) that carry it, once per holder."""
+    cache = view.__dict__.setdefault("_received_by_asset", {})
+    if holder not in cache:
+        found: dict[str, list[str]] = {}
+        for member in {holder} | set(view.index.capacities_of.get(holder, ())):
+            for handoff in view.index.data_received_by.get(member, ()):
+                for asset in view.handoffs[handoff].carries:
+                    found.setdefault(asset, []).append(handoff)
+        cache[holder] = found
+    return cache[holder]
+
+
+def _regime_of(view: ChainView, principal: str, when: Instant | None) -> RegimeChoice:
+    """:func:`~chainmodel.law.regime_for` the principal's sector, once per principal and date."""
+    cache = view.__dict__.setdefault("_regime_of", {})
+    key = (principal, when)
+    if key not in cache:
+        cache[key] = regime_for(sector_of(view, principal), when)
+    return cache[key]
+
+
+def _assets_of(found: Exposure) -> dict[str, list]:
+    """Principal -> the exposed assets that hold its data, in the exposure's order (worked out once)."""
+    cache = found.__dict__.get("_assets_of")
+    if cache is None:
+        cache = {}
+        for item in found.assets:
+            for principal in item.principals:
+                cache.setdefault(principal, []).append(item)
+        found.__dict__["_assets_of"] = cache  # the exposure is frozen: a cache, not a field
+    return cache
 
 
 def _status(regime: RegimeChoice, reportable: str) -> str:
@@ -328,7 +377,7 @@ def _notifications(view: ChainView, principal: str, regime: RegimeChoice, routes
             continue
         for consignment in reversed(route.chain):  # each consignee under the rules that bind it
             link = view.consignments[consignment]
-            own = regime_for(sector_of(view, link.consignee), when)
+            own = _regime_of(view, link.consignee, when)
             add(link.consignee, link.consignor, "consignee-notifies-consignor", (own.details.consignee_notice or "",),
                 _status(own, reportable))
         if route.gap and route.notifier != principal and not route.chain:
@@ -367,13 +416,14 @@ def reporting_duties(view: ChainView, found: Exposure, holders: Iterable[str], *
     protected = tuple(sorted(set(protected_by)))
     holders = sorted(set(holders))
     duties = []
-    for principal in sorted({p for item in found.assets for p in item.principals}):
-        mine = {item.asset for item in found.assets if principal in item.principals
-                and not (item.share(principal) and item.share(principal).count.high == 0
-                         and principal not in item.controllers)}
+    assets_of = _assets_of(found)
+    for principal in sorted(assets_of):
+        mine = {item.asset for item in assets_of[principal]
+                if not (item.share(principal) and item.share(principal).count.high == 0
+                        and principal not in item.controllers)}
         if not mine:
             continue
-        regime = regime_for(sector_of(view, principal), when)
+        regime = _regime_of(view, principal, when)
         triggers = _triggers(view, found, principal, regime, improper)
         reportable = _reportable(triggers, bool(protected))
         routes = tuple(_route(view, holder, principal, mine) for holder in holders)

@@ -214,6 +214,10 @@ class _Model:
     def values(self, predicate: URIRef) -> dict:
         name = str(predicate)
         if name not in self._tables:
+            own = getattr(self.graph, "table", None)  # a backend kept as tables hands its own over
+            if own is not None:
+                self._tables[name] = own(predicate)
+                return self._tables[name]
             table: dict = defaultdict(list)
             for subject, value in self.graph.subject_objects(predicate):
                 key = _key(subject)

@@ -56,6 +56,7 @@ from .model import ChainModel, label_rows
 from .resources import ontology_path
 from .shapes import read_shape_predicates
 from .store import MANIFEST_FILE, OxigraphGraph, read_manifest
+from .tablegraph import TableGraph, read_tables
 from .views import ChainView
 
 __all__ = ["load_store", "open_store", "chain_view", "SavedIndex", "write_view", "write_labels", "read_view",
@@ -108,11 +109,11 @@ def _code_fingerprint() -> str:
     decides how a literal is read, e.g. whether it is ill-typed)."""
     import rdflib
 
-    from . import loading, model, shapes
+    from . import loading, model, shapes, tablegraph
 
     digest = hashlib.sha256(f"{FORMAT} {rdflib.__version__} {ox.__version__}".encode())
     for path in (Path(views.__file__), Path(__file__), Path(storage.__file__), Path(loading.__file__),
-                 Path(model.__file__), Path(shapes.__file__), ontology_path("chainmodel.ttl"),
+                 Path(tablegraph.__file__), Path(model.__file__), Path(shapes.__file__), ontology_path("chainmodel.ttl"),
                  ontology_path("shapes.ttl")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -163,9 +164,7 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     """Save ``view`` and its scans into the store's ``folder`` (then the labels, then the manifest)."""
     folder = Path(folder)
     strings = _Strings()
-    payload = {name: [[_encode(getattr(record, f.name), strings) for f in dataclasses.fields(cls)]
-                      for record in getattr(view, name).values()]
-               for name, cls in _RECORDS}
+    payload = {name: _encode_records(getattr(view, name), cls, strings) for name, cls in _RECORDS}
     type_sets: dict[frozenset[str], int] = {}  # many elements share a set of classes
     payload["types"] = [[strings(iri), type_sets.setdefault(classes, len(type_sets))]
                         for iri, classes in view.types.items()]
@@ -178,10 +177,32 @@ def write_view(folder: str | Path, view: ChainView) -> None:
     _write_json(folder / VIEW_FILE, {**payload, "strings": list(strings.index)})
     del payload
     strings, others = _Strings(), {}
-    scans = {predicate: [code for subject, values in table.items() for value in values
-                         for code in (strings(subject), _term_code(value, strings, others))]
-             for predicate, table in view.scans.items()}
+    scans = {predicate: _encode_scan(table, strings, others) for predicate, table in view.scans.items()}
     _write_json(folder / SCANS_FILE, {"scans": scans, "strings": list(strings.index), "terms": list(others)})
+
+
+def _encode_records(records: dict, cls, strings: _Strings) -> list[list]:
+    """Each record as the list of its fields' codes (a text as its string's position)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    return [[strings(value) if type(value) is str else _encode(value, strings)
+             for value in map(record.__dict__.__getitem__, names)] for record in records.values()]
+
+
+def _encode_scan(table: dict, strings: _Strings, others: dict) -> list[int]:
+    """A scan as subject and value codes, in pairs; each term coded once (by identity: the
+    scans hold one object per term, and keep it alive while this runs)."""
+    codes: dict[int, int] = {}
+    found: list[int] = []
+    add = found.append
+    for subject, values in table.items():
+        subject_code = strings(subject)
+        for value in values:
+            code = codes.get(id(value))
+            if code is None:
+                code = codes[id(value)] = _term_code(value, strings, others)
+            add(subject_code)
+            add(code)
+    return found
 
 
 def write_labels(folder: str | Path, labels: Iterable[tuple[str, str, str]]) -> None:
@@ -269,9 +290,25 @@ class SavedLabels(Mapping):
         return found.items()
 
 
-def _write_json(path: Path, data) -> None:
+def _write_json(path: Path, data: dict) -> None:
+    """Write ``data`` as compact JSON, a value at a time (two levels down) through the C encoder.
+
+    ``json.dump`` to a file encodes in Python, several times slower; one ``json.dumps`` of
+    everything would hold the whole text (a gigabyte at 10^7 triples) in memory.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with open(path, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
+        stream.write("{")
+        for number, (key, value) in enumerate(data.items()):
+            stream.write(("," if number else "") + encode(key) + ":")
+            if isinstance(value, dict):
+                stream.write("{")
+                for count, (inner, item) in enumerate(value.items()):
+                    stream.write(("," if count else "") + encode(inner) + ":" + encode(item))
+                stream.write("}")
+            else:
+                stream.write(encode(value))
+        stream.write("}")
 
 
 # -- decoding ----------------------------------------------------------------------------
@@ -513,32 +550,54 @@ class SavedIndex:
         return read_labels(self.folder)
 
 
-def _derive_view(store: ox.Store) -> ChainView:
-    """The chain view of a freshly loaded store, with every predicate validation reads."""
-    view = views.chain_view(ChainModel(graph=OxigraphGraph(store)), keep_scans=True)
-    read_shape_predicates(OxigraphGraph(store), view.scans, view.types)
-    view.model = None  # let go of the store
+def _derive_view(graph) -> ChainView:
+    """The chain view of the model as loaded (its tables), with every predicate validation reads."""
+    view = views.chain_view(ChainModel(graph=graph), keep_scans=True)
+    read_shape_predicates(graph, view.scans, view.types)
+    view.model = None  # let go of the tables
     return view
 
 
-def _save_view(progress: Callable[[str], None] | None) -> Callable[[Path, ox.Store], dict]:
-    def finish(folder: Path, store: ox.Store) -> dict:
-        if progress:
-            progress(f"deriving the chain view of {len(store):,} triples, to save with the store")
-        write_view(folder, _derive_view(store))
-        write_labels(folder, label_rows(OxigraphGraph(store)))
-        return {"view": FORMAT, "code": _code_fingerprint()}
+class _Loading:
+    """One load: the files parsed once, into the store and into tables the view is derived from.
 
-    return finish
+    The store's blank nodes are named as in the tables, so the view derived here is the one
+    the store itself gives (a test compares them).
+    """
+
+    def __init__(self, progress: Callable[[str], None] | None):
+        self.progress = progress
+        self.tables: TableGraph | None = None
+
+    def fill(self, store: ox.Store, files: Sequence[Path]) -> None:
+        """Parse the files once: their quads go into the store as they are read (blank nodes
+        named as in the tables, named graphs merged into the default one, as an in-memory
+        load merges them), and into the tables the view is derived from.
+
+        Oxigraph's own bulk load on another thread beside the tables gave nothing on two
+        cores (both sides are busy), and it names blank nodes at random: putting them right
+        afterwards cost more than it saved.
+        """
+        self.tables = read_tables(files, quads=store.bulk_extend)
+
+    def finish(self, folder: Path, store: ox.Store) -> dict:
+        tables, self.tables = self.tables, None
+        if self.progress:
+            self.progress(f"deriving the chain view of {tables.statements:,} statements, to save with the store")
+        write_view(folder, _derive_view(tables))
+        write_labels(folder, label_rows(tables))
+        return {"view": FORMAT, "code": _code_fingerprint()}
 
 
 def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None, *,
                prefixes: Mapping[str, str] | None = None) -> int:
     """Build an on-disk store from model files with its chain view saved, all or nothing.
 
-    :func:`chainmodel.store.build_store` does the loading and decides what folder may be
-    replaced; the chain view, its scans and the labels are derived once from the new store
-    and saved in it before it is sealed.
+    :func:`chainmodel.store.build_store` decides what folder may be replaced. Each file is
+    parsed once (:func:`chainmodel.tablegraph.read_tables`, with every refusal of an
+    in-memory load): its quads go into the store as they are read, and into tables from
+    which the chain view, its scans and the labels are derived and saved in the store before
+    it is sealed. Nothing is read back out of the store.
 
     Parameters
     ----------
@@ -567,7 +626,8 @@ def load_store(paths: Sequence[str | Path], folder: str | Path, progress: Callab
     >>> load_store(["examples/case-a-laptop"], pathlib.Path(tempfile.mkdtemp()) / "store")
     286
     """
-    return storage.build_store(paths, folder, progress, prefixes=prefixes, finish=_save_view(progress))
+    loading = _Loading(progress)
+    return storage.build_store(paths, folder, progress, prefixes=prefixes, fill=loading.fill, finish=loading.finish)
 
 
 def open_store(spec: str) -> OxigraphGraph:

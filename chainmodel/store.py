@@ -422,7 +422,8 @@ def _refuse_triple_terms(store: ox.Store, files: Sequence[Path]) -> None:
 
 def build_store(paths: Sequence[str | Path], folder: str | Path, progress: Callable[[str], None] | None = None, *,
                 prefixes: Mapping[str, str] | None = None,
-                finish: Callable[[Path, ox.Store], Mapping] | None = None) -> int:
+                finish: Callable[[Path, ox.Store], Mapping] | None = None,
+                fill: Callable[[ox.Store, Sequence[Path]], None] | None = None) -> int:
     """Build an on-disk store from model files, replacing ``folder`` only when all went well.
 
     Parameters
@@ -441,6 +442,13 @@ def build_store(paths: Sequence[str | Path], folder: str | Path, progress: Calla
         more files into the folder (they are sealed with the rest) and returns more fields
         for the manifest. It must not keep the store: the manifest is written once it is
         closed.
+    fill : callable, optional
+        ``fill(store, files)`` puts the files' triples into the new store instead of its own
+        bulk load, and refuses what a load refuses (RDF-star, an ``owl:imports`` not among
+        the inputs) by raising; e.g. :func:`chainmodel.tablegraph.read_tables` handing its
+        quads to ``store.bulk_extend``, so that the files are parsed once for the store and
+        the tables. ``finish`` then runs while the store is compacted on another thread, so
+        it must have all it needs without reading the store.
 
     Returns
     -------
@@ -465,7 +473,7 @@ def build_store(paths: Sequence[str | Path], folder: str | Path, progress: Calla
     building.mkdir()
     (building / MARKER_FILE).write_text(json.dumps({"kind": STORE_KIND, "state": "building"}), encoding="utf-8")
     try:
-        count, extra = _fill(building, files, progress, finish)
+        count, extra = _fill(building, files, progress, finish, fill)
         (building / PREFIX_FILE).write_text(json.dumps(dict(sorted((prefixes or {}).items())), indent=1),
                                             encoding="utf-8")
         write_manifest(building, {**extra, "triples": count})
@@ -479,20 +487,51 @@ def build_store(paths: Sequence[str | Path], folder: str | Path, progress: Calla
     return count
 
 
-def _fill(building: Path, files: Sequence[Path], progress, finish) -> tuple[int, Mapping]:
+def _fill(building: Path, files: Sequence[Path], progress, finish, fill) -> tuple[int, Mapping]:
     store = ox.Store(str(building))
-    for number, path in enumerate(files, start=1):
+    if fill is not None:
         if progress:
-            progress(f"loading {path} ({number}/{len(files)})")
-        _bulk_load(store, path)
-    _refuse_triple_terms(store, files)
-    _refuse_unlisted_imports(store)
-    store.flush()
-    store.optimize()
+            progress(f"loading {len(files)} file(s)")
+        fill(store, files)
+        extra = _finish_while_optimising(store, building, finish)
+    else:
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(f"loading {path} ({number}/{len(files)})")
+            _bulk_load(store, path)
+        _refuse_triple_terms(store, files)
+        _refuse_unlisted_imports(store)
+        store.flush()
+        store.optimize()
+        extra = finish(building, store) if finish is not None else {}
     count = len(store)
-    extra = finish(building, store) if finish is not None else {}
     del store  # closed: the manifest seals the store's final files
     return count, extra
+
+
+def _finish_while_optimising(store: ox.Store, building: Path, finish) -> Mapping:
+    """Run ``finish`` here while Oxigraph compacts the store on another thread (it lets go of
+    Python's lock while it works): a ``fill`` has everything ``finish`` needs without the store."""
+    import threading
+
+    failed: list[BaseException] = []
+
+    def optimise() -> None:
+        try:
+            store.flush()
+            store.optimize()
+        except BaseException as error:  # noqa: BLE001 - raised again on this thread
+            failed.append(error)
+
+    worker = threading.Thread(target=optimise, name="chainmodel-optimise")
+    worker.start()
+    try:
+        extra = finish(building, store) if finish is not None else {}
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return extra
 
 
 def _swap(building: Path, target: Path, previous: Path) -> None:

@@ -660,43 +660,105 @@ def chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
 
 
 class _Reader:
-    """One reading of the graph: each predicate scanned once, looked up by subject key."""
+    """One reading of the graph: each predicate scanned once, looked up by subject key.
+
+    A backend that keeps its triples as tables (``graph.table(predicate)``: subject key ->
+    objects, as :class:`chainmodel.tablegraph.TableGraph` does) hands them over unread.
+    """
 
     def __init__(self, graph) -> None:
         self.graph = graph
         self.closure = superclass_closure(graph)
         self.tables: dict[str, dict[str, list]] = {}
-        self.types: dict[str, set[str]] = defaultdict(set)
-        for subject, cls in graph.subject_objects(RDF.type):
-            key = _iri(subject)
-            if key is not None and isinstance(cls, URIRef):
-                self.types[key] |= self.closure.get(str(cls), frozenset({str(cls)}))
+        self._own_table = getattr(graph, "table", None)
+        self._by_term: dict[int, tuple[object, dict[str, list]]] = {}
+        self._names: dict[int, str] = {}
+        self._key_of = getattr(graph, "key", None)
+        self.types: dict[str, set[str] | frozenset[str]] = self._read_types()
+        self._instances: dict[str, list[str]] | None = None
+
+    def _read_types(self) -> dict:
+        closure = self.closure
+        if self._own_table is None:
+            types: dict[str, set[str]] = defaultdict(set)
+            for subject, cls in self.graph.subject_objects(RDF.type):
+                key = _iri(subject)
+                if key is not None and isinstance(cls, URIRef):
+                    types[key] |= closure.get(str(cls), frozenset({str(cls)}))
+            return types
+        # tables hold one object per IRI, so elements of the same classes share one set
+        shared: dict[tuple[int, ...], frozenset[str]] = {}
+        types = {}
+        for key, classes in self._own_table(RDF.type).items():
+            ids = tuple(map(id, classes))
+            found = shared.get(ids)
+            if found is None:
+                found = frozenset().union(*(closure.get(str(cls), frozenset({str(cls)})) for cls in classes
+                                            if isinstance(cls, URIRef)))
+                shared[ids] = found
+            if found or any(isinstance(cls, URIRef) for cls in classes):
+                types[key] = found
+        return types
 
     def table(self, predicate) -> dict[str, list]:
         """subject key -> objects of one predicate, from one scan of the store."""
+        known = self._by_term.get(id(predicate))  # the entry keeps the term alive: its id is its own
+        if known is not None:
+            return known[1]
         key = str(predicate)
         if key not in self.tables:
-            found: dict[str, list] = defaultdict(list)
-            for subject, value in self.graph.subject_objects(predicate):
-                subject_key = _iri(subject)
-                if subject_key is not None:
-                    found[intern(subject_key)].append(value)  # one string per subject across tables
-            self.tables[key] = found
+            if self._own_table is not None:
+                self.tables[key] = self._own_table(predicate)
+            else:
+                found: dict[str, list] = defaultdict(list)
+                for subject, value in self.graph.subject_objects(predicate):
+                    subject_key = _iri(subject)
+                    if subject_key is not None:
+                        found[intern(subject_key)].append(value)  # one string per subject across tables
+                self.tables[key] = found
+        self._by_term[id(predicate)] = (predicate, self.tables[key])
         return self.tables[key]
 
+    def _name(self, value) -> str:
+        """The key of a table's value (its IRI, ``_:label``), or "" for a literal; one string per term.
+
+        Cached by the term's id: every value comes from a table this reader keeps, so it lives
+        as long as the cache.
+        """
+        name = self._names.get(id(value))
+        if name is None:
+            if self._key_of is not None:  # the backend's own string, shared with its tables' keys
+                name = self._key_of(value) or ""
+            else:
+                key = _iri(value)
+                name = intern(key) if key else ""  # shared with the subject keys of the tables read
+            self._names[id(value)] = name
+        return name
+
     def objects(self, subject: str, predicate) -> list:
-        return sorted(self.table(predicate).get(subject, ()), key=str)
+        values = self.table(predicate).get(subject)
+        if not values:
+            return []
+        return sorted(values, key=str) if len(values) > 1 else list(values)
 
     def refs(self, subject: str, predicate) -> tuple[str, ...]:
-        return tuple(sorted({_iri(o) for o in self.objects(subject, predicate) if _iri(o)}))
+        values = self.table(predicate).get(subject)
+        if not values:
+            return ()
+        if len(values) == 1:
+            name = self._name(values[0])
+            return (name,) if name else ()
+        return tuple(sorted({name for name in map(self._name, values) if name}))
 
     def ref(self, subject: str, predicate) -> str | None:
         values = self.refs(subject, predicate)
         return values[0] if values else None
 
     def literal(self, subject: str, predicate) -> str | None:
-        values = sorted(str(o) for o in self.objects(subject, predicate) if isinstance(o, Literal))
-        return values[0] if values else None
+        values = self.table(predicate).get(subject)
+        if not values:
+            return None
+        return min((str(o) for o in values if isinstance(o, Literal)), default=None)
 
     def boolean(self, subject: str, predicate) -> bool | None:
         value = self.literal(subject, predicate)
@@ -717,7 +779,14 @@ class _Reader:
                             if isinstance(o, Literal)))
 
     def instances(self, cls) -> list[str]:
-        return sorted(iri for iri, classes in self.types.items() if str(cls) in classes)
+        """The elements of class ``cls`` (or a subclass), sorted."""
+        if self._instances is None:
+            found: dict[str, list[str]] = defaultdict(list)
+            for iri, classes in self.types.items():
+                for name in classes:
+                    found[name].append(iri)
+            self._instances = {name: sorted(members) for name, members in found.items()}
+        return list(self._instances.get(str(cls), ()))
 
     def first_class(self, iri: str, kinds: tuple[tuple[object, str], ...], default: str) -> str:
         """The name of the first class in ``kinds`` the element is an instance of."""
@@ -1168,6 +1237,12 @@ def _read_agreements(reader: _Reader) -> tuple[dict[str, Agreement], dict[str, C
     return agreements, clauses
 
 
+def _types_by_key(types: dict) -> dict[str, frozenset[str]]:
+    """Element -> its classes, sorted by IRI like the records (whatever order the backend reads in)."""
+    return {key: value if type(value) is frozenset else frozenset(value) for key, value in
+            ((key, types[key]) for key in sorted(types))}
+
+
 def _by_key(records: dict) -> dict:
     """The records sorted by IRI, as every dictionary of the view is."""
     return dict(sorted(records.items()))
@@ -1212,7 +1287,7 @@ def _chain_view(model: ChainModel, keep_scans: bool = True) -> ChainView:
         accounts=accounts,
         attacks=attacks,
         conditions=conditions,
-        types={key: frozenset(value) for key, value in reader.types.items()},
+        types=_types_by_key(reader.types),
         ambiguous_parents=ambiguous,
         terms_used=used,
         classes_read=frozenset(cls for cls in used if _reads_as_ours(reader.closure.get(cls, ()), cls)),
@@ -1348,6 +1423,7 @@ def _entrust_implicitly(consignments: dict[str, Consignment], duties: dict[str, 
 def _unresolved_references(view: ChainView) -> tuple[tuple[str, str, str], ...]:
     """(subject, property, object) triples whose object is used but never declared."""
     declared = set(view.types)
+    CM = _TERMS  # CM.x costs a metaclass call each time
     missing: list[tuple[str, str, str]] = []
 
     def check(subject: str, prop, values: Iterable[str | None]) -> None:

@@ -20,7 +20,7 @@ LAYERS = [
     {"resources"},
     {"safety"},
     {"loading"},
-    {"endpoint", "store"},
+    {"endpoint", "store", "tablegraph"},
     {"sparql"},
     {"model"},
     {"views"},
