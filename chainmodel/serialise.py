@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -57,6 +58,8 @@ __all__ = [
     "source_json",
     "Term",
     "Shared",
+    "TermTable",
+    "referring",
 ]
 
 def _pseudo_labels(iri: str) -> dict[str, str] | None:
@@ -90,7 +93,74 @@ class Shared(dict):
         self.key = key
 
 
-def ref_json(view: ChainView, iri: str | None) -> Term | None:
+class TermTable:
+    """The terms and shared facts an answer refers to, collected while it is serialised.
+
+    While a table is active on a view (:func:`referring`), :func:`ref_json` gives an element's
+    IRI and :func:`exposure_json` the key of its facts instead of the dictionaries, and the
+    table keeps each once: what the JSON document and the JSON Lines write
+    (:mod:`chainmodel.jsondoc`), without walking the answer afterwards. ``fresh`` lists what
+    was added since :meth:`take_fresh` was last called.
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict] = {}
+        self.shared: dict[str, dict] = {}
+        self.fresh: list[tuple[str, str]] = []
+
+    def term_key(self, term: Term) -> str:
+        iri = term["iri"]
+        if iri not in self.terms:
+            self.terms[iri] = {}  # placed first: a term may lead back to itself
+            self.terms[iri] = {key: self._plain(value) for key, value in term.items() if key != "iri"}
+            self.fresh.append(("term", iri))
+        return iri
+
+    def shared_key(self, key: str, facts: dict) -> str:
+        if key not in self.shared:
+            self.shared[key] = facts
+            self.fresh.append(("shared", key))
+        return key
+
+    def _plain(self, value):
+        if isinstance(value, Term):
+            return self.term_key(value)
+        if isinstance(value, list):
+            return [self._plain(item) for item in value]
+        return value
+
+    def take_fresh(self) -> list[dict]:
+        """The ``term`` and ``shared`` records of what was added since the last call."""
+        fresh, self.fresh = self.fresh, []
+        return [{"record": "term", "iri": key, **self.terms[key]} if kind == "term"
+                else {"record": "shared", "key": key, **self.shared[key]} for kind, key in fresh]
+
+
+@contextlib.contextmanager
+def referring(view: ChainView):
+    """Serialise with references: within, elements are IRIs and shared facts keys, kept in the table yielded.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> with referring(view) as table:
+    ...     found = party_json(view, "https://example.org/chainmodel/case-b#consignee-ldi")
+    >>> found, table.terms[found]["organisation"]
+    ('https://example.org/chainmodel/case-b#consignee-ldi', 'https://example.org/chainmodel/case-b#ldi')
+    >>> party_json(view, found)["label"]["en"]  # outside, the dictionary again
+    'consignee LDI'
+    """
+    table = TermTable()
+    view.__dict__["_table"] = table
+    try:
+        yield table
+    finally:
+        del view.__dict__["_table"]
+
+
+def ref_json(view: ChainView, iri: str | None) -> Term | str | None:
     """``{"iri", "name", "label": {lang: text}}`` for any element; a party adds ``roles`` and
     ``organisation`` (see :func:`party_json`).
 
@@ -105,6 +175,11 @@ def ref_json(view: ChainView, iri: str | None) -> Term | None:
     """
     if iri is None:
         return None
+    table = view.__dict__.get("_table")
+    return table.term_key(_term(view, iri)) if table is not None else _term(view, iri)
+
+
+def _term(view: ChainView, iri: str) -> Term:
     cache = view.__dict__.setdefault("_terms", {})
     found = cache.get(iri)
     if found is None:
@@ -114,7 +189,7 @@ def ref_json(view: ChainView, iri: str | None) -> Term | None:
             found["roles"] = list(view.roles(iri))
             party = view.parties[iri]
             if party.organisation:
-                found["organisation"] = ref_json(view, party.organisation)
+                found["organisation"] = _term(view, party.organisation)
         _add_law(found, iri)
         cache[iri] = found
     return found
@@ -199,8 +274,11 @@ def population_json(view: ChainView, population: Population | None) -> dict | No
 
 def _asset_entry(view: ChainView, item) -> Shared:
     """What one asset exposes (the same in every exposure that reaches it): given once in JSON."""
-    cache = view.__dict__.setdefault("_shared", {})
     key = f"exposure-of:{item.asset}"
+    table = view.__dict__.get("_table")
+    if table is not None:
+        return key if key in table.shared else table.shared_key(key, _asset_facts(view, item))
+    cache = view.__dict__.setdefault("_shared", {})
     if key not in cache:
         cache[key] = Shared(key, _asset_facts(view, item))
     return cache[key]
@@ -238,15 +316,18 @@ def exposure_json(view: ChainView, found: Exposure, per_principal: bool = True) 
     """
     if not found.assets:
         return _exposure_facts(view, found, per_principal)
-    cache = view.__dict__.setdefault("_shared", {})
     digest = hashlib.sha256("\n".join(item.asset for item in found.assets).encode("utf-8")).hexdigest()[:20]
     key = f"exposure:{digest}" if per_principal else f"exposure-in-all:{digest}"
     known = view.__dict__.setdefault("_exposures", {})
-    if key not in cache:
-        known[key] = found
-        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
-    elif known[key] is not found and known[key] != found:  # the same assets, counted otherwise: not shared
+    if key in known and known[key] is not found and known[key] != found:  # the same assets, counted otherwise
         return _exposure_facts(view, found, per_principal)
+    known[key] = found
+    table = view.__dict__.get("_table")
+    if table is not None:
+        return key if key in table.shared else table.shared_key(key, _exposure_facts(view, found, per_principal))
+    cache = view.__dict__.setdefault("_shared", {})
+    if key not in cache:
+        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
     return cache[key]
 
 
@@ -366,30 +447,34 @@ def blast_rank_json(view: ChainView, found: Blast) -> dict:
     """One element of a blast ranking: :func:`blast_json` without what it repeats at scale: the
     populations per principal (each asset still gives its count per principal) and the list of
     notifications (each principal's duties hold them)."""
-    entry = blast_json(view, found)
-    del entry["reporting_duties"]
-    entry["exposure"] = exposure_json(view, found.exposure, per_principal=False)
-    return entry
+    return _blast_entry(view, found, ranked=True)
 
 
 def blast_json(view: ChainView, found: Blast) -> dict:
     """What the compromise of one element exposes, its chains, and every principal's reporting duties."""
-    return {
+    return _blast_entry(view, found, ranked=False)
+
+
+def _blast_entry(view: ChainView, found: Blast, ranked: bool) -> dict:
+    entry = {
         "element": ref_json(view, found.element),
         "kind": found.kind,
         "holders": [party_json(view, h) for h in found.holders],
         "principals": [party_json(view, p) for p in found.principals],
         "protected_by": [ref_json(view, k) for k in found.protected_by],
-        "exposure": exposure_json(view, found.exposure),
+        "exposure": exposure_json(view, found.exposure, per_principal=not ranked),
         "chains": [
             [{"consignment": ref_json(view, c), "tier": view.tier(c),
               "consignor": party_json(view, view.consignments[c].consignor),
               "consignee": party_json(view, view.consignments[c].consignee)} for c in chain]
             for chain in found.chains
         ],
-        "reporting_duties": [_notification_json(view, n) for n in found.notifications],
+        "reporting_duties": None if ranked else [_notification_json(view, n) for n in found.notifications],
         "duties": [duty_json(view, d) for d in found.duties],
     }
+    if ranked:
+        del entry["reporting_duties"]
+    return entry
 
 
 def rule_json(view: ChainView, rule: str) -> Term:
