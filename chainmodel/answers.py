@@ -122,7 +122,7 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
     document, closes the JSON Lines, and reaches the text renderer with the sections.
     """
     from .jsondoc import document, dumps
-    from .serialise import listing_json
+    from .serialise import listing_json, referring
 
     extra = extra or {}
     if output_format == "jsonl":
@@ -131,11 +131,13 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
                                           "group_count": len(listing.groups),
                                           "principal_count": len({p for g in listing.groups for p in g.principals})}
                            for listing in listings}}
-        for line in json_lines(command, streams, end):
-            write(line)
+        with referring(view) as table:  # entries are made with references, one by one as they are written
+            for line in json_lines(command, streams, end, table):
+                write(line)
     elif output_format == "json":
-        sections = {listing.name: listing_json(view, listing, top) for listing in listings}
-        write(dumps(document(command, {**extra, **sections})) + "\n")
+        with referring(view) as table:
+            sections = {listing.name: listing_json(view, listing, top) for listing in listings}
+        write(dumps(document(command, {**extra, **sections}, table)) + "\n")
     else:
         sections = {listing.name: listing_json(view, listing, text_top(top, show_all, len(listing.items)))
                     for listing in listings}
@@ -160,11 +162,12 @@ def write_plain(write: Callable[[str], None], command: str, name: str, data, out
         write(render_text(data, lang))
 
 
-def json_lines(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None) -> Iterator[str]:
+def json_lines(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None,
+               table=None) -> Iterator[str]:
     """JSON Lines: each record of :func:`chainmodel.jsondoc.records` as one line, as it is made."""
     from .jsondoc import dumps, records
 
-    for record in records(command, sections, end):
+    for record in records(command, sections, end, table):
         yield dumps(record) + "\n"
 
 

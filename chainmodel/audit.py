@@ -51,6 +51,35 @@ def audit(view: ChainView, *, shacl: bool = True, workers: int | None = None, st
 
     ``workers`` is how many processes to use: by default 2 when this machine has two
     cores or more and can fork, else 1.
+
+    Parameters
+    ----------
+    view : ChainView
+    shacl : bool, optional
+        Also run the SHACL shapes when validating (default True), as
+        :func:`chainmodel.validate.validate`.
+    workers : int, optional
+        Fewer than 2 runs the three analyses one after the other in this process; 2 or more
+        validates in one forked worker while this process does the rest, where the platform
+        can fork. A view read triple by triple from an Oxigraph store (one without a saved
+        view) is always worked on in this process alone.
+    strict : bool, optional
+        Make the note on terms no analysis reads an error (default False), as
+        :func:`chainmodel.validate.validate`.
+
+    Returns
+    -------
+    Audit
+        The findings of :func:`chainmodel.validate.validate`, every single point of failure
+        (:func:`chainmodel.leaks.single_points_of_failure`) and the whole blast ranking
+        (:func:`chainmodel.blast.blast_rank`), each in the order its function gives.
+
+    Raises
+    ------
+    ChainModelError
+        The validation worker stopped without an answer (out of memory, say), or an error
+        it raised could not be sent back whole (the message keeps its text). Any other
+        error validation raises, in the worker or here, is raised as it is.
     """
     if workers is None:
         workers = 2 if (os.cpu_count() or 1) > 1 else 1

@@ -180,7 +180,30 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
 
 
 def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
-    """Parties and devices whose compromise exposes the most, across all principals."""
+    """Parties and devices whose compromise exposes the most, across all principals.
+
+    Parameters
+    ----------
+    view : ChainView
+    limit : int, optional
+        Keep the first ``limit`` results; None (the default) or 0 keeps them all.
+
+    Returns
+    -------
+    list of Blast
+        The :func:`blast_radius` of every party that is neither a regulator nor a group of
+        data subjects, and of every device, whose compromise exposes personal data. Sorted
+        most exposed first (people at least, at most, then sensitive categories), then by
+        the number of principals whose data it exposes (most first), then by IRI.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> [found.element.split("#")[1] for found in blast_rank(view, 3)]
+    ['foundation', 'medical-institutions', 'resonac']
+    """
     candidates = [p for p in view.parties if "regulator" not in view.parties[p].roles
                   and "data-subjects" not in view.parties[p].roles]
     candidates += list(view.devices)

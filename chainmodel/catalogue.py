@@ -25,13 +25,27 @@ import tomllib
 from importlib import resources
 from typing import Any, Callable
 
-__all__ = ["say", "words", "has", "placeholders", "render", "join", "duration_words", "LANGUAGES", "CatalogueError"]
+from .errors import ArgumentError, SetupError
+
+__all__ = ["say", "words", "has", "placeholders", "render", "join", "duration_words", "LANGUAGES", "CatalogueError",
+           "require_language"]
 
 LANGUAGES = ("en", "ja")
 
 
-class CatalogueError(LookupError):
-    """A key is not in the catalogue (a bug in chainmodel, never a user error)."""
+class CatalogueError(SetupError, LookupError):
+    """A key is not in the catalogue (a bug or a damaged installation, never a user error)."""
+
+
+def require_language(lang: str) -> str:
+    """``lang`` when chainmodel speaks it, else :class:`~chainmodel.errors.ArgumentError`.
+
+    >>> require_language("ja")
+    'ja'
+    """
+    if lang not in LANGUAGES:
+        raise ArgumentError(f"language {lang!r}: chainmodel speaks {' and '.join(LANGUAGES)}; give one of them")
+    return lang
 
 
 @functools.lru_cache(maxsize=None)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import logging
 import math
 import os
@@ -277,6 +276,12 @@ def validate(model, output_format, lang, no_shacl, strict, top, show_all, filter
     a consignment's end, sensitive data on an unprotected portable device, hand-offs with
     no acknowledgement. Findings are grouped by rule. Exit 1 when any finding has error
     severity (filters do not change the exit code).
+
+    \b
+    Examples:
+      chainmodel validate examples/case-b-optout --lang ja
+      chainmodel validate portfolio.nt --severity error --all
+      chainmodel validate portfolio.nt --rule reconsignment-without-approval --format jsonl
     """
     from .answers import build_filters
     from .portfolio import filter_findings
@@ -353,6 +358,12 @@ def leaks(model, duty, output_format, lang, top, show_all, filters):
     categories exposed, and the controls that exist but do not catch it, with why.
     They are grouped by harm, kind of element, operating consignee and tier; the text
     lists the groups, and every member when there are few of them or with --all.
+
+    \b
+    Examples:
+      chainmodel leaks examples/case-a-laptop
+      chainmodel leaks portfolio.nt --tier 2 --harm device-exposure --all
+      chainmodel leaks portfolio.nt --principal "Hospital 117" --format json > leaks.json
     """
     from .answers import build_filters
     from .leaks import single_points_of_failure
@@ -455,6 +466,12 @@ def audit(model, workers, no_shacl, strict, output_format, lang, top, show_all, 
     "single_points_of_failure", "blast_rank", each with "entries" and "groups").
     Validation runs in a second process while the failures are analysed. Exit 1 when any
     finding has error severity (filters do not change the exit code).
+
+    \b
+    Examples:
+      chainmodel audit examples/case-a-laptop
+      chainmodel audit portfolio.nt --top 5
+      chainmodel audit portfolio.nt --format jsonl > audit.jsonl   # one record a line, as found
     """
     from .answers import build_filters
     from .audit import Audit, audit as run_audit
@@ -636,7 +653,9 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
       chainmodel whatif examples/case-b-optout \\
         --add-check "NTT DATA's monthly opt-out report to consignee LDI" "consignee LDI"
     """
-    from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element, to_json, to_text
+    from .whatif import Scenario, add_control, add_handoff, compare, load_scenario, remove_element
+    from .whatif_json import whatif_json
+    from .whatif_text import whatif_text
 
     bounds = {"timeout": timeout, "memory": memory}
     chain_model = _in_memory(_model(model))
@@ -650,10 +669,7 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
     if not built:
         raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")
     report = compare(chain_model, built, order=order, **bounds)
-    if output_format == "json":
-        _write(json.dumps(to_json(report, chain_model, lang), ensure_ascii=False, indent=2) + "\n")
-    else:
-        _write(to_text(report, chain_model, lang))
+    _emit("whatif", "comparison", whatif_json(report, chain_model), output_format, whatif_text, lang, "comparison")
 
 
 def _in_memory(chain_model: ChainModel) -> ChainModel:
@@ -668,49 +684,80 @@ def _in_memory(chain_model: ChainModel) -> ChainModel:
 
 @cli.command()
 @model_argument
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
-@click.option("--duty", help="Highlight this duty's responsibility chains.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.html: the interactive page (self-contained, works offline); FILE.svg: the same picture, "
+                   "drawn by the same layout, for print or a document.")
+@click.option("--duty", help="Highlight this duty's responsibility chains (IRI, prefixed name or label).")
 @click.option("--principal", help="Keep only this principal's chains.")
 @click.option("--failure", help="Highlight the leak path of this element's failure and the parties it reaches.")
+@click.option("--overview/--no-overview", default=None,
+              help="Open on an overview of groups (principals by the consignees they share, consignees by tier; "
+                   "a click opens a group, a search box finds a party), or draw every element. Default: an "
+                   "overview past 150 parties, unless --duty, --principal or --failure narrows the picture.")
 @lang_option
 @force_option
-def diagram(model, output, duty, principal, failure, lang, force):
-    """Draw MODEL as one self-contained interactive HTML file (works offline)."""
-    from .diagram import diagram_html
+def diagram(model, output, duty, principal, failure, overview, lang, force):
+    """Draw MODEL as one self-contained interactive HTML file (works offline) or a static SVG."""
+    from .diagram import page, svg
+    from .dossier import diagram_data
 
-    chain_model, view = _load(model)
-    everything = set(view.handoffs) | set(view.duties) | set(view.copies) | set(view.devices) | set(view.controls)
-    html = diagram_html(
-        view, lang=lang,
-        duty=chain_model.resolve(duty, among=view.duties, what="duty") if duty else None,
-        principal=chain_model.resolve(principal, among=view.parties, what="party") if principal else None,
-        failure=chain_model.resolve(failure, among=everything, what="element") if failure else None,
-    )
-    _write_file(output, html, force, model.paths)
+    _, view = _load(model)
+    data = diagram_data(view, lang=lang, duty=duty, principal=principal, failure=failure, overview=overview)
+    _write_file(output, svg(data) if output.suffix.lower() == ".svg" else page(data), force, model.paths)
 
 
 @cli.command()
 @model_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="FILE.html (diagram embedded) or FILE.md (diagram written beside it and linked).")
+              help="FILE.html (the diagram embedded: interactive on screen, a static SVG on paper) or FILE.md "
+                   "(the diagram written beside it as FILE.diagram.html and linked).")
+@click.option("--date", metavar="YYYY-MM-DD",
+              help="The date printed in the title block. SOURCE_DATE_EPOCH, when set, wins; without either, "
+                   "today. Everything else in the report follows from the model, byte for byte.")
+@click.option("--portfolio/--no-portfolio", default=None,
+              help="Summarise by groups with their counts and worst members, the full detail in FILE.json beside "
+                   "the report and the full diagram in FILE.diagram.html (default: past 150 parties), or list "
+                   "every element.")
 @lang_option
 @force_option
-def report(model, output, lang, force):
-    """Write the audit report: model summary, chains, single points of failure, blast ranking, findings."""
-    from .outfiles import check_output
-    from .report import report_html, report_markdown
+def report(model, output, date, portfolio, lang, force):
+    """Write the audit report: title block, findings and single points of failure first, then blast
+    ranking, reporting duties, incident timelines, responsibility chains and the inventory.
 
+    Exit 2, after writing it, when validation stopped with an error: the report says so.
+    """
+    from .diagram import overview_only, page
+    from .dossier import diagram_data, report_data, report_date
+    from .outfiles import check_output
+    from .report import render_html, render_markdown
+
+    report_date(date)  # a bad date is refused before the model is read
     check_output(output, force, model.paths)
     _, view = _load(model, validating=True)
-    if output.suffix.lower() == ".md":
-        from .diagram import diagram_html
+    data = report_data(view, lang, date=date, version=__version__, portfolio=portfolio)
+    wide = data["title"]["portfolio"]
+    drawing = diagram_data(view, lang=lang, overview=wide)
+    beside = {}
+    if wide:
+        from .jsondoc import document, dumps
 
-        picture = check_output(output.with_suffix(".diagram.html"), force, model.paths)
-        markdown = report_markdown(view, lang=lang, diagram_href=picture.name)
-        _write_file(picture, diagram_html(view, lang=lang), force, model.paths)
-        _write_file(output, markdown, force, model.paths)
+        beside[check_output(output.with_suffix(".json"), force, model.paths)] = dumps(document("report", data)) + "\n"
+    markdown = output.suffix.lower() == ".md"
+    if markdown or wide:
+        beside[check_output(output.with_suffix(".diagram.html"), force, model.paths)] = page(drawing)
+    detail = output.with_suffix(".json").name if wide else None
+    picture = output.with_suffix(".diagram.html").name
+    for path, text in beside.items():
+        _write_file(path, text, force, model.paths)
+    if markdown:
+        text = render_markdown(data, picture, detail=detail)
     else:
-        _write_file(output, report_html(view, lang=lang), force, model.paths)
+        text = render_html(data, overview_only(drawing) if wide else drawing, detail=detail,
+                           picture=picture if wide else None)
+    _write_file(output, text, force, model.paths)
+    if data["validation"]["failed"]:
+        raise ChainModelError(f"validation stopped with an error ({data['validation']['error']}); the report "
+                              f"{output.name} says so. Run 'chainmodel validate' on the model to see it.")
 
 
 def _say(lang: str, en: str, ja: str) -> str:

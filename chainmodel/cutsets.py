@@ -110,6 +110,24 @@ def minimal_cut_sets(harm: Harm, order: int = 2) -> list[tuple[str, ...]]:
     """Every minimal cut set of the harm with at most ``order`` events, sorted.
 
     ``[()]`` means the harm happens with no failure at all (the model cannot prevent it).
+
+    Parameters
+    ----------
+    harm : Harm
+        A harm from :func:`chainmodel.failures.iter_harms`.
+    order : int, optional
+        The most events a cut set may have: an int from 1 to :data:`MAX_ORDER` (default 2).
+
+    Returns
+    -------
+    list of tuple of str
+        Each cut set as its failure event IRIs, sorted; the sets sorted by size, then by
+        their events.
+
+    Raises
+    ------
+    ArgumentError
+        ``order`` is not an int from 1 to :data:`MAX_ORDER`.
     """
     if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
         raise ArgumentError(f"the order of a cut set must be a whole number between 1 and {MAX_ORDER}, not {order!r} "

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .errors import SetupError
 from .law import RULE_IRI, RegimeChoice, regime_for
 from .reporting import sector_of
 from .timepoints import Instant, parse_duration, parse_instant
@@ -93,7 +94,8 @@ def due_day(knew: date, period: str) -> date:
     """
     found = parse_duration(period)
     if found is None or found.months:
-        raise ValueError(f"a reporting period must be a number of days (P30D), not {period!r}")
+        raise SetupError(f"a reporting period must be a number of days (P30D), not {period!r}: the installed "
+                         "ontologies/rules.ttl is damaged; reinstall chainmodel")
     return knew + timedelta(days=found.days - 1)
 
 

@@ -668,6 +668,28 @@ def harms(view: ChainView) -> list[Harm]:
 
 
 def harm_occurs(harm: Harm, failed: set[str] | frozenset[str]) -> bool:
-    """True when the failure events in ``failed`` together cut the harm's S from its T."""
+    """True when the failure events in ``failed`` together cut the harm's S from its T.
+
+    Parameters
+    ----------
+    harm : Harm
+    failed : set or frozenset of str
+        The IRIs of the failure events taken to fail; those that are not events of the harm
+        are ignored.
+
+    Returns
+    -------
+    bool
+        Whether the harm happens when these events fail: no path of working nodes is left
+        from S to T. With no events, True means the harm needs no failure at all.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> laptop = harms(chain_view(load_model(["examples/case-a-laptop"])))[0]
+    >>> harm_occurs(laptop, frozenset()), harm_occurs(laptop, {"https://example.org/chainmodel/case-a#laptop"})
+    (False, True)
+    """
     removed = {node for event in failed for node in harm.event_nodes.get(event, ())}
     return SINK not in harm.reachable(removed)

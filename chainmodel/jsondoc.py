@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from .serialise import Shared, Term
+from .serialise import Shared, Term, TermTable
 
 __all__ = ["JSON_VERSION", "document", "records", "expand", "dumps"]
 
@@ -47,62 +47,85 @@ JSON_VERSION = 3
 """Bumped whenever a field of the JSON output changes meaning or disappears (3: the term table)."""
 
 
-class _Terms:
-    """The terms and shared facts met so far, in the order met; ``fresh`` holds those not yet written out."""
-
-    def __init__(self) -> None:
-        self.table: dict[str, dict] = {}
-        self.shared: dict[str, dict] = {}
-        self.fresh: list[tuple[str, str]] = []
-
-    def refer(self, term: Term) -> str:
-        iri = term["iri"]
-        if iri not in self.table:
-            self.table[iri] = {}  # placed first: a term may mention itself through its organisation
-            self.table[iri] = {key: self.compact(value) for key, value in term.items() if key != "iri"}
-            self.fresh.append(("term", iri))
-        return iri
-
-    def share(self, facts: Shared) -> str:
-        if facts.key not in self.shared:
-            self.shared[facts.key] = {}
-            self.shared[facts.key] = {key: self.compact(value) for key, value in facts.items()}
-            self.fresh.append(("shared", facts.key))
-        return facts.key
-
-    def compact(self, value):
-        if isinstance(value, Term):
-            return self.refer(value)
-        if isinstance(value, Shared):
-            return self.share(value)
-        if isinstance(value, dict):
-            return {key: self.compact(item) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.compact(item) for item in value]
-        return value
-
-    def take_fresh(self) -> list[dict]:
-        fresh, self.fresh = self.fresh, []
-        return [{"record": "term", "iri": key, **self.table[key]} if kind == "term"
-                else {"record": "shared", "key": key, **self.shared[key]} for kind, key in fresh]
+def _compact(value, table: TermTable):
+    """``value`` with each Term and Shared replaced by its key, kept in ``table``."""
+    if isinstance(value, Term):
+        return table.term_key(value)
+    if isinstance(value, Shared):
+        if value.key not in table.shared:
+            table.shared_key(value.key, {})  # placed first, filled below: the order of first use
+            table.shared[value.key] = {key: _compact(item, table) for key, item in value.items()}
+        return value.key
+    if isinstance(value, dict):
+        return {key: _compact(item, table) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_compact(item, table) for item in value]
+    return value
 
 
-def document(command: str, sections: dict) -> dict:
-    """The JSON document of a command: the version, the command, the terms and the sections.
+def document(command: str, sections: dict, table: TermTable | None = None) -> dict:
+    """The JSON document of a command: the version, the command, the terms, the shared facts, the sections.
 
-    Terms are sorted by IRI, so the same answer gives the same bytes.
+    Without ``table``, ``sections`` are dictionaries of :mod:`chainmodel.serialise` (Terms
+    and Shared facts in place) and are compacted here. With ``table``, they were made within
+    :func:`chainmodel.serialise.referring` and already refer to what ``table`` holds; they
+    are taken as they are. Terms and shared facts are sorted by key, so the same answer gives
+    the same bytes.
+
+    Parameters
+    ----------
+    command : str
+        The command's name, written as ``"command"`` (``"leaks"``, ``"blast"`` ...).
+    sections : dict
+        Section name to its content: dictionaries, lists and tuples of plain JSON values,
+        :class:`~chainmodel.serialise.Term` and :class:`~chainmodel.serialise.Shared`, at
+        any depth (or, with ``table``, their keys).
+    table : TermTable, optional
+        The table the sections were made against.
+
+    Returns
+    -------
+    dict
+        ``json_version`` (:data:`JSON_VERSION`), ``command``, ``terms`` (IRI to the term
+        without its ``iri``, sorted by IRI), ``shared`` (key to the facts, sorted by key),
+        then the sections in the order given, with every term replaced by its IRI, every
+        shared fact by its key and every tuple by a list.
     """
-    terms = _Terms()
-    body = {name: terms.compact(value) for name, value in sections.items()}
-    return {"json_version": JSON_VERSION, "command": command, "terms": dict(sorted(terms.table.items())),
-            "shared": dict(sorted(terms.shared.items())), **body}
+    if table is None:
+        table = TermTable()
+        sections = {name: _compact(value, table) for name, value in sections.items()}
+    return {"json_version": JSON_VERSION, "command": command, "terms": dict(sorted(table.terms.items())),
+            "shared": dict(sorted(table.shared.items())), **sections}
 
 
-def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None) -> Iterator[dict]:
+def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None,
+            table: TermTable | None = None) -> Iterator[dict]:
     """The JSON Lines records of a command, one by one as ``sections`` yields its entries.
 
     ``sections`` gives ``(record kind, entries)`` pairs; entries are consumed lazily, so an
-    analysis that yields them is written as it goes.
+    analysis that yields them is written as it goes. ``table`` as for :func:`document`: given,
+    the entries already refer to it (and are made while this runs).
+
+    Parameters
+    ----------
+    command : str
+        The command's name, written in the header record.
+    sections : iterable of (str, iterable of dict)
+        Each record kind with its entries, which may hold terms and shared facts as in
+        :func:`document`.
+    end : dict, optional
+        The fields of the ``end`` record (counts, conformance); terms and shared facts in
+        it are written out like an entry's.
+    table : TermTable, optional
+        The table the entries are made against.
+
+    Yields
+    ------
+    dict
+        The ``header`` record (``json_version`` and ``command``); for each entry, a
+        ``term`` or ``shared`` record for each term and shared fact it mentions that no
+        earlier record gave, then the entry with ``"record"`` its kind, terms as IRIs and
+        shared facts as keys; last the ``end`` record.
 
     Examples
     --------
@@ -111,15 +134,16 @@ def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: d
     >>> [r["record"] for r in records("blast", [("blast", [{"element": party}, {"element": party}])], {"count": 2})]
     ['header', 'term', 'blast', 'blast', 'end']
     """
-    terms = _Terms()
+    made_here = table is None
+    table = table or TermTable()
     yield {"record": "header", "json_version": JSON_VERSION, "command": command}
     for kind, entries in sections:
         for entry in entries:
-            body = terms.compact(entry)
-            yield from terms.take_fresh()
+            body = _compact(entry, table) if made_here else entry
+            yield from table.take_fresh()
             yield {"record": kind, **body}
-    end = terms.compact(end or {})
-    yield from terms.take_fresh()
+    end = _compact(end or {}, table) if made_here else (end or {})
+    yield from table.take_fresh()
     yield {"record": "end", **end}
 
 

@@ -32,7 +32,7 @@ from .model import rules_graph
 from .namespace import CM, RULE
 from .timepoints import Instant, parse_instant
 
-__all__ = ["RuleInfo", "rule_info", "known_rules", "citation", "citations", "rule_sources", "Regime", "RegimeChoice", "regimes",
+__all__ = ["RuleInfo", "rule_info", "known_rules", "rule_labels", "citation", "citations", "rule_sources", "Regime", "RegimeChoice", "regimes",
            "regime_for", "LANGUAGES"]
 
 LANGUAGES = ("en", "ja")
@@ -106,6 +106,17 @@ def rule_info(iri: str) -> RuleInfo:
         sources=tuple(sorted(citation(source) for source in sources)),
         source_iris=sources,
     )
+
+
+@functools.lru_cache(maxsize=None)
+def rule_labels(rule: str) -> dict[str, str]:
+    """A rule's labels in every language the rules file gives (``{}`` for a rule it does not know).
+
+    >>> rule_labels("https://w3id.org/chainmodel/rule#consignment-cycle")["en"]
+    'consignments form a cycle'
+    """
+    labels = {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
+    return {k: labels[k] for k in sorted(labels)}
 
 
 @functools.lru_cache(maxsize=None)

@@ -124,6 +124,39 @@ def leak_for(view: ChainView, harm: Harm, event: str, exposed: Exposure | None =
     """The full report of one failure event that causes ``harm`` on its own.
 
     ``exposed`` is what the harm exposes, when the caller has it already.
+
+    Parameters
+    ----------
+    view : ChainView
+    harm : Harm
+        A harm of ``view`` (see :func:`chainmodel.failures.iter_harms`).
+    event : str
+        The IRI of one of the harm's failure events (a key of ``harm.elements``), usually
+        one of :func:`chainmodel.cutsets.single_points`; that it causes the harm on its own
+        is not checked here.
+    exposed : Exposure, optional
+        ``exposure(view, harm.exposed_assets)``; worked out here when not given.
+
+    Returns
+    -------
+    Leak
+        The element with those of its failure modes that have the harm's effect
+        (``cm:Exposes`` for an exposure, ``cm:Breaks`` for a guarded provision), its
+        operators, the harm's accountable parties and duties, the leak path step by step,
+        the parties reached (for a guarded provision, without the flow's sender), what is
+        exposed, and the controls covering the element that do not count against its
+        failure, with why. Empty ``modes`` means no failure mode of the element causes this
+        harm: :func:`single_points_of_failure` leaves such a leak out.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> from chainmodel.failures import harms
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> leak = leak_for(view, harms(view)[0], "https://example.org/chainmodel/case-a#laptop")
+    >>> leak.modes, [step.role for step in leak.path]
+    (('https://w3id.org/chainmodel#LossOrTheft',), ['fails', 'exposes-what-it-holds'])
     """
     element = harm.elements[event]
     effect = _EXPOSES if harm.kind in EXPOSURE_KINDS else _BREAKS
@@ -161,6 +194,21 @@ def unavoidable_leak(view: ChainView, harm: Harm) -> Leak:
 
     For a guarded provision this means no path of hand-offs brings the guard what it needs
     (or nobody performs it); the report names the provision as the element.
+
+    Parameters
+    ----------
+    view : ChainView
+    harm : Harm
+        A harm of ``view`` that happens with no failure (``harm_occurs(harm, frozenset())``
+        is true); this is not checked here.
+
+    Returns
+    -------
+    Leak
+        With ``no_failure_needed`` true and ``element_kind`` ``"structure"``: the element is
+        the harm's flow (the provision), or the harm's key when it has none; no failure
+        modes, operators or uncaught controls; the path is the flows the data takes
+        downstream; the parties reached leave out the flow's sender.
     """
     element = harm.flow or harm.key
     steps = []
@@ -192,6 +240,23 @@ def single_points_of_failure(view: ChainView, duty: str | None = None) -> list[L
 
     ``duty`` keeps the harms that duty takes part in (as guard, needed duty, or duty
     entrusted with the exposed data).
+
+    Parameters
+    ----------
+    view : ChainView
+    duty : str, optional
+        The IRI of a duty of the model (a key of ``view.duties``; not a prefixed name or a
+        label). By default every harm is kept.
+
+    Returns
+    -------
+    list of Leak
+        First the harms that happen with no failure at all (:func:`unavoidable_leak`), then
+        each failure event that causes a harm on its own and has a failure mode with the
+        harm's effect (:func:`leak_for`). Sorted most exposed first (people at least, at
+        most, then sensitive categories), then by harm kind (guarded provision, device
+        exposure, copy exposure, misdirected data, insider exfiltration, attack), flow IRI
+        and element IRI.
 
     Raises
     ------

@@ -17,11 +17,16 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .catalogue import has, join, render, say
+from .findings import HARM_KINDS  # the one place that names and orders the harm kinds
 
-__all__ = ["name", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names"]
+__all__ = ["name", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
+           "step_effect", "HARM_KINDS", "harm_rank", "natural_key", "citations_phrase"]
+
+_DIGITS = re.compile(r"(\d+)")
 
 _UNITS = {
     "https://w3id.org/chainmodel#People": "people",
@@ -117,3 +122,60 @@ def _first(mapping: dict[str, Any] | None, lang: str) -> str:
     if not mapping:
         return ""
     return mapping.get(lang) or mapping.get("en") or next(iter(mapping.values()), "")
+
+
+# -- added for the report and the diagram (shared with the text output) ---------------------------
+
+_TERM_FAMILIES = ("role", "element", "harm", "control-kind")
+
+
+
+def term(value: str, lang: str = "en") -> str:
+    """A fixed word of the analyses (a role, element kind, harm kind or control kind) in ``lang``.
+
+    Unknown words are returned as they are.
+
+    >>> term("re-consignee", "ja"), term("device-exposure", "en")
+    ('再委託先', 'the data on a system exposed')
+    """
+    for family in _TERM_FAMILIES:
+        if has(f"{family}.{value}"):
+            return say(f"{family}.{value}", lang)
+    return value
+
+
+def step_effect(effect: str, lang: str = "en") -> str:
+    """A leak step's effect (a ``step.*`` word of the catalogue) in ``lang``.
+
+    >>> step_effect("passes-the-failure-on", "ja")
+    '失敗を次に伝える'
+    """
+    return say(f"step.{effect}", lang) if has(f"step.{effect}") else effect
+
+
+def harm_rank(kind: str) -> int:
+    """Where a harm kind stands in :data:`HARM_KINDS` (unknown kinds last).
+
+    >>> sorted(["misdirected-data", "guarded-provision"], key=harm_rank)
+    ['guarded-provision', 'misdirected-data']
+    """
+    return HARM_KINDS.index(kind) if kind in HARM_KINDS else len(HARM_KINDS)
+
+
+def natural_key(text: str) -> tuple:
+    """A sort key that puts numbers in number order: "principal 182" before "principal 1739".
+
+    >>> sorted(["p1739", "p182", "p2"], key=natural_key)
+    ['p2', 'p182', 'p1739']
+    """
+    parts = _DIGITS.split(text.casefold())
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+
+
+def citations_phrase(sources: list[dict], lang: str = "en") -> str:
+    """Legal sources (``{"citation": {lang: text}}``) as one list in ``lang``.
+
+    >>> citations_phrase([{"citation": {"en": "APPI Art. 26(1)", "ja": "個人情報保護法第26条第1項"}}], "ja")
+    '個人情報保護法第26条第1項'
+    """
+    return join([s["citation"].get(lang) or s["citation"].get("en", "") for s in sources], lang)

@@ -98,7 +98,30 @@ class Filters:
 
 
 def party_tier(view: ChainView, party: str | None) -> int | None:
-    """The shallowest tier a party (or its organisation) is consigned at; 0 for a principal; None if neither."""
+    """The shallowest tier a party (or its organisation) is consigned at; 0 for a principal; None if neither.
+
+    Parameters
+    ----------
+    view : ChainView
+    party : str or None
+        The IRI of a party.
+
+    Returns
+    -------
+    int or None
+        The lowest known tier of a consignment into the party, its organisation or any
+        capacity its organisation acts in; else 0 when one of these is a party with the
+        principal role; else None (always None for ``party`` None). Kept on ``view``, so
+        each party is worked out once.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> [party_tier(view, "https://example.org/chainmodel/case-b#" + name) for name in ("nttdata", "hospital", "ppc")]
+    [2, 0, None]
+    """
     cache = view.__dict__.setdefault("_party_tiers", {})
     if party not in cache:
         members = {party} | set(view.index.capacities_of.get(view.org(party) or "", ())) | {view.org(party)}
@@ -139,6 +162,21 @@ def group_leaks(view: ChainView, leaks: Sequence[Leak]) -> list[Group]:
     Key: ``(harm kind, element kind, operator, tier, no failure needed)``. Elements the principals operate
     themselves (tier 0) are one group per harm and kind, whichever principal: the operator
     is None there, as it is for an element nobody is recorded to operate (tier None).
+
+    Parameters
+    ----------
+    view : ChainView
+    leaks : sequence of Leak
+        As :func:`chainmodel.leaks.single_points_of_failure` gives them, filtered or not.
+
+    Returns
+    -------
+    list of Group
+        The operator in a key is the organisation of the leak's first operator and its tier
+        is :func:`party_tier`'s. Members are indexes into ``leaks``, harms that need no
+        failure first, then most exposed first; the principals are the members' accountable
+        parties. Groups are ranked by their worst member, then by size (largest first),
+        then by key.
     """
     def key(leak: Leak) -> tuple:
         operator = view.org(leak.operators[0]) if leak.operators else None
@@ -170,7 +208,24 @@ def _finding_principals(view: ChainView, finding: Finding) -> set[str]:
 
 
 def group_findings(view: ChainView, findings: Sequence[Finding]) -> list[Group]:
-    """Group findings by rule; errors first. Key: ``(severity, rule IRI)``."""
+    """Group findings by rule; errors first. Key: ``(severity, rule IRI)``.
+
+    Parameters
+    ----------
+    view : ChainView
+    findings : sequence of Finding
+        As :func:`chainmodel.validate.validate` gives them, filtered or not.
+
+    Returns
+    -------
+    list of Group
+        Members are indexes into ``findings``, in the order given. The principals are those
+        the members' elements belong to: the roots of a consignment's chains, the
+        controllers of an asset (or of the asset a copy holds), the accountable party of a
+        duty or of the duties a hand-off serves, a party that is a principal. Groups are
+        ranked by severity (error, warning, info), then by size (largest first), then by
+        key.
+    """
     def rank(finding: Finding) -> tuple:
         return (SEVERITIES.index(finding.severity) if finding.severity in SEVERITIES else len(SEVERITIES),)
 
@@ -178,7 +233,23 @@ def group_findings(view: ChainView, findings: Sequence[Finding]) -> list[Group]:
 
 
 def group_blasts(view: ChainView, blasts: Sequence[Blast]) -> list[Group]:
-    """Group blast ranks by kind and tier (a party) or portability (a device). Key: ``(kind, tier or portable)``."""
+    """Group blast ranks by kind and tier (a party) or portability (a device). Key: ``(kind, tier or portable)``.
+
+    Parameters
+    ----------
+    view : ChainView
+    blasts : sequence of Blast
+        As :func:`chainmodel.blast.blast_rank` gives them, filtered or not.
+
+    Returns
+    -------
+    list of Group
+        Keys are ``("party", tier)`` with the tier of :func:`party_tier`, ``("device",
+        portable)`` with a bool, and ``(kind, None)`` for a copy or a data asset. Members are
+        indexes into ``blasts``, most exposed first; the principals are those whose data the
+        members expose. Groups are ranked by their worst member, then by size (largest
+        first), then by key.
+    """
     def key(found: Blast) -> tuple:
         if found.kind == "device":
             device = view.devices.get(found.element)
@@ -196,7 +267,32 @@ def _touches(view: ChainView, parties: Iterable[str | None], wanted: str) -> boo
 
 
 def filter_leaks(view: ChainView, leaks: Sequence[Leak], filters: Filters) -> list[Leak]:
-    """The single points of failure that concern what ``filters`` names (rule and severity do not apply)."""
+    """The single points of failure that concern what ``filters`` names (rule and severity do not apply).
+
+    Parameters
+    ----------
+    view : ChainView
+    leaks : sequence of Leak
+    filters : Filters
+        ``harm``: the leak's harm kind is this one. ``principal``: one of its accountable
+        parties is of the same organisation. ``party``: one of its operators, of the parties
+        it reaches, or of the senders and receivers on its path is of the same
+        organisation. ``tier``: :func:`party_tier` of its first operator is this tier.
+
+    Returns
+    -------
+    list of Leak
+        The leaks that meet every criterion given, in the order given.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> from chainmodel.leaks import single_points_of_failure
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> [leak.element.split("#")[1] for leak in filter_leaks(view, single_points_of_failure(view), Filters(tier=2))]
+    ['duty-optout', 'h-report-nttdata-ldi']
+    """
     def keep(leak: Leak) -> bool:
         if filters.harm and leak.harm_kind != filters.harm:
             return False
@@ -212,7 +308,25 @@ def filter_leaks(view: ChainView, leaks: Sequence[Leak], filters: Filters) -> li
 
 
 def filter_findings(view: ChainView, findings: Sequence[Finding], filters: Filters) -> list[Finding]:
-    """The findings that concern what ``filters`` names (harm kind does not apply)."""
+    """The findings that concern what ``filters`` names (harm kind does not apply).
+
+    Parameters
+    ----------
+    view : ChainView
+    findings : sequence of Finding
+    filters : Filters
+        ``rule``: the finding's rule IRI is this one or ends with ``#`` and this name.
+        ``severity``: its severity is this one. ``principal``: a principal its elements
+        belong to (as in :func:`group_findings`) is of the same organisation. ``party``: a
+        party in its focus, the consignor or consignee of a consignment in it, the holder of
+        a copy in it, or the sender or receiver of a hand-off in it is of the same
+        organisation. ``tier``: a consignment in its focus has this tier.
+
+    Returns
+    -------
+    list of Finding
+        The findings that meet every criterion given, in the order given.
+    """
     def keep(finding: Finding) -> bool:
         if filters.rule and finding.rule != filters.rule and not finding.rule.endswith("#" + filters.rule):
             return False
@@ -243,7 +357,23 @@ def _finding_parties(view: ChainView, finding: Finding) -> set[str]:
 
 
 def filter_blasts(view: ChainView, blasts: Sequence[Blast], filters: Filters) -> list[Blast]:
-    """The blast ranks that concern what ``filters`` names (rule, severity and harm kind do not apply)."""
+    """The blast ranks that concern what ``filters`` names (rule, severity and harm kind do not apply).
+
+    Parameters
+    ----------
+    view : ChainView
+    blasts : sequence of Blast
+    filters : Filters
+        ``principal``: one of the principals whose data it exposes is of the same
+        organisation. ``party``: the element or one of its holders is of the same
+        organisation. ``tier``: :func:`party_tier` of the element (a party) or of its first
+        holder in IRI order (a device, copy or asset) is this tier.
+
+    Returns
+    -------
+    list of Blast
+        The blast ranks that meet every criterion given, in the order given.
+    """
     def keep(found: Blast) -> bool:
         if filters.principal and not _touches(view, found.principals, filters.principal):
             return False

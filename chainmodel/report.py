@@ -1,304 +1,73 @@
-"""The audit report of a chain model, as one HTML page or as Markdown.
+"""The audit report, as one HTML page or as Markdown, rendered from :func:`chainmodel.dossier.report_data`.
 
-``report_html(view)`` and ``report_markdown(view)`` say, in English or Japanese:
+The report is what an auditor hands to a committee, in the order they read it:
 
-* what the model holds: parties by capacity, consignments by derived tier, duties, hand-offs,
-  data assets with subject counts, sensitive categories and where copies rest, and controls;
-* each duty's responsibility chains (:func:`chainmodel.trace.trace_all`), with the duties
-  entrusted more than once and those that reach no performer flagged;
-* the single points of failure (:func:`chainmodel.leaks.single_points_of_failure`) with
-  their leak paths, what they expose, and the controls that do not catch them and why;
-* the blast-radius ranking (:func:`chainmodel.blast.blast_rank`, top 20);
-* the validation findings with their legal sources (``chainmodel.validate``, imported
-  lazily: when it cannot be imported the report says so);
-* the diagram (:mod:`chainmodel.diagram`): embedded in the HTML page through ``srcdoc``
-  (escaped, sandboxed), linked from the Markdown when ``diagram_href`` is given.
+* a title block: the date, the tool version, every input file with its SHA-256, the
+  language, and whether validation conforms, does not, or failed (then it says so first);
+* a one-paragraph summary, then the validation findings with their legal sources and the
+  single points of failure with their leak paths, exposure, and the controls that do not
+  catch them and why;
+* the blast-radius ranking and, for each of its elements, the reporting duties of each
+  principal with the regime and the articles that impose them;
+* the timeline of each incident (exposure window, who knew when, each report against its
+  deadlines, each detective control's would-be window);
+* the responsibility chains and the inventory of the model;
+* the diagram: interactive on screen, and on paper the static SVG drawn by the same layout.
 
-Every text from the model is escaped; the same model always gives the same bytes; the page
-loads nothing from the network and prints cleanly (``@media print``).
+For a portfolio (:data:`chainmodel.dossier.PORTFOLIO_PARTIES`) the lists become groups with
+counts and their worst members, and the full detail is the JSON file written beside it.
+
+Every fixed word comes from the catalogue (``words/report.toml`` and the shared entries);
+every text from the model is escaped; the same data gives the same bytes; the page loads
+nothing from the network and prints on A4 without clipped tables. This module calls no
+analysis: :func:`report_html` and :func:`report_markdown` compose through
+:mod:`chainmodel.dossier` and then render.
 
 Examples
 --------
+>>> import os
+>>> os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
 >>> from chainmodel.model import load_model
 >>> from chainmodel.views import chain_view
 >>> view = chain_view(load_model(["examples/case-b-optout"]))
->>> "Single points of failure" in report_markdown(view)
+>>> text = report_markdown(view, workers=1)
+>>> "## Single points of failure" in text and "| Date | 2026-01-01 |" in text
 True
+>>> del os.environ["SOURCE_DATE_EPOCH"]
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePath
-from typing import Iterable, Sequence, Union
+from typing import Sequence, Union
 from urllib.parse import quote
 
-from .blast import blast_rank
-from .diagram import ROLE_ORDER, Names, _party_roles, _primary_role, diagram_html, role_names
-from .leaks import single_points_of_failure
-from .catalogue import render
-from .text import step_effect, term
-from .trace import trace_all
-from .views import ChainView
+from .catalogue import duration_words, join, say
+from .diagram import page, svg
+from .dossier import BLAST_TOP, diagram_data, report_data
+from .overview import TOP_MEMBERS
+from .phrases import citations_phrase, count_phrase, name, names, said_phrase, step_effect, term
+from .text import exposure_phrase, finding_message
+from .timeline_text import sections as timeline_sections
 
-__all__ = ["report_html", "report_markdown", "BLAST_TOP"]
+__all__ = ["render_html", "render_markdown", "report_html", "report_markdown", "blocks", "BLAST_TOP"]
 
-BLAST_TOP = 20
-"""Entries of the blast-radius ranking the report lists."""
-
-TEXT = {
-    "en": {
-        "title": "Chain model audit report",
-        "generated-from": "Model files",
-        "contents": "Contents",
-        "summary": "Summary",
-        "holds": "What the model holds",
-        "parties": "Parties by capacity",
-        "consignments": "Consignments by tier",
-        "duties": "Duties",
-        "handoffs": "Hand-offs",
-        "assets": "Data assets",
-        "controls": "Controls",
-        "chains": "Responsibility chains",
-        "spof": "Single points of failure",
-        "blast": "Blast radius ranking",
-        "validation": "Validation findings",
-        "diagram": "Diagram",
-        "principal": "Principals",
-        "consignee": "Consignees",
-        "re-consignee": "Re-consignees",
-        "producer": "Producers",
-        "recipient": "Recipients",
-        "regulator": "Regulators",
-        "data-subjects": "Data subjects",
-        "organisation": "Organisations acting through capacities",
-        "party": "Other parties",
-        "tier": "Tier {n}",
-        "tier-unknown": "Tier unknown (in a consignment cycle)",
-        "name": "Name",
-        "labels": "Labels",
-        "iri": "IRI",
-        "roles": "Roles",
-        "organisation-of": "Capacity of",
-        "consignment": "Consignment",
-        "consignor": "Consignor",
-        "consignee-col": "Consignee",
-        "entrusts": "Duties entrusted",
-        "entrusts-data": "Data entrusted",
-        "approval": "Approval",
-        "approved-by": "Approved by",
-        "period": "Period",
-        "extends": "Extends",
-        "accountable": "Accountable",
-        "performers": "Performed by",
-        "legal-basis": "Legal basis",
-        "needs": "Needs",
-        "protects": "Protects",
-        "kind": "Kind",
-        "sender": "Sender",
-        "receiver": "Receiver",
-        "carries": "Carries",
-        "serves": "Serves",
-        "guarded-by": "Guarded by",
-        "cadence": "Cadence",
-        "acknowledged-by": "Acknowledged by",
-        "subjects": "Subjects",
-        "per-principal": "Per principal",
-        "categories": "Categories",
-        "sensitive": "Sensitive categories",
-        "controllers": "Controllers",
-        "copies": "Copies rest at",
-        "anonymised": "anonymised",
-        "sensitive-flag": "sensitive (要配慮個人情報)",
-        "operators": "Operated by",
-        "covers": "Covers",
-        "notifies": "Notifies",
-        "latency": "Detects within",
-        "rules-out-leak": "Rules a leak out",
-        "limitation": "Limitation",
-        "count": "Count",
-        "no-items": "None in the model.",
-        "chain": "Chain {n}",
-        "supervisors": "Supervisors on the way",
-        "reaches-performer": "reaches the performer",
-        "misses-performer": "does not reach the performer",
-        "not-from-accountable": "does not start at the accountable party",
-        "more-than-once": "Entrusted through more than one chain.",
-        "no-performer": "No chain reaches a party that performs it.",
-        "truncated": "The chains were cut short after {n}.",
-        "no-chains": "Not entrusted by any consignment.",
-        "element": "Element",
-        "modes": "Failure modes",
-        "harm": "Harm",
-        "flow": "Protected flow",
-        "guard": "Guard duty",
-        "path": "Leak path",
-        "step": "Step",
-        "role": "What happens",
-        "reached": "Parties reached",
-        "exposed": "Exposed",
-        "uncaught": "Controls that exist but do not catch it",
-        "reason": "Why not",
-        "none-uncaught": "No control covers this element.",
-        "no-spof": "No single failure leaks data through on its own.",
-        "rank": "#",
-        "notifications": "Reporting duties triggered",
-        "rule": "Rule",
-        "because": "Because",
-        "severity": "Severity",
-        "message": "Finding",
-        "focus": "Evidence",
-        "sources": "Legal sources",
-        "no-findings": "No findings.",
-        "validation-missing": "Validation is not available in this installation (chainmodel.validate cannot be imported: {error}); no findings are reported here.",
-        "validation-failed": "Validation stopped with an error ({error}); no findings are reported here. Run chainmodel validate on the model to see it.",
-        "shacl-missing": "The SHACL shapes were not checked (chainmodel.shacl cannot be imported: {error}).",
-        "diagram-embedded": "The interactive diagram of the model (drag to move, scroll to zoom, click for facts).",
-        "diagram-linked": "The interactive diagram of the model",
-        "diagram-none": "No diagram was written with this report.",
-        "diagram-print": "The interactive diagram is not printed; open the report or the diagram file on screen.",
-        "unknown": "unknown",
-        "yes": "yes",
-        "no": "no",
-        "total-known": "{n} known",
-        "summary-line": "{parties} parties, {consignments} consignments (deepest tier {tier}), {duties} duties, {assets} data assets, {controls} controls; {spof} single points of failure; {findings} validation findings.",
-        "unattributed": "unattributed",
-        "exposure-line": "{subjects} subjects",
-        "whole": "(in all)",
-    },
-    "ja": {
-        "title": "委託チェーン監査報告書",
-        "generated-from": "モデルファイル",
-        "contents": "目次",
-        "summary": "概要",
-        "holds": "モデルの内容",
-        "parties": "立場別の当事者",
-        "consignments": "階層別の委託",
-        "duties": "義務",
-        "handoffs": "受け渡し",
-        "assets": "データ資産",
-        "controls": "統制",
-        "chains": "責任の連鎖",
-        "spof": "単一障害点",
-        "blast": "影響範囲の順位",
-        "validation": "検証結果",
-        "diagram": "図",
-        "principal": "委託元",
-        "consignee": "委託先",
-        "re-consignee": "再委託先",
-        "producer": "作成事業者",
-        "recipient": "提供先",
-        "regulator": "監督当局",
-        "data-subjects": "本人（データ主体）",
-        "organisation": "立場を通じて行動する組織",
-        "party": "その他の当事者",
-        "tier": "第{n}層",
-        "tier-unknown": "階層不明（委託の循環内）",
-        "name": "名称",
-        "labels": "ラベル",
-        "iri": "IRI",
-        "roles": "役割",
-        "organisation-of": "立場の主体",
-        "consignment": "委託",
-        "consignor": "委託者",
-        "consignee-col": "受託者",
-        "entrusts": "委託する業務",
-        "entrusts-data": "委託するデータ",
-        "approval": "承諾状況",
-        "approved-by": "承諾者",
-        "period": "期間",
-        "extends": "再委託の元",
-        "accountable": "責任者",
-        "performers": "実施者",
-        "legal-basis": "法的根拠",
-        "needs": "前提となる義務",
-        "protects": "保護するデータ",
-        "kind": "種別",
-        "sender": "送り手",
-        "receiver": "受け手",
-        "carries": "運ぶデータ",
-        "serves": "対象の義務",
-        "guarded-by": "防護する義務",
-        "cadence": "頻度",
-        "acknowledged-by": "受領確認",
-        "subjects": "本人数",
-        "per-principal": "委託元ごと",
-        "categories": "項目",
-        "sensitive": "要配慮個人情報の項目",
-        "controllers": "管理者",
-        "copies": "複製の所在",
-        "anonymised": "匿名加工",
-        "sensitive-flag": "要配慮個人情報",
-        "operators": "運用者",
-        "covers": "対象",
-        "notifies": "通知先",
-        "latency": "検知までの期間",
-        "rules-out-leak": "漏えいを否定できる",
-        "limitation": "限界",
-        "count": "件数",
-        "no-items": "モデルにありません。",
-        "chain": "連鎖{n}",
-        "supervisors": "途中の監督者",
-        "reaches-performer": "実施者に届く",
-        "misses-performer": "実施者に届かない",
-        "not-from-accountable": "責任者から始まらない",
-        "more-than-once": "複数の連鎖で委託されています。",
-        "no-performer": "実施者に届く連鎖がありません。",
-        "truncated": "連鎖の列挙は{n}件で打ち切りました。",
-        "no-chains": "どの委託でも委託されていません。",
-        "element": "要素",
-        "modes": "障害の種類",
-        "harm": "害",
-        "flow": "保護される提供",
-        "guard": "防護する義務",
-        "path": "漏えい経路",
-        "step": "段階",
-        "role": "起きること",
-        "reached": "データが届く者",
-        "exposed": "漏えいするもの",
-        "uncaught": "存在するが検知できない統制",
-        "reason": "理由",
-        "none-uncaught": "この要素を対象とする統制はありません。",
-        "no-spof": "単独で漏えいにつながる障害はありません。",
-        "rank": "順位",
-        "notifications": "生じる報告義務",
-        "rule": "規則",
-        "because": "理由",
-        "severity": "重大度",
-        "message": "指摘",
-        "focus": "根拠となる要素",
-        "sources": "法的根拠",
-        "no-findings": "指摘はありません。",
-        "validation-missing": "この環境では検証を実行できません（chainmodel.validate を読み込めません: {error}）。検証結果は記載していません。",
-        "validation-failed": "検証がエラー（{error}）で停止したため、検証結果は記載していません。モデルに chainmodel validate を実行して確認してください。",
-        "shacl-missing": "SHACL形状は検査していません（chainmodel.shacl を読み込めません: {error}）。",
-        "diagram-embedded": "モデルの対話型の図（ドラッグで移動、スクロールで拡大縮小、クリックで詳細）。",
-        "diagram-linked": "モデルの対話型の図",
-        "diagram-none": "この報告書には図を添付していません。",
-        "diagram-print": "対話型の図は印刷されません。画面で報告書または図のファイルを開いてください。",
-        "unknown": "不明",
-        "yes": "はい",
-        "no": "いいえ",
-        "total-known": "判明分 {n}",
-        "summary-line": "当事者 {parties}、委託 {consignments}（最深 第{tier}層）、義務 {duties}、データ資産 {assets}、統制 {controls}。単一障害点 {spof}、検証の指摘 {findings}。",
-        "unattributed": "委託元不明",
-        "exposure-line": "本人 {subjects}",
-        "whole": "（全体）",
-    },
-}
+PORTFOLIO_BLAST = 5
+"""Elements of the blast ranking whose reporting duties a portfolio's report lists."""
+PRINCIPALS_LISTED = 10
+"""Principals listed per element in a portfolio's reporting duties."""
 
 
-# -- a small document model, rendered to HTML and to Markdown ---------------------------------
+# -- a small document model, rendered to HTML and to Markdown -----------------------------------------
 
 
 @dataclass(frozen=True)
-class Name:
-    """A model element, shown by its label (with its IRI as a tooltip in HTML); None shows "-"."""
+class Ref:
+    """A model element (a serialised reference), shown by its name with its IRI as a tooltip in HTML."""
 
-    iri: str | None
+    ref: dict | None
 
 
 @dataclass(frozen=True)
@@ -313,13 +82,13 @@ class Strong:
 
 @dataclass(frozen=True)
 class Link:
-    """A link to a section of the report itself (``#anchor``); never to another document."""
+    """A link to a section of the report itself (``#anchor``) or to a file written beside it."""
 
-    anchor: str
+    target: str
     text: str
 
 
-Inline = Union[str, Name, Code, Strong, Link]
+Inline = Union[str, Ref, Code, Strong, Link]
 Content = Union[Inline, Sequence[Inline]]
 
 
@@ -339,6 +108,7 @@ class Para:
 class Items:
     items: tuple[Content, ...]
     ordered: bool = False
+    levels: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -353,12 +123,12 @@ class Diagram:
 
 
 def _inlines(content: Content) -> list[Inline]:
-    if isinstance(content, (str, Name, Code, Strong, Link)):
+    if isinstance(content, (str, Ref, Code, Strong, Link)):
         return [content]
     return list(content)
 
 
-def _join(parts: Iterable[Content], separator: str = ", ") -> list[Inline]:
+def _join(parts, separator: str) -> list[Inline]:
     out: list[Inline] = []
     for number, part in enumerate(parts):
         if number:
@@ -367,9 +137,530 @@ def _join(parts: Iterable[Content], separator: str = ", ") -> list[Inline]:
     return out
 
 
-def _names(iris: Iterable[str | None]) -> list[Inline]:
-    return _join([Name(iri) for iri in iris if iri]) or ["-"]
+class _Words:
+    """The report's words in one language."""
 
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.comma = "、" if lang == "ja" else ", "
+
+    def __call__(self, key: str, **values) -> str:
+        return say(f"report.{key}", self.lang, **values)
+
+    def refs(self, refs: list[dict] | None) -> list[Inline]:
+        return _join([Ref(r) for r in (refs or []) if r], self.comma) or ["-"]
+
+
+# -- the title block and the summary -----------------------------------------------------------------
+
+
+def _status(data: dict, w: _Words) -> Content:
+    if data["validation"]["failed"]:
+        return Strong(w("status.failed", error=data["validation"]["error"]))
+    return w("status.conforms" if data["audit"]["conforms"] else "status.fails")
+
+
+def _title_blocks(data: dict, w: _Words) -> list:
+    title = data["title"]
+    rows = ((w("date"), title["date"]), (w("version"), w("tool", version=title["version"])),
+            (w("language"), w("language-name")), (w("status"), _status(data, w)))
+    files = tuple((Code(f["name"]), Code(f["sha256"]) if f["sha256"] else w("not-a-file")) for f in title["inputs"])
+    return [Heading(1, w("title")), Table((w("about"), ""), rows),
+            Table((w("inputs"), w("sha256")), files or (("-", "-"),))]
+
+
+def _summary_blocks(data: dict, w: _Words) -> list:
+    audit, inventory = data["audit"], data["inventory"]
+    counts = audit["findings"]["by_severity"]
+    leaks = [leak for leak in audit["single_points_of_failure"]["entries"] if not leak["no_failure_needed"]]
+    worst = ""
+    if leaks:
+        worst = w("summary.worst", element=name(leaks[0]["element"], w.lang),
+                  exposes=exposure_phrase(leaks[0]["exposure"], w.lang))
+    tiers = [c["tier"] for c in inventory["consignments"] if c["tier"]]
+    text = w("summary.text", parties=len(inventory["parties"]), consignments=len(inventory["consignments"]),
+             tier=max(tiers, default=0), errors=counts["error"], warnings=counts["warning"], notes=counts["info"],
+             spof=audit["single_points_of_failure"]["count"], worst=worst, incidents=len(data["timelines"]))
+    found = [Heading(2, w("summary"), "summary"), Para(text)]
+    if data["validation"]["failed"]:
+        found.append(Para(_status(data, w)))
+    return found
+
+
+_SECTIONS = ("findings", "single-points", "blast", "duties", "timeline", "chains", "holds", "diagram")
+
+
+def _contents(w: _Words) -> list:
+    return [Heading(2, w("contents"), "contents"),
+            Items(tuple(Link(f"#{key}", w(f"section.{key}")) for key in _SECTIONS), ordered=True)]
+
+
+# -- findings and single points of failure -----------------------------------------------------------
+
+
+def _finding_row(finding: dict, w: _Words) -> tuple:
+    sources = citations_phrase(finding["sources"], w.lang) if finding.get("sources") else "; ".join(finding["source"])
+    return (say(f"severity.{finding['severity']}", w.lang), [Ref(finding["rule"])], finding_message(finding, w.lang),
+            _join([Code(f["iri"]) for f in finding["focus"]], " ") or "-", sources or "-")
+
+
+def _findings_blocks(data: dict, w: _Words, detail: str | None) -> list:
+    found = [Heading(2, w("section.findings"), "findings")]
+    if data["validation"]["failed"]:
+        found.append(Para(_status(data, w)))
+    findings = data["audit"]["findings"]["entries"]
+    headers = (w("col.severity"), w("col.rule"), w("col.finding"), w("col.evidence"), w("col.sources"))
+    if data.get("groups") is not None:
+        rows = tuple((say(f"severity.{g['severity']}", w.lang), [Ref(g["rule"])], f"{g['count']:,}",
+                      _join([finding_message(findings[i], w.lang) for i in g["top"]], " / "))
+                     for g in data["groups"]["findings"])
+        return found + [Table((w("col.severity"), w("col.rule"), w("col.members"), w("col.finding")), rows)] + \
+            _more_groups(data, "findings", len(rows), w)
+    if not findings:
+        return found + [Para(w("no-findings"))]
+    return found + [Table(headers, tuple(_finding_row(f, w) for f in findings))]
+
+
+def _exposure_facts(exposure: dict, w: _Words) -> list[Content]:
+    facts: list[Content] = [w("fact.exposes", exposes=exposure_phrase(exposure, w.lang))]
+    shares = []
+    for row in exposure["per_principal"]:
+        amounts = "; ".join(count_phrase(p["count"], p["unit"], w.lang) for p in row["populations"])
+        shares.append([Ref(row["principal"]), f" {amounts}" if amounts else ""])
+    if shares:
+        label = say("diagram.fact", w.lang, label=say("diagram.fact.per-principal", w.lang), value="")
+        facts.append([label] + _join(shares, w.comma))
+    if exposure["sensitive_categories"]:
+        facts.append(w("fact.sensitive", categories=names(exposure["sensitive_categories"], w.lang)))
+    elif exposure["sensitive"]:
+        facts.append(w("fact.sensitive-flag"))
+    return facts
+
+
+def _leak_blocks(number: int, leak: dict, w: _Words) -> list:
+    lang = w.lang
+    modes = names(leak["failure_modes"], lang)
+    title = w("leak-title" if modes else "leak-title-plain", number=number, element=name(leak["element"], lang),
+              modes=modes)
+    facts: list[Content] = [
+        w("fact.element", element=name(leak["element"], lang), kind=term(leak["element_kind"], lang)),
+        w("fact.operated-by", parties=names(leak["operated_by"], lang) or "-"),
+        w("fact.accountable", parties=names(leak["accountable"], lang) or "-"),
+        w("fact.harm", harm=term(leak["harm"], lang)),
+    ]
+    if leak["guarded_provision"]:
+        facts.append(w("fact.guarded", provision=name(leak["guarded_provision"], lang),
+                       duty=name(leak["guard_duty"], lang)))
+    facts.append(w("fact.reached", parties=names(leak["reached"], lang) or "-"))
+    facts += _exposure_facts(leak["exposure"], w)
+    path = tuple((str(i), [Ref(step["element"])], term(step["kind"], lang), [Ref(step["from"])] if step["from"] else "-",
+                  [Ref(step["to"])] if step["to"] else "-", step_effect(step["effect_code"], lang))
+                 for i, step in enumerate(leak["path"], start=1))
+    found = [Heading(3, title), Items(tuple(facts)), Para(Strong(w("path"))),
+             Table((w("col.step"), w("col.element"), w("col.kind"), w("col.sender"), w("col.receiver"),
+                    w("col.effect")), path), Para(Strong(w("uncaught")))]
+    uncaught = tuple(([Ref(item["control"])], "; ".join(said_phrase(s, lang) for s in item["why_said"]) or "-")
+                     for item in leak["controls_not_catching_it"])
+    found.append(Table((w("col.control"), w("col.why-not")), uncaught) if uncaught else Para(w("fact.no-control")))
+    return found
+
+
+def _spof_groups(data: dict, w: _Words) -> list:
+    leaks = data["audit"]["single_points_of_failure"]["entries"]
+    groups = data["groups"]["single_points_of_failure"]
+    rows = tuple((term(g["harm"], w.lang), term(g["element_kind"], w.lang),
+                  [Ref(g["operator"])] if g["operator"] else (w("operator.principals") if g["tier"] == 0 else "-"),
+                  say("label.tier", w.lang, tier=g["tier"]) if g["tier"] is not None else "-", f"{g['count']:,}",
+                  f"{g['principals']:,}", _join([Ref(leaks[i]["element"]) for i in g["top"]], w.comma))
+                 for g in groups)
+    found = [Table((w("col.harm"), w("col.kind"), w("col.operator"), w("col.tier"), w("col.members"),
+                    w("col.principals"), w("col.worst")), rows)]
+    return found + _more_groups(data, "single_points_of_failure", len(groups), w)
+
+
+def _more_groups(data: dict, section: str, shown: int, w: _Words) -> list:
+    total = data["groups"]["totals"][section]
+    return [Para(w("groups-more", shown=shown, total=total))] if total > shown else []
+
+
+def _spof_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(2, w("section.single-points"), "single-points")]
+    leaks = data["audit"]["single_points_of_failure"]["entries"]
+    if not leaks:
+        return found + [Para(w("no-spof"))]
+    if data.get("groups") is not None:
+        found += _spof_groups(data, w)
+        leaks = leaks[:TOP_MEMBERS]
+    for number, leak in enumerate(leaks, start=1):
+        found += _leak_blocks(number, leak, w)
+    return found
+
+
+# -- blast radius and reporting duties ----------------------------------------------------------------
+
+
+def _blast_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(2, w("section.blast"), "blast")]
+    blasts = data["audit"]["blast_rank"]["entries"]
+    if not blasts:
+        return found + [Para(w("none"))]
+    if data["title"]["blast_total"] > len(blasts):
+        found.append(Para(w("blast-more", shown=len(blasts), total=data["title"]["blast_total"])))
+    rows = []
+    for number, blast in enumerate(blasts, start=1):
+        exposure = blast["exposure"]
+        sensitive = (names(exposure["sensitive_categories"], w.lang) if exposure["sensitive_categories"]
+                     else (w("fact.sensitive-flag") if exposure["sensitive"] else "-"))
+        rows.append((str(number), [Ref(blast["element"])], term(blast["kind"], w.lang),
+                     exposure_phrase(exposure, w.lang), f"{len(blast['principals']):,}", sensitive))
+    return found + [Table((w("col.rank"), w("col.element"), w("col.kind"), w("col.exposes"), w("col.principals"),
+                           w("col.sensitive")), tuple(rows))]
+
+
+def _trigger(trigger: dict, w: _Words) -> str:
+    sources = citations_phrase([trigger["source"]], w.lang) if trigger["source"] else "-"
+    return w("trigger", trigger=say(f"trigger.{trigger['trigger']}", w.lang, threshold=trigger["threshold"] or 0),
+             status=say(f"trigger-status.{trigger['status']}", w.lang), sources=sources)
+
+
+def _principal_duty(duty: dict, w: _Words) -> tuple[list[Content], list[int]]:
+    lang = w.lang
+    status = say(f"reportable.{duty['reportable']}", lang)
+    if duty["protected_by"]:
+        status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
+    items: list[Content] = [w("principal-duty", principal=name(duty["principal"], lang), status=status,
+                              regime=name(duty["regime"], lang))]
+    items += [_trigger(t, w) for t in duty["triggers"] if t["status"] != "no"]
+    items += [w("notification", sender=name(n["from"], lang), recipient=name(n["to"], lang), rule=name(n["rule"], lang),
+                sources=citations_phrase(n["sources"], lang) or "-",
+                status=say(f"notification-status.{n['status']}", lang)) for n in duty["notifications"]]
+    return items, [1] + [2] * (len(items) - 1)
+
+
+def _duty_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(2, w("section.duties"), "duties")]
+    portfolio = data.get("groups") is not None
+    ranked = data["audit"]["blast_rank"]["entries"]
+    blasts = ranked[:PORTFOLIO_BLAST] if portfolio else ranked
+    if not any(blast["duties"] for blast in blasts):
+        return found + [Para(w("none"))]
+    for blast in blasts:
+        if not blast["duties"]:
+            continue
+        duties = blast["duties"][:PRINCIPALS_LISTED] if portfolio else blast["duties"]
+        items: list[Content] = []
+        levels: list[int] = []
+        for duty in duties:
+            more, depth = _principal_duty(duty, w)
+            items += more
+            levels += depth
+        if len(blast["duties"]) > len(duties):
+            items.append(w("more-principals", count=len(blast["duties"]) - len(duties)))
+            levels.append(1)
+        found += [Heading(3, w("duty-of", element=name(blast["element"], w.lang))), Items(tuple(items), levels=tuple(levels))]
+    return found
+
+
+# -- timelines, chains, inventory ------------------------------------------------------------------------
+
+
+def _timeline_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(2, w("section.timeline"), "timeline")]
+    if not data["timelines"]:
+        return found + [Para(w("no-incident"))]
+    for timeline in data["timelines"]:
+        for number, part in enumerate(timeline_sections(timeline, w.lang)):
+            items, levels = [], []
+            for line in part:
+                depth = (len(line) - len(line.lstrip(" "))) // 2
+                if depth == 0:
+                    if items:
+                        found.append(Items(tuple(items), levels=tuple(levels)))
+                        items, levels = [], []
+                    found.append(Heading(3 if number == 0 and line == part[0] else 4, line))
+                else:
+                    items.append(line.strip())
+                    levels.append(depth)
+            if items:
+                found.append(Items(tuple(items), levels=tuple(levels)))
+    return found
+
+
+def _chain_line(number: int, chain: dict, w: _Words) -> Content:
+    lang = w.lang
+    links = [name(chain["links"][0]["consignor"], lang)]
+    links += [w("chain-link", consignee=name(link["consignee"], lang), tier=say("label.tier", lang, tier=link["tier"]),
+                approval=name(link["approval"], lang) if link["approval"] else say("label.none", lang))
+              for link in chain["links"]]
+    status = [w("reaches-performer" if chain["reaches_performer"] else "misses-performer")]
+    if not chain["starts_at_accountable"]:
+        status.append(w("not-from-accountable"))
+    return [w("chain", number=number, chain=" → ".join(links)), " — ",
+            w("chain-status", reaches=join(status, lang), supervisors=names(chain["supervisors"], lang) or "-")]
+
+
+def _chain_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(2, w("section.chains"), "chains")]
+    traces = data["traces"]
+    twice = [t for t in traces if t["flags"]["entrusted_more_than_once"]]
+    unreached = [t for t in traces if t["flags"]["no_performer"]]
+    found.append(Para(w("flagged-duties", count=len(traces), twice=len(twice), unreached=len(unreached))))
+    if data.get("groups") is not None:
+        traces = (unreached + [t for t in twice if t not in unreached])[:TOP_MEMBERS]
+    for trace in traces:
+        found.append(Heading(3, name(trace["duty"], w.lang)))
+        found.append(Para(w("duty-facts", accountable=name(trace["accountable"], w.lang),
+                            performers=names(trace["performers"], w.lang) or "-")))
+        flags = [say(key, w.lang) for key, on in (("flag.entrusted-twice", trace["flags"]["entrusted_more_than_once"]),
+                                                   ("flag.no-performer", trace["flags"]["no_performer"])) if on]
+        if trace["flags"]["truncated"]:
+            flags.append(w("truncated", count=len(trace["chains"])))
+        if flags:
+            found.append(Para(Strong(" ".join(flags))))
+        chains = tuple(_chain_line(n, chain, w) for n, chain in enumerate(trace["chains"], start=1))
+        found.append(Items(chains) if chains else Para(w("no-chains")))
+    return found
+
+
+def _holds_blocks(data: dict, w: _Words) -> list:
+    inventory = data["inventory"]
+    found = [Heading(2, w("section.holds"), "holds"),
+             Para(w("holds-counts", parties=len(inventory["parties"]), consignments=len(inventory["consignments"]),
+                    duties=len(inventory["duties"]), hand_offs=len(inventory["hand_offs"]),
+                    assets=len(data["describe"]["data_assets"]), devices=len(inventory["devices"]),
+                    controls=len(inventory["controls"])))]
+    if data.get("groups") is not None:
+        return found
+    return found + _party_blocks(data, w) + _consignment_blocks(data, w) + _inventory_tables(data, w)
+
+
+def blocks(data: dict, detail: str | None = None) -> list:
+    """The report as a list of blocks (headings, paragraphs, lists, tables and the diagram's place)."""
+    w = _Words(data["title"]["lang"])
+    found = _title_blocks(data, w) + _summary_blocks(data, w)
+    if data.get("groups") is not None:
+        found.append(Para([w("portfolio", parties=len(data["inventory"]["parties"])), " "]
+                          + ([Link(detail, detail)] if detail else [])))
+    found += _contents(w) + _findings_blocks(data, w, detail) + _spof_blocks(data, w) + _blast_blocks(data, w)
+    found += _duty_blocks(data, w) + _timeline_blocks(data, w) + _chain_blocks(data, w) + _holds_blocks(data, w)
+    return found + [Heading(2, w("section.diagram"), "diagram"), Diagram()]
+
+
+# -- the inventory ------------------------------------------------------------------------------------
+
+_CAPACITY_ORDER = ("principal", "consignee", "re-consignee", "producer", "recipient", "regulator", "data-subjects",
+                   "organisation", "party")
+
+
+def _kind_of(party: dict) -> str:
+    from .drawing import node_kind
+
+    return node_kind(party)
+
+
+def _party_blocks(data: dict, w: _Words) -> list:
+    from .drawing import kind_word
+    from .phrases import natural_key
+
+    found = [Heading(3, w("parties"), "parties")]
+    groups: dict[str, list[dict]] = {}
+    for party in data["inventory"]["parties"]:
+        groups.setdefault(_kind_of(party), []).append(party)
+    for kind in _CAPACITY_ORDER:
+        members = sorted(groups.get(kind, []), key=lambda p: (natural_key(name(p, w.lang)), p["iri"]))
+        if not members:
+            continue
+        rows = tuple(([Ref(p)], Code(p["iri"]), join([term(r, w.lang) for r in p["roles"]], w.lang) or "-",
+                      w.refs([p["organisation"]] if p.get("organisation") else p["capacities"]))
+                     for p in members)
+        found += [Heading(4, w("group-count", group=kind_word(kind, w.lang), count=len(members))),
+                  Table((w("col.name"), w("col.iri"), w("col.roles"), w("col.capacity-of")), rows)]
+    return found
+
+
+def _consignment_row(c: dict, w: _Words) -> tuple:
+    approval = [Ref(c["approval"])] if c["approval"] else (say("label.unknown", w.lang) if (c["tier"] or 0) > 1 else "-")
+    if c["approved_by"]:
+        approval = _inlines(approval) + [" ("] + w.refs(c["approved_by"]) + [")"]
+    period = say("diagram.period", w.lang, start=c["start"] or "?", end=c["end"] or "?") if (c["start"] or c["end"]) else "-"
+    return ([Ref(c), " ", Code(c["iri"])], [Ref(c["consignor"])], [Ref(c["consignee"])], w.refs(c["duties"]),
+            w.refs(c["data"]), approval, w.refs(c["extends"]), period)
+
+
+def _consignment_blocks(data: dict, w: _Words) -> list:
+    found = [Heading(3, w("consignments"), "consignments")]
+    by_tier: dict = {}
+    for c in data["inventory"]["consignments"]:
+        by_tier.setdefault(c["tier"], []).append(c)
+    if not by_tier:
+        return found + [Para(w("none"))]
+    headers = (w("col.name"), w("col.consignor"), w("col.consignee"), w("col.entrusts"), w("col.entrusts-data"),
+               w("col.approval"), w("col.extends"), w("col.period"))
+    for tier in sorted(by_tier, key=lambda t: (t is None, t or 0)):
+        heading = say("label.tier", w.lang, tier=tier) if tier else w("tier-unknown")
+        found += [Heading(4, w("group-count", group=heading, count=len(by_tier[tier]))),
+                  Table(headers, tuple(_consignment_row(c, w) for c in by_tier[tier]))]
+    return found
+
+
+def _asset_row(asset: dict, w: _Words) -> tuple:
+    shares = [[Ref(row["principal"]), " ", count_phrase(row["count"], asset["unit"], w.lang, share=not row["stated"])]
+              for row in asset["per_principal"]]
+    rests = [[Ref(c["device"]) if c["device"] else Ref(c), " @ ", Ref(c["held_by"])] if c["held_by"] else [Ref(c)]
+             for c in asset["copies"]]
+    return ([Ref(asset), " ", Code(asset["iri"])], count_phrase(asset["total"], asset["unit"], w.lang),
+            _join(shares, w.comma) or "-", w.refs(asset["sensitive_categories"]), w.refs(asset["controllers"]),
+            _join(rests, w.comma) or "-")
+
+
+def _control_row(control: dict, w: _Words) -> tuple:
+    limitation = control["limitation"]
+    text = limitation.get(w.lang) or limitation.get("") or next(iter(limitation.values()), "-")
+    rules_out = "-" if control["rules_out_leak"] is None else w("yes" if control["rules_out_leak"] else "no")
+    latency = duration_words(control["detection_latency"], w.lang) if control["detection_latency"] else "-"
+    return ([Ref(control), " ", Code(control["iri"])], term(control["kind"], w.lang), w.refs(control["operated_by"]),
+            w.refs(control["covers"]), w.refs(control["notifies"]), latency, rules_out, text)
+
+
+def _inventory_tables(data: dict, w: _Words) -> list:
+    inventory = data["inventory"]
+    duties = tuple(([Ref(d), " ", Code(d["iri"])], w.refs([d["accountable"]]), w.refs(d["performers"]),
+                    w.refs(d["legal_basis"]), w.refs(d["needs"]), w.refs(d["protects"]), w.refs(d["served_by"]))
+                   for d in inventory["duties"])
+    handoffs = tuple(([Ref(h), " ", Code(h["iri"])], term(h["kind"], w.lang), w.refs([h["sender"]]),
+                      w.refs([h["receiver"]]), w.refs(h["carries"]), w.refs(h["serves"]), w.refs(h["guarded_by"]),
+                      say("diagram.every", w.lang, duration=duration_words(h["cadence"], w.lang)) if h["cadence"] else "-")
+                     for h in inventory["hand_offs"])
+    tables = [
+        ("duties", (w("col.name"), w("col.accountable"), w("col.performers"), w("col.legal-basis"), w("col.needs"),
+                    w("col.protects"), w("col.served-by")), duties),
+        ("hand-offs", (w("col.name"), w("col.kind"), w("col.sender"), w("col.receiver"), w("col.carries"),
+                       w("col.serves"), w("col.guarded-by"), w("col.cadence")), handoffs),
+        ("assets", (w("col.name"), w("col.count"), w("col.per-principal"), w("col.sensitive"), w("col.controllers"),
+                    w("col.copies")), tuple(_asset_row(a, w) for a in data["describe"]["data_assets"])),
+        ("controls", (w("col.name"), w("col.kind"), w("col.operated-by"), w("col.covers"), w("col.notifies"),
+                      w("col.latency"), w("col.rules-out-leak"), w("col.limitation")),
+         tuple(_control_row(k, w) for k in inventory["controls"])),
+    ]
+    found = []
+    for key, headers, rows in tables:
+        found.append(Heading(3, w(key), key))
+        found.append(Table(headers, rows) if rows else Para(w("none")))
+    return found
+
+
+# -- HTML ------------------------------------------------------------------------------------------------
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","IPAGothic",sans-serif;color:#1b1b1b;background:#fff;margin:0 auto;padding:1rem 1.5rem;max-width:80rem;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #1f4e79;padding-bottom:.2rem;margin-top:2rem}
+h3{font-size:1.1rem;margin-top:1.4rem}h4{font-size:1rem;margin:1rem 0 .4rem}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.85rem;table-layout:auto}
+th,td{border:1px solid #ccc;padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:anywhere;word-break:break-word}
+th{background:#eef2f7}
+code{font-size:.8em;color:#37474f;overflow-wrap:anywhere;word-break:break-all}
+li.sub{margin-left:1.5rem;list-style:circle}
+.el{border-bottom:1px dotted #90a4ae}
+iframe.diagram{width:100%;height:80vh;border:1px solid #ccc}
+.print-only{display:none}
+.picture svg{max-width:100%;height:auto}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+  body{max-width:none;padding:0;font-size:9pt;color:#000}
+  h2{break-after:avoid;page-break-after:avoid}
+  h3,h4{break-after:avoid;page-break-after:avoid}
+  table{font-size:7.5pt;width:100%}
+  tr,li{break-inside:avoid;page-break-inside:avoid}
+  thead{display:table-header-group}
+  th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+  .el{border:0}
+  .screen-only{display:none !important}
+  .print-only{display:block}
+  .picture{break-inside:avoid}
+}
+"""
+
+
+def _html_inline(content: Content, lang: str) -> str:
+    out = []
+    for part in _inlines(content):
+        if isinstance(part, Ref):
+            out.append("-" if not part.ref else f'<span class="el" title="{html.escape(part.ref["iri"])}">'
+                       f"{html.escape(name(part.ref, lang))}</span>")
+        elif isinstance(part, Code):
+            out.append(f"<code>{html.escape(part.text)}</code>")
+        elif isinstance(part, Strong):
+            out.append(f"<strong>{html.escape(part.text)}</strong>")
+        elif isinstance(part, Link):
+            out.append(f'<a href="{html.escape(part.target)}">{html.escape(part.text)}</a>')
+        else:
+            out.append(html.escape(part))
+    return "".join(out)
+
+
+def _html_items(block: Items, lang: str) -> str:
+    tag = "ol" if block.ordered else "ul"
+    levels = block.levels or (1,) * len(block.items)
+    items = "".join(f'<li{" class=sub" if level > 1 else ""}>{_html_inline(item, lang)}</li>'
+                    for item, level in zip(block.items, levels))
+    return f"<{tag}>{items}</{tag}>\n"
+
+
+def _html_diagram(diagram: dict | None, w: _Words, picture: str | None) -> str:
+    if diagram is None:
+        return f"<p>{html.escape(w('diagram-none'))}</p>\n"
+    embedded = page(diagram)
+    found = (f'<div class="screen-only"><p>{html.escape(w("diagram-screen"))}</p>\n'
+             f'<iframe class="diagram" title="{html.escape(w("section.diagram"))}" sandbox="allow-scripts" '
+             f'referrerpolicy="no-referrer" srcdoc="{html.escape(embedded, quote=True)}"></iframe></div>\n'
+             f'<div class="print-only picture"><p>{html.escape(w("diagram-print"))}</p>\n{svg(diagram, standalone=False)}'
+             "</div>\n")
+    if picture:
+        found += f'<p>{html.escape(w("diagram-full"))} <a href="{html.escape(picture)}">{html.escape(picture)}</a></p>\n'
+    return found
+
+
+def _html_block(block, lang: str, diagram: str) -> str:
+    if isinstance(block, Heading):
+        anchor = f' id="{html.escape(block.anchor)}"' if block.anchor else ""
+        return f"<h{block.level}{anchor}>{html.escape(block.text)}</h{block.level}>\n"
+    if isinstance(block, Para):
+        return f"<p>{_html_inline(block.content, lang)}</p>\n"
+    if isinstance(block, Items):
+        return _html_items(block, lang)
+    if isinstance(block, Table):
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
+        rows = "".join("<tr>" + "".join(f"<td>{_html_inline(cell, lang)}</td>" for cell in row) + "</tr>\n"
+                       for row in block.rows)
+        return f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
+    if isinstance(block, Diagram):
+        return diagram
+    raise TypeError(block)
+
+
+def render_html(data: dict, diagram: dict | None = None, *, detail: str | None = None,
+                picture: str | None = None) -> str:
+    """The report of :func:`chainmodel.dossier.report_data` as one self-contained HTML page.
+
+    ``diagram`` is :func:`chainmodel.dossier.diagram_data`'s data (None: no diagram);
+    ``detail`` and ``picture`` name the JSON file and the full diagram written beside a portfolio's report.
+    """
+    w = _Words(data["title"]["lang"])
+    drawn = _html_diagram(diagram, w, picture)
+    body = "".join(_html_block(block, w.lang, drawn) for block in blocks(data, detail))
+    return "".join([
+        "<!DOCTYPE html>\n",
+        f'<html lang="{html.escape(w.lang)}">\n<head>\n<meta charset="utf-8">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">\n",
+        f"<title>{html.escape(w('title'))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n",
+        body,
+        "</body>\n</html>\n",
+    ])
+
+
+# -- Markdown ----------------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
@@ -383,462 +674,68 @@ def _md_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class _Renderer:
-    def __init__(self, view: ChainView, lang: str) -> None:
-        self.view = view
-        self.name = Names(view, lang)
-        self.lang = lang
-
-    # HTML
-    def html_inline(self, content: Content) -> str:
-        out = []
-        for part in _inlines(content):
-            if isinstance(part, Name) and part.iri is None:  # a reference the model leaves out
-                out.append("-")
-            elif isinstance(part, Name):
-                out.append(f'<span class="el" title="{html.escape(part.iri)}">{html.escape(self.name(part.iri))}</span>')
-            elif isinstance(part, Code):
-                out.append(f"<code>{html.escape(part.text)}</code>")
-            elif isinstance(part, Strong):
-                out.append(f"<strong>{html.escape(part.text)}</strong>")
-            elif isinstance(part, Link):
-                out.append(f'<a href="#{html.escape(part.anchor)}">{html.escape(part.text)}</a>')
-            else:
-                out.append(html.escape(part))
-        return "".join(out)
-
-    def html_block(self, block, diagram: str | None, text: dict[str, str]) -> str:
-        if isinstance(block, Heading):
-            anchor = f' id="{html.escape(block.anchor)}"' if block.anchor else ""
-            return f"<h{block.level}{anchor}>{html.escape(block.text)}</h{block.level}>\n"
-        if isinstance(block, Para):
-            return f"<p>{self.html_inline(block.content)}</p>\n"
-        if isinstance(block, Items):
-            tag = "ol" if block.ordered else "ul"
-            items = "".join(f"<li>{self.html_inline(item)}</li>" for item in block.items)
-            return f"<{tag}>{items}</{tag}>\n"
-        if isinstance(block, Table):
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
-            rows = "".join("<tr>" + "".join(f"<td>{self.html_inline(cell)}</td>" for cell in row) + "</tr>\n"
-                           for row in block.rows)
-            return f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
-        if isinstance(block, Diagram):
-            if diagram is None:
-                return f"<p>{html.escape(text['diagram-none'])}</p>\n"
-            return (f"<p>{html.escape(text['diagram-embedded'])}</p>\n"
-                    f'<p class="print-only">{html.escape(text["diagram-print"])}</p>\n'
-                    f'<iframe class="diagram" title="{html.escape(text["diagram"])}" sandbox="allow-scripts" '
-                    f'referrerpolicy="no-referrer" srcdoc="{html.escape(diagram, quote=True)}"></iframe>\n')
-        raise TypeError(block)
-
-    # Markdown
-    def md_inline(self, content: Content) -> str:
-        out = []
-        for part in _inlines(content):
-            if isinstance(part, Name):
-                out.append(_md_text(self.name(part.iri)) if part.iri is not None else "-")
-            elif isinstance(part, Code):
-                text = " ".join(part.text.split()).replace("`", "'")
-                out.append(f"`{text}`")
-            elif isinstance(part, Strong):
-                out.append(f"**{_md_text(part.text)}**")
-            elif isinstance(part, Link):
-                out.append(f"[{_md_text(part.text)}](#{quote(part.anchor)})")
-            else:
-                out.append(_md_text(part))
-        return "".join(out)
-
-    def md_block(self, block, diagram_href: str | None, text: dict[str, str]) -> str:
-        if isinstance(block, Heading):
-            anchor = f' <a id="{html.escape(block.anchor)}"></a>' if block.anchor else ""
-            return f"{'#' * block.level} {_md_text(block.text).strip()}{anchor}\n\n"
-        if isinstance(block, Para):  # a paragraph must not turn into a heading or a list
-            return f"{_MD_LINE_START.sub(lambda m: m.group(1) + chr(92) + m.group(2), self.md_inline(block.content))}\n\n"
-        if isinstance(block, Items):
-            lines = [f"{number}. " if block.ordered else "- " for number in range(1, len(block.items) + 1)]
-            return "".join(f"{marker}{self.md_inline(item)}\n" for marker, item in zip(lines, block.items)) + "\n"
-        if isinstance(block, Table):
-            head = "| " + " | ".join(_md_text(h) for h in block.headers) + " |\n"
-            rule = "|" + "|".join("---" for _ in block.headers) + "|\n"
-            rows = "".join("| " + " | ".join(self.md_inline(cell) or " " for cell in row) + " |\n" for row in block.rows)
-            return head + rule + rows + "\n"
-        if isinstance(block, Diagram):
-            if not diagram_href:
-                return f"{_md_text(text['diagram-none'])}\n\n"
-            target = quote(diagram_href, safe="/:#?&=%~.-_@!$',;+")
-            target = target.replace("(", "%28").replace(")", "%29")
-            return f"[{_md_text(text['diagram-linked'])}](<{target}>)\n\n"
-        raise TypeError(block)
+def _md_target(target: str) -> str:
+    if target.startswith("#"):
+        return f"#{quote(target[1:])}"
+    return "<" + quote(target, safe="/:#?&=%~.-_@!$',;+").replace("(", "%28").replace(")", "%29") + ">"
 
 
-# -- building the report ------------------------------------------------------------------------
-
-
-def _count(value: int | None, text: dict[str, str]) -> str:
-    return f"{value:,}" if value is not None else text["unknown"]
-
-
-def _population_words(found, lang: str) -> str:
-    """Every population an exposure (or one principal's part of it) reaches, in words."""
-    from .phrases import count_phrase
-    from .serialise import count_json
-
-    return "; ".join(count_phrase(count_json(p.count), {"iri": p.unit}, lang) for p in found.populations) or "-"
-
-
-def _asset_line(view: ChainView, asset_iri: str, text: dict[str, str], sensitive: bool = True) -> list[Inline]:
-    asset = view.assets.get(asset_iri)
-    parts: list[Inline] = [Name(asset_iri)]
-    if asset is None:
-        return parts
-    details: list[Content] = []
-    if asset.subject_count is not None:
-        details.append(f"{text['subjects']} {asset.subject_count:,}")
-    if sensitive and asset.sensitive_categories:
-        details.append([f"{text['sensitive']}: "] + _names(asset.sensitive_categories))
-    elif sensitive and asset.sensitive:
-        details.append(text["sensitive-flag"])
-    if details:
-        parts += [" ("] + _join(details, "; ") + [")"]
-    return parts
-
-
-def _validation(view: ChainView, text: dict[str, str]) -> tuple[list | None, str | None]:
-    """(findings, note): findings is None, with a note, when validation cannot be imported."""
-    try:
-        from chainmodel.validate import validate
-    except ImportError as error:  # written elsewhere; the report says when it is missing
-        return None, text["validation-missing"].format(error=type(error).__name__)
-    try:
-        try:
-            return list(validate(view)), None
-        except ModuleNotFoundError as error:  # the SHACL engine is optional
-            return list(validate(view, shacl=False)), text["shacl-missing"].format(error=type(error).__name__)
-    except Exception as error:  # noqa: BLE001 - the rest of the report still stands; say what failed
-        return None, text["validation-failed"].format(error=type(error).__name__)
-
-
-def _build(view: ChainView, lang: str) -> tuple[list, dict[str, str]]:
-    text = TEXT.get(lang, TEXT["en"])
-    name = Names(view, lang)
-    model = view.model
-    blocks: list = []
-    roles = _party_roles(view)
-
-    traces = trace_all(view)
-    leaks = single_points_of_failure(view)
-    blasts = blast_rank(view, limit=BLAST_TOP)
-    findings, validation_note = _validation(view, text)
-
-    sections = [("holds", text["holds"]), ("chains", text["chains"]), ("spof", text["spof"]),
-                ("blast", text["blast"]), ("validation", text["validation"]), ("diagram", text["diagram"])]
-
-    blocks.append(Heading(1, text["title"]))
-    sources = sorted({PurePath(source).name for source in model.sources})
-    if sources:
-        blocks.append(Para([f"{text['generated-from']}: "] + _join([Code(s) for s in sources])))
-    tiers = [t for t in (view.tier(c) for c in view.consignments) if t]
-    blocks.append(Heading(2, text["summary"], "summary"))
-    blocks.append(Para(text["summary-line"].format(
-        parties=len(view.parties), consignments=len(view.consignments), tier=max(tiers, default=0),
-        duties=len(view.duties), assets=len(view.assets), controls=len(view.controls), spof=len(leaks),
-        findings=len(findings) if findings is not None else text["unknown"])))
-    blocks.append(Heading(2, text["contents"], "contents"))
-    blocks.append(Items(tuple(Link(anchor, title) for anchor, title in sections), ordered=True))
-
-    # -- what the model holds ---------------------------------------------------------------
-    blocks.append(Heading(2, text["holds"], "holds"))
-    blocks.append(Heading(3, text["parties"], "parties"))
-    capacities: dict[str, list[str]] = defaultdict(list)
-    for party in view.parties.values():
-        if party.organisation:
-            capacities[party.organisation].append(party.iri)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for iri in view.parties:
-        primary = _primary_role(roles[iri])
-        groups[primary or ("organisation" if capacities.get(iri) else "party")].append(iri)
-    for group in ROLE_ORDER + ("organisation", "party"):
-        members = sorted(groups.get(group, []), key=lambda iri: (name(iri), iri))
-        if not members:
-            continue
-        blocks.append(Heading(4, f"{text[group]} ({len(members)})"))
-        rows = []
-        for iri in members:
-            labels = model.labels(iri)
-            label_text = "; ".join(f"{labels[key]} [{key or '-'}]" for key in sorted(labels)) or "-"
-            party = view.parties[iri]
-            rows.append((Name(iri), label_text, Code(model.qname(iri)), role_names(roles[iri], lang),
-                         _names([party.organisation]) if party.organisation else
-                         (_names(sorted(capacities[iri])) if capacities.get(iri) else "-")))
-        blocks.append(Table((text["name"], text["labels"], text["iri"], text["roles"], text["organisation-of"]),
-                            tuple(rows)))
-
-    blocks.append(Heading(3, text["consignments"], "consignments"))
-    by_tier: dict[int | None, list[str]] = defaultdict(list)
-    for iri in view.consignments:
-        by_tier[view.tier(iri)].append(iri)
-    if not view.consignments:
-        blocks.append(Para(text["no-items"]))
-    for tier in sorted(by_tier, key=lambda t: (t is None, t or 0)):
-        members = sorted(by_tier[tier])
-        heading = text["tier"].format(n=tier) if tier else text["tier-unknown"]
-        blocks.append(Heading(4, f"{heading} ({len(members)})"))
-        rows = []
-        for iri in members:
-            c = view.consignments[iri]
-            approval: list[Inline] = [Name(c.approval)] if c.approval else ([text["unknown"]] if (tier or 0) > 1 else ["-"])
-            if c.approved_by:
-                approval += [f"; {text['approved-by']}: "] + _names(c.approved_by)
-            period = f"{c.start or '?'} – {c.end or '?'}" if (c.start or c.end) else "-"
-            rows.append((
-                [Name(iri), " ", Code(model.qname(iri))],
-                _names([c.consignor]), _names([c.consignee]),
-                _names(sorted(c.duties)),
-                _join([_asset_line(view, a, text) for a in sorted(c.data)], "; ") or "-",
-                approval,
-                _names(c.parents) if c.parents else "-",
-                period,
-            ))
-        blocks.append(Table((text["consignment"], text["consignor"], text["consignee-col"], text["entrusts"],
-                             text["entrusts-data"], text["approval"], text["extends"], text["period"]), tuple(rows)))
-
-    blocks.append(Heading(3, text["duties"], "duties"))
-    if not view.duties:
-        blocks.append(Para(text["no-items"]))
-    else:
-        rows = []
-        for iri in sorted(view.duties):
-            d = view.duties[iri]
-            serving = sorted(h for h, record in view.handoffs.items() if iri in record.serves)
-            rows.append(([Name(iri), " ", Code(model.qname(iri))], _names([d.accountable]), _names(d.performers),
-                         _names(d.legal_basis), _names(d.needs), _names(d.protects), _names(serving)))
-        blocks.append(Table((text["name"], text["accountable"], text["performers"], text["legal-basis"],
-                             text["needs"], text["protects"], text["handoffs"]), tuple(rows)))
-
-    blocks.append(Heading(3, text["handoffs"], "handoffs"))
-    if not view.handoffs:
-        blocks.append(Para(text["no-items"]))
-    else:
-        rows = []
-        for iri in sorted(view.handoffs):
-            h = view.handoffs[iri]
-            rows.append(([Name(iri), " ", Code(model.qname(iri))], h.kind, _names([h.sender]), _names([h.receiver]),
-                         _join([_asset_line(view, a, text) for a in h.carries], "; ") or "-",
-                         _names(h.serves), _names(h.guarded_by), h.cadence or "-", _names(h.acknowledged_by)))
-        blocks.append(Table((text["name"], text["kind"], text["sender"], text["receiver"], text["carries"],
-                             text["serves"], text["guarded-by"], text["cadence"], text["acknowledged-by"]), tuple(rows)))
-
-    blocks.append(Heading(3, text["assets"], "assets"))
-    if not view.assets:
-        blocks.append(Para(text["no-items"]))
-    else:
-        rests: dict[str, list[Content]] = defaultdict(list)
-        for copy in sorted(view.copies.values(), key=lambda c: c.iri):
-            if copy.asset:
-                place = [Name(copy.device)] if copy.device else []
-                holder = view.holder_of(copy)
-                if holder:
-                    place = place + ([" @ "] if place else []) + [Name(holder)]
-                rests[copy.asset].append(place or [Name(copy.iri)])
-        rows = []
-        for iri in sorted(view.assets):
-            a = view.assets[iri]
-            per = _join([[Name(p), f" {n:,}"] for p, n in a.counts], "; ") or "-"
-            flags = [text["anonymised"]] if a.anonymised else []
-            if a.sensitive and not a.sensitive_categories:
-                flags.append(text["sensitive-flag"])
-            rows.append(([Name(iri), " ", Code(model.qname(iri))] + ([f" ({', '.join(flags)})"] if flags else []),
-                         _count(a.subject_count, text), per, str(len(a.categories)),
-                         _names(a.sensitive_categories), _names(a.controllers),
-                         _join(rests.get(iri, []), "; ") or "-"))
-        blocks.append(Table((text["name"], text["subjects"], text["per-principal"], text["categories"],
-                             text["sensitive"], text["controllers"], text["copies"]), tuple(rows)))
-
-    blocks.append(Heading(3, text["controls"], "controls"))
-    if not view.controls:
-        blocks.append(Para(text["no-items"]))
-    else:
-        rows = []
-        for iri in sorted(view.controls):
-            k = view.controls[iri]
-            limitation = [t for language, t in k.limitation if language == lang] or [t for _, t in k.limitation]
-            rows.append(([Name(iri), " ", Code(model.qname(iri))], k.kind, _names(k.operators), _names(k.covers),
-                         _names(k.notifies), k.latency or "-",
-                         "-" if k.rules_out_leak is None else text["yes" if k.rules_out_leak else "no"],
-                         " ".join(limitation[:1]) or "-"))
-        blocks.append(Table((text["name"], text["kind"], text["operators"], text["covers"], text["notifies"],
-                             text["latency"], text["rules-out-leak"], text["limitation"]), tuple(rows)))
-
-    # -- responsibility chains ---------------------------------------------------------------
-    blocks.append(Heading(2, text["chains"], "chains"))
-    if not traces:
-        blocks.append(Para(text["no-items"]))
-    for trace in traces:
-        blocks.append(Heading(3, name(trace.duty)))
-        blocks.append(Para([f"{text['accountable']}: "] + _names([trace.accountable])
-                           + [f"; {text['performers']}: "] + _names(trace.performers)))
-        flags = []
-        if trace.entrusted_more_than_once:
-            flags.append(Strong(text["more-than-once"]))
-        if trace.no_performer:
-            flags.append(Strong(text["no-performer"]))
-        if trace.truncated:
-            flags.append(Strong(text["truncated"].format(n=len(trace.chains))))
-        if flags:
-            blocks.append(Para(_join(flags, " ")))
-        if not trace.chains:
-            blocks.append(Para(text["no-chains"]))
-            continue
-        items = []
-        for number, chain in enumerate(trace.chains, start=1):
-            parts: list[Inline] = [Strong(text["chain"].format(n=number)), ": ", Name(chain.links[0].consignor)]
-            for link in chain.links:
-                approval = f", {name(link.approval)}" if link.approval else ""
-                parts += [f" → [{text['tier'].format(n=link.tier)}{approval}] ", Name(link.consignee)]
-            status = [text["reaches-performer"] if chain.reaches_performer else text["misses-performer"]]
-            if not chain.starts_at_accountable:
-                status.append(text["not-from-accountable"])
-            parts += [f" ({'; '.join(status)}; {text['supervisors']}: "] + _names(chain.supervisors) + [")"]
-            items.append(parts)
-        blocks.append(Items(tuple(items), ordered=False))
-
-    # -- single points of failure --------------------------------------------------------------
-    blocks.append(Heading(2, text["spof"], "spof"))
-    if not leaks:
-        blocks.append(Para(text["no-spof"]))
-    for number, leak in enumerate(leaks, start=1):
-        modes = ", ".join(name(m) for m in leak.modes)
-        blocks.append(Heading(3, f"{number}. {name(leak.element)} ({modes})"))
-        facts: list[Content] = [
-            [f"{text['element']}: ", Name(leak.element), " ", Code(model.qname(leak.element)), f" ({term(leak.element_kind, lang)})"],
-            [f"{text['operators']}: "] + _names(leak.operators),
-            [f"{text['accountable']}: "] + _names(leak.accountable),
-            f"{text['harm']}: {term(leak.harm_kind, lang)}",
-        ]
-        if leak.flow:
-            facts.append([f"{text['flow']}: ", Name(leak.flow)])
-        if leak.guard:
-            facts.append([f"{text['guard']}: ", Name(leak.guard)])
-        if leak.duties:
-            facts.append([f"{text['duties']}: "] + _names(leak.duties))
-        facts.append([f"{text['reached']}: "] + _names(leak.reached))
-        exposure = leak.exposure
-        exposed: list[Inline] = [f"{text['exposed']}: "]
-        exposed.append(_population_words(exposure, lang))
-        if exposure.principals:
-            exposed += [f"; {text['per-principal']}: "] + _join([[Name(p.principal), " ", _population_words(p, lang)]
-                                                                  for p in exposure.principals])
-        if exposure.sensitive_categories:
-            exposed += [f"; {text['sensitive']}: "] + _names(exposure.sensitive_categories)
-        elif exposure.sensitive:
-            exposed += [f"; {text['sensitive-flag']}"]
-        if exposure.assets:
-            exposed += [" — "] + _join([_asset_line(view, a.asset, text, sensitive=False) for a in exposure.assets], "; ")
-        facts.append(exposed)
-        blocks.append(Items(tuple(facts)))
-        blocks.append(Para(Strong(text["path"])))
-        rows = tuple(
-            (str(position), [Name(step.element)], term(step.kind, lang), _names([step.sender]) if step.sender else "-",
-             _names([step.receiver]) if step.receiver else "-", step_effect(step.role, lang))
-            for position, step in enumerate(leak.path, start=1)
-        )
-        blocks.append(Table((text["step"], text["element"], text["kind"], text["sender"], text["receiver"], text["role"]),
-                            rows))
-        blocks.append(Para(Strong(text["uncaught"])))
-        if leak.uncaught_by:
-            blocks.append(Table((text["controls"], text["reason"]), tuple(
-                ([Name(verdict.control)], "; ".join(render(r.key, r.values, lang, str) for r in verdict.reasons) or "-")
-                for verdict in leak.uncaught_by)))
+def _md_inline(content: Content, lang: str) -> str:
+    out = []
+    for part in _inlines(content):
+        if isinstance(part, Ref):
+            out.append(_md_text(name(part.ref, lang)) if part.ref else "-")
+        elif isinstance(part, Code):
+            out.append("`" + " ".join(part.text.split()).replace("`", "'") + "`")
+        elif isinstance(part, Strong):
+            out.append(f"**{_md_text(part.text)}**")
+        elif isinstance(part, Link):
+            out.append(f"[{_md_text(part.text)}]({_md_target(part.target)})")
         else:
-            blocks.append(Para(text["none-uncaught"]))
-
-    # -- blast radius ------------------------------------------------------------------------
-    blocks.append(Heading(2, text["blast"], "blast"))
-    if not blasts:
-        blocks.append(Para(text["no-items"]))
-    else:
-        rows = []
-        for number, blast in enumerate(blasts, start=1):
-            exposure = blast.exposure
-            subjects = _population_words(exposure, lang)
-            per = _join([[Name(p.principal), " ", _population_words(p, lang)] for p in exposure.principals], "; ") or "-"
-            notes = _join([[Name(n.sender), " → ", Name(n.recipient), " (", Name(n.rule), ")"]
-                           for n in blast.notifications], "; ") or "-"
-            rows.append((str(number), [Name(blast.element), " ", Code(model.qname(blast.element))], blast.kind, subjects,
-                         per, _names(exposure.sensitive_categories) if exposure.sensitive_categories else
-                         (text["sensitive-flag"] if exposure.sensitive else "-"), notes))
-        blocks.append(Table((text["rank"], text["element"], text["kind"], text["subjects"], text["per-principal"],
-                             text["sensitive"], text["notifications"]), tuple(rows)))
-
-    # -- validation ---------------------------------------------------------------------------
-    blocks.append(Heading(2, text["validation"], "validation"))
-    if validation_note:
-        blocks.append(Para(Strong(validation_note)))
-    if findings:
-        rows = tuple(
-            (finding.severity, [Name(finding.rule)], finding.message, _join([Code(model.qname(f)) for f in finding.focus]) or "-",
-             "; ".join(finding.source) or "-")
-            for finding in findings
-        )
-        blocks.append(Table((text["severity"], text["rule"], text["message"], text["focus"], text["sources"]), rows))
-    elif findings is not None:
-        blocks.append(Para(text["no-findings"]))
-
-    blocks.append(Heading(2, text["diagram"], "diagram"))
-    blocks.append(Diagram())
-    return blocks, text
+            out.append(_md_text(part))
+    return "".join(out)
 
 
-_REPORT_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP",sans-serif;color:#1b1b1b;background:#fff;margin:0 auto;padding:1rem 1.5rem;max-width:80rem;line-height:1.45}
-h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:2px solid #1f4e79;padding-bottom:.2rem;margin-top:2rem}
-h3{font-size:1.1rem;margin-top:1.4rem}h4{font-size:1rem;margin:1rem 0 .4rem}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.85rem}
-th,td{border:1px solid #ccc;padding:.25rem .4rem;vertical-align:top;text-align:left;overflow-wrap:break-word}
-th{background:#eef2f7}
-code{font-size:.8em;color:#37474f;word-break:break-all}
-.el{border-bottom:1px dotted #90a4ae}
-iframe.diagram{width:100%;height:80vh;border:1px solid #ccc}
-.print-only{display:none}
-@media print{
-  body{max-width:none;padding:0;font-size:9.5pt;color:#000}
-  h2{page-break-before:auto;page-break-after:avoid;break-after:avoid}
-  h3,h4{page-break-after:avoid;break-after:avoid}
-  table{font-size:8pt}
-  tr,li{page-break-inside:avoid;break-inside:avoid}
-  thead{display:table-header-group}
-  th{background:#eee !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-  .el{border:0}
-  iframe.diagram{display:none}
-  .print-only{display:block;font-style:italic}
-}
-@page{margin:14mm 12mm}
-"""
+def _md_block(block, lang: str, diagram: str) -> str:
+    if isinstance(block, Heading):
+        anchor = f' <a id="{html.escape(block.anchor)}"></a>' if block.anchor else ""
+        return f"{'#' * block.level} {_md_text(block.text).strip()}{anchor}\n\n"
+    if isinstance(block, Para):  # a paragraph must not turn into a heading or a list
+        return f"{_MD_LINE_START.sub(lambda m: m.group(1) + chr(92) + m.group(2), _md_inline(block.content, lang))}\n\n"
+    if isinstance(block, Items):
+        levels = block.levels or (1,) * len(block.items)
+        return "".join(f"{'  ' * (level - 1)}{f'{n}.' if block.ordered else '-'} {_md_inline(item, lang)}\n"
+                       for n, (item, level) in enumerate(zip(block.items, levels), start=1)) + "\n"
+    if isinstance(block, Table):
+        head = "| " + " | ".join(_md_text(h) for h in block.headers) + " |\n"
+        rule = "|" + "|".join("---" for _ in block.headers) + "|\n"
+        rows = "".join("| " + " | ".join(_md_inline(cell, lang) or " " for cell in row) + " |\n" for row in block.rows)
+        return head + rule + rows + "\n"
+    if isinstance(block, Diagram):
+        return diagram
+    raise TypeError(block)
 
 
-def report_html(view: ChainView, lang: str = "en", *, diagram: bool = True) -> str:
-    """The audit report as one self-contained HTML page (the diagram embedded, sandboxed).
-
-    ``diagram=False`` leaves the diagram out (for very large models).
-    """
-    blocks, text = _build(view, lang)
-    renderer = _Renderer(view, lang)
-    embedded = diagram_html(view, lang=lang) if diagram else None
-    body = "".join(renderer.html_block(block, embedded, text) for block in blocks)
-    return "".join([
-        "<!DOCTYPE html>\n",
-        f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
-        "style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">\n",
-        f"<title>{html.escape(text['title'])}</title>\n<style>{_REPORT_STYLE}</style>\n</head>\n<body>\n",
-        body,
-        "</body>\n</html>\n",
-    ])
+def render_markdown(data: dict, diagram_href: str | None = None, *, detail: str | None = None) -> str:
+    """The report of :func:`chainmodel.dossier.report_data` as Markdown; ``diagram_href`` links the diagram file."""
+    w = _Words(data["title"]["lang"])
+    drawn = (f"[{_md_text(w('diagram-linked'))}]({_md_target(diagram_href)})\n\n" if diagram_href
+             else f"{_md_text(w('diagram-none'))}\n\n")
+    return "".join(_md_block(block, w.lang, drawn) for block in blocks(data, detail)).rstrip("\n") + "\n"
 
 
-def report_markdown(view: ChainView, lang: str = "en", diagram_href: str | None = None) -> str:
-    """The audit report as Markdown; ``diagram_href`` links the diagram file when given."""
-    blocks, text = _build(view, lang)
-    renderer = _Renderer(view, lang)
-    return "".join(renderer.md_block(block, diagram_href, text) for block in blocks).rstrip("\n") + "\n"
+# -- compose and render in one call ---------------------------------------------------------------------
+
+
+def report_html(view, lang: str = "en", *, diagram: bool = True, date: str | None = None, version: str | None = None,
+                workers: int | None = None) -> str:
+    """Compose (:func:`chainmodel.dossier.report_data`) and render the HTML report; ``diagram=False`` leaves it out."""
+    data = report_data(view, lang, date=date, version=version, workers=workers)
+    drawing = diagram_data(view, lang=lang, overview=data["title"]["portfolio"]) if diagram else None
+    return render_html(data, drawing)
+
+
+def report_markdown(view, lang: str = "en", diagram_href: str | None = None, *, date: str | None = None,
+                    version: str | None = None, workers: int | None = None) -> str:
+    """Compose and render the Markdown report; ``diagram_href`` links a diagram written beside it."""
+    return render_markdown(report_data(view, lang, date=date, version=version, workers=workers), diagram_href)

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -23,7 +24,7 @@ from .catalogue import has, words
 from .describe import Summary
 from .exposure import Exposure, Population, asset_exposure
 from .findings import SEVERITIES, Finding, Said
-from .law import LANGUAGES, citations, rule_info
+from .law import LANGUAGES, citation, citations, known_rules, rule_info
 from .leaks import Leak
 from .namespace import RULE
 from .population import Count
@@ -57,6 +58,8 @@ __all__ = [
     "source_json",
     "Term",
     "Shared",
+    "TermTable",
+    "referring",
 ]
 
 def _pseudo_labels(iri: str) -> dict[str, str] | None:
@@ -90,7 +93,74 @@ class Shared(dict):
         self.key = key
 
 
-def ref_json(view: ChainView, iri: str | None) -> Term | None:
+class TermTable:
+    """The terms and shared facts an answer refers to, collected while it is serialised.
+
+    While a table is active on a view (:func:`referring`), :func:`ref_json` gives an element's
+    IRI and :func:`exposure_json` the key of its facts instead of the dictionaries, and the
+    table keeps each once: what the JSON document and the JSON Lines write
+    (:mod:`chainmodel.jsondoc`), without walking the answer afterwards. ``fresh`` lists what
+    was added since :meth:`take_fresh` was last called.
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict] = {}
+        self.shared: dict[str, dict] = {}
+        self.fresh: list[tuple[str, str]] = []
+
+    def term_key(self, term: Term) -> str:
+        iri = term["iri"]
+        if iri not in self.terms:
+            self.terms[iri] = {}  # placed first: a term may lead back to itself
+            self.terms[iri] = {key: self._plain(value) for key, value in term.items() if key != "iri"}
+            self.fresh.append(("term", iri))
+        return iri
+
+    def shared_key(self, key: str, facts: dict) -> str:
+        if key not in self.shared:
+            self.shared[key] = facts
+            self.fresh.append(("shared", key))
+        return key
+
+    def _plain(self, value):
+        if isinstance(value, Term):
+            return self.term_key(value)
+        if isinstance(value, list):
+            return [self._plain(item) for item in value]
+        return value
+
+    def take_fresh(self) -> list[dict]:
+        """The ``term`` and ``shared`` records of what was added since the last call."""
+        fresh, self.fresh = self.fresh, []
+        return [{"record": "term", "iri": key, **self.terms[key]} if kind == "term"
+                else {"record": "shared", "key": key, **self.shared[key]} for kind, key in fresh]
+
+
+@contextlib.contextmanager
+def referring(view: ChainView):
+    """Serialise with references: within, elements are IRIs and shared facts keys, kept in the table yielded.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> with referring(view) as table:
+    ...     found = party_json(view, "https://example.org/chainmodel/case-b#consignee-ldi")
+    >>> found, table.terms[found]["organisation"]
+    ('https://example.org/chainmodel/case-b#consignee-ldi', 'https://example.org/chainmodel/case-b#ldi')
+    >>> party_json(view, found)["label"]["en"]  # outside, the dictionary again
+    'consignee LDI'
+    """
+    table = TermTable()
+    view.__dict__["_table"] = table
+    try:
+        yield table
+    finally:
+        del view.__dict__["_table"]
+
+
+def ref_json(view: ChainView, iri: str | None) -> Term | str | None:
     """``{"iri", "name", "label": {lang: text}}`` for any element; a party adds ``roles`` and
     ``organisation`` (see :func:`party_json`).
 
@@ -105,6 +175,11 @@ def ref_json(view: ChainView, iri: str | None) -> Term | None:
     """
     if iri is None:
         return None
+    table = view.__dict__.get("_table")
+    return table.term_key(_term(view, iri)) if table is not None else _term(view, iri)
+
+
+def _term(view: ChainView, iri: str) -> Term:
     cache = view.__dict__.setdefault("_terms", {})
     found = cache.get(iri)
     if found is None:
@@ -114,9 +189,24 @@ def ref_json(view: ChainView, iri: str | None) -> Term | None:
             found["roles"] = list(view.roles(iri))
             party = view.parties[iri]
             if party.organisation:
-                found["organisation"] = ref_json(view, party.organisation)
+                found["organisation"] = _term(view, party.organisation)
+        _add_law(found, iri)
         cache[iri] = found
     return found
+
+
+def _add_law(found: Term, iri: str) -> None:
+    """A legal source the rules file knows gets its citations; a rule of the rulebook its advice.
+
+    Decided by the IRI alone, so the one Term of an IRI is the same whoever asks for it first.
+    """
+    if not iri.startswith(("https://w3id.org/chainmodel/rule#", "https://w3id.org/chainmodel#")):
+        return
+    if citation(iri) != iri:
+        found["citation"] = citations(iri)
+    if iri in known_rules():
+        info = rule_info(iri)
+        found["advice"] = {lang: info.advice_in(lang) for lang in LANGUAGES}
 
 
 def party_json(view: ChainView, iri: str | None) -> Term | None:
@@ -184,8 +274,11 @@ def population_json(view: ChainView, population: Population | None) -> dict | No
 
 def _asset_entry(view: ChainView, item) -> Shared:
     """What one asset exposes (the same in every exposure that reaches it): given once in JSON."""
-    cache = view.__dict__.setdefault("_shared", {})
     key = f"exposure-of:{item.asset}"
+    table = view.__dict__.get("_table")
+    if table is not None:
+        return key if key in table.shared else table.shared_key(key, _asset_facts(view, item))
+    cache = view.__dict__.setdefault("_shared", {})
     if key not in cache:
         cache[key] = Shared(key, _asset_facts(view, item))
     return cache[key]
@@ -223,15 +316,18 @@ def exposure_json(view: ChainView, found: Exposure, per_principal: bool = True) 
     """
     if not found.assets:
         return _exposure_facts(view, found, per_principal)
-    cache = view.__dict__.setdefault("_shared", {})
     digest = hashlib.sha256("\n".join(item.asset for item in found.assets).encode("utf-8")).hexdigest()[:20]
     key = f"exposure:{digest}" if per_principal else f"exposure-in-all:{digest}"
     known = view.__dict__.setdefault("_exposures", {})
-    if key not in cache:
-        known[key] = found
-        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
-    elif known[key] is not found and known[key] != found:  # the same assets, counted otherwise: not shared
+    if key in known and known[key] is not found and known[key] != found:  # the same assets, counted otherwise
         return _exposure_facts(view, found, per_principal)
+    known[key] = found
+    table = view.__dict__.get("_table")
+    if table is not None:
+        return key if key in table.shared else table.shared_key(key, _exposure_facts(view, found, per_principal))
+    cache = view.__dict__.setdefault("_shared", {})
+    if key not in cache:
+        cache[key] = Shared(key, _exposure_facts(view, found, per_principal))
     return cache[key]
 
 
@@ -305,11 +401,8 @@ def cutsets_json(view: ChainView, harm, cuts: list[tuple[str, ...]]) -> dict:
 
 
 def source_json(view: ChainView, source: str) -> Term:
-    """A legal source as a term: its IRI and its citation in each language."""
-    cache = view.__dict__.setdefault("_terms", {})
-    if source not in cache:
-        cache[source] = Term(iri=source, citation=citations(source))
-    return cache[source]
+    """A legal source of the rules file as a term: its IRI, labels and citation in each language."""
+    return ref_json(view, source)
 
 
 def _notification_json(view: ChainView, n: Notification) -> dict:
@@ -354,50 +447,39 @@ def blast_rank_json(view: ChainView, found: Blast) -> dict:
     """One element of a blast ranking: :func:`blast_json` without what it repeats at scale: the
     populations per principal (each asset still gives its count per principal) and the list of
     notifications (each principal's duties hold them)."""
-    entry = blast_json(view, found)
-    del entry["reporting_duties"]
-    entry["exposure"] = exposure_json(view, found.exposure, per_principal=False)
-    return entry
+    return _blast_entry(view, found, ranked=True)
 
 
 def blast_json(view: ChainView, found: Blast) -> dict:
     """What the compromise of one element exposes, its chains, and every principal's reporting duties."""
-    return {
+    return _blast_entry(view, found, ranked=False)
+
+
+def _blast_entry(view: ChainView, found: Blast, ranked: bool) -> dict:
+    entry = {
         "element": ref_json(view, found.element),
         "kind": found.kind,
         "holders": [party_json(view, h) for h in found.holders],
         "principals": [party_json(view, p) for p in found.principals],
         "protected_by": [ref_json(view, k) for k in found.protected_by],
-        "exposure": exposure_json(view, found.exposure),
+        "exposure": exposure_json(view, found.exposure, per_principal=not ranked),
         "chains": [
             [{"consignment": ref_json(view, c), "tier": view.tier(c),
               "consignor": party_json(view, view.consignments[c].consignor),
               "consignee": party_json(view, view.consignments[c].consignee)} for c in chain]
             for chain in found.chains
         ],
-        "reporting_duties": [_notification_json(view, n) for n in found.notifications],
+        "reporting_duties": None if ranked else [_notification_json(view, n) for n in found.notifications],
         "duties": [duty_json(view, d) for d in found.duties],
     }
-
-
-def _rule_labels(rule: str) -> dict[str, str]:
-    from rdflib import URIRef
-    from rdflib.namespace import RDFS
-
-    from .model import rules_graph
-
-    labels = {label.language or "": str(label) for label in rules_graph().objects(URIRef(rule), RDFS.label)}
-    return {k: labels[k] for k in sorted(labels)}
+    if ranked:
+        del entry["reporting_duties"]
+    return entry
 
 
 def rule_json(view: ChainView, rule: str) -> Term:
-    """A rule of the rulebook (or a SHACL shape) as a term: its labels and its advice in each language."""
-    cache = view.__dict__.setdefault("_terms", {})
-    if rule not in cache:
-        info = rule_info(rule) if rule.startswith(str(RULE)) else None
-        cache[rule] = Term(iri=rule, name=view.model.qname(rule, standard=True), label=_rule_labels(rule),
-                           advice={lang: info.advice_in(lang) for lang in LANGUAGES} if info else None)
-    return cache[rule]
+    """A rule as a term: its labels and, for a rule of the rulebook, its advice in each language."""
+    return ref_json(view, rule)
 
 
 def _value_json(view: ChainView, kind: str, value) -> object:
@@ -686,4 +768,87 @@ def timeline_json(view: ChainView, found) -> dict:
              "window": window_json(view, c.window)}
             for c in found.controls
         ],
+    }
+
+
+# -- the model's elements with every fact a picture or an inventory shows (report, diagram) --
+
+
+def _refs(view: ChainView, iris) -> list[dict]:
+    return [ref_json(view, iri) for iri in iris]
+
+
+def _parties(view: ChainView, iris) -> list[dict]:
+    return [party_json(view, iri) for iri in iris]
+
+
+def _inventory_party(view: ChainView, iri: str) -> dict:
+    party = view.parties[iri]
+    return dict(party_json(view, iri), capacities=_parties(view, view.index.capacities_of.get(iri, ())),
+                is_capacity=party.is_capacity)
+
+
+def _inventory_consignment(view: ChainView, iri: str) -> dict:
+    c = view.consignments[iri]
+    return dict(ref_json(view, iri), tier=view.tier(iri), consignor=party_json(view, c.consignor),
+                consignee=party_json(view, c.consignee), extends=_refs(view, c.parents),
+                extends_inferred=c.parents_inferred, approval=ref_json(view, c.approval),
+                approved_by=_parties(view, c.approved_by), duties=_refs(view, sorted(c.duties)),
+                data=_refs(view, sorted(c.data)), start=c.start, end=c.end)
+
+
+def _inventory_handoff(view: ChainView, iri: str) -> dict:
+    h = view.handoffs[iri]
+    return dict(ref_json(view, iri), kind=h.kind, sender=party_json(view, h.sender),
+                receiver=party_json(view, h.receiver), carries=_refs(view, h.carries), serves=_refs(view, h.serves),
+                guarded_by=_refs(view, h.guarded_by), cadence=h.cadence, lead_time=h.lead_time,
+                acknowledged_by=_parties(view, h.acknowledged_by))
+
+
+def _inventory_device(view: ChainView, iri: str) -> dict:
+    device = view.devices.get(iri)
+    if device is None:  # named by a copy only
+        return dict(ref_json(view, iri), portable=None, holder=None, internet_facing=None)
+    return dict(ref_json(view, iri), portable=device.portable, holder=party_json(view, device.holder),
+                internet_facing=device.internet_facing)
+
+
+def _inventory_control(view: ChainView, iri: str) -> dict:
+    k = view.controls[iri]
+    return dict(ref_json(view, iri), kind=k.kind, operated_by=_parties(view, k.operators), covers=_refs(view, k.covers),
+                notifies=_parties(view, k.notifies), detection_latency=k.latency, rules_out_leak=k.rules_out_leak,
+                limitation={lang: text for lang, text in k.limitation})
+
+
+def inventory_json(view: ChainView) -> dict:
+    """Every party, consignment, duty, hand-off, device, copy and control with the facts a reader checks.
+
+    What :func:`describe_json` groups for a summary, listed here element by element with its
+    relations (each a reference with labels in both languages), sorted by IRI: the report's
+    inventory and the diagram are drawn from it. Data assets, with their counts, are in
+    :func:`describe_json`.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> found = inventory_json(chain_view(load_model(["examples/case-b-optout"])))
+    >>> [c["tier"] for c in found["consignments"] if c["iri"].endswith("#c-ldi-nttdata-for-jmimo")]
+    [3]
+    """
+    devices = sorted(set(view.devices) | {c.device for c in view.copies.values() if c.device})
+    return {
+        "parties": [_inventory_party(view, iri) for iri in sorted(view.parties)],
+        "consignments": [_inventory_consignment(view, iri) for iri in sorted(view.consignments)],
+        "duties": [dict(ref_json(view, iri), accountable=party_json(view, d.accountable),
+                        performers=_parties(view, d.performers), legal_basis=_refs(view, d.legal_basis),
+                        needs=_refs(view, d.needs), protects=_refs(view, d.protects),
+                        served_by=_refs(view, view.index.serving.get(iri, ())))
+                   for iri, d in sorted(view.duties.items())],
+        "hand_offs": [_inventory_handoff(view, iri) for iri in sorted(view.handoffs)],
+        "devices": [_inventory_device(view, iri) for iri in devices],
+        "copies": [dict(ref_json(view, c.iri), asset=ref_json(view, c.asset), device=ref_json(view, c.device),
+                        held_by=party_json(view, view.holder_of(c)), start=c.start)
+                   for c in sorted(view.copies.values(), key=lambda c: c.iri)],
+        "controls": [_inventory_control(view, iri) for iri in sorted(view.controls)],
     }

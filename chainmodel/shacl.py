@@ -37,6 +37,7 @@ from rdflib.namespace import RDF, SH, XSD, NamespaceManager
 from rdflib.term import Node
 
 from .catalogue import LANGUAGES, say
+from .errors import ArgumentError
 from .findings import Finding, Said
 from .namespace import CHAINMODEL_NS, RULE
 from .resources import ontology_path
@@ -219,9 +220,9 @@ def shacl_findings(graph, engine: str = "native", view=None) -> list[Finding]:
             results = evaluate(graph, _parsed("shapes.ttl"))
         return _findings(results, graph)
     if engine != "pyshacl":
-        raise ValueError(f"unknown SHACL engine {engine!r}: use 'native' or 'pyshacl'")
+        raise ArgumentError(f"unknown SHACL engine {engine!r}: use 'native' or 'pyshacl'")
     if not isinstance(graph, Graph):
-        raise TypeError("pySHACL needs an rdflib Graph; use the native engine for a store")
+        raise ArgumentError("pySHACL needs an rdflib Graph; use the native engine for a store")
     _conforms, report, _text = validate(
         graph,
         shacl_graph=_parsed("shapes.ttl"),

@@ -16,33 +16,11 @@ Examples
 
 from __future__ import annotations
 
-from .catalogue import has, say
-from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase
+from .catalogue import say
+from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase, step_effect, term
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
            "findings_text", "audit_text", "finding_message", "exposure_phrase"]
-
-_TERM_FAMILIES = ("role", "element", "harm", "control-kind")
-
-
-def term(value: str, lang: str = "en") -> str:
-    """A fixed word of the analyses (a role, element kind, harm kind or control kind) in ``lang``.
-
-    Unknown words are returned as they are.
-    """
-    for family in _TERM_FAMILIES:
-        if has(f"{family}.{value}"):
-            return say(f"{family}.{value}", lang)
-    return value
-
-
-def step_effect(effect: str, lang: str = "en") -> str:
-    """A leak step's effect (a ``step.*`` word of the catalogue) in ``lang``.
-
-    >>> step_effect("passes-the-failure-on", "ja")
-    '失敗を次に伝える'
-    """
-    return say(f"step.{effect}", lang) if has(f"step.{effect}") else effect
 
 
 def _l(key: str, lang: str, **values) -> str:

@@ -140,7 +140,32 @@ def _first_not_before(candidates: list[tuple[Instant, str]], start: Instant | No
 
 
 def exposure_window(view: ChainView, incident: str) -> Window:
-    """The exposure window of one incident, computed from its events (see the module)."""
+    """The exposure window of one incident, computed from its events (see the module).
+
+    Parameters
+    ----------
+    view : ChainView
+    incident : str
+        The IRI of an incident of the model (a key of ``view.incidents``).
+
+    Returns
+    -------
+    Window
+        From the first dated ``cm:ExposureBegan`` event (``start`` None without one) to the
+        earliest dated event, not before the start, that ends the exposure (``end_reason``
+        ``ended``; see :data:`ENDING_KINDS`) or, when the incident failed with a mode
+        that breaks an element, is a ``cm:Detected`` event (``detected``); open when there
+        is none.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> window = exposure_window(view, "https://example.org/chainmodel/case-b#incident")
+    >>> window.start.text, window.end.text, window.end_reason
+    ('2025-04-25', '2025-08-04', 'detected')
+    """
     dated = _dated(view, incident)
     began = [(w, e) for w, e in dated if view.events[e].kind == "exposure-began"]
     start, start_event = began[0] if began else (None, None)
@@ -161,7 +186,36 @@ def _latency(start: Instant | None, when: Instant) -> tuple[int, int] | None:
 
 
 def knowledge(view: ChainView, incident: str, start: Instant | None = None) -> tuple[Knowledge, ...]:
-    """When each party came to know of the incident, earliest first (ties by party IRI)."""
+    """When each party came to know of the incident, earliest first (ties by party IRI).
+
+    Parameters
+    ----------
+    view : ChainView
+    incident : str
+        The IRI of an incident of the model (a key of ``view.incidents``).
+    start : Instant, optional
+        The start of the exposure window, which each party's latency is counted from; None
+        leaves every ``latency`` None.
+
+    Returns
+    -------
+    tuple of Knowledge
+        One per party that a dated event of the incident shows knowing: the actor of a
+        ``cm:BecameAware`` or ``cm:Detected`` event, a party a report or notice went to, the
+        actor of a report. A party's awareness or detection is preferred to a notice it got,
+        and a notice to a report it made, unless the other is definitely earlier; of the
+        same kind, the earliest is kept.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> incident = "https://example.org/chainmodel/case-b#incident"
+    >>> found = knowledge(view, incident, exposure_window(view, incident).start)
+    >>> [(k.party.split("#")[1], k.how, k.latency) for k in found][:2]
+    [('nttdata', 'detected', (101, 101)), ('hospital', 'notified', (102, 102))]
+    """
     found: dict[str, Knowledge] = {}
     rank = {"aware": 0, "detected": 0, "notified": 1, "reported": 2}
 
@@ -220,7 +274,35 @@ def _failure_date(view: ChainView, incident: str, failed: set[str]) -> Instant |
 
 
 def control_windows(view: ChainView, incident: str, window: Window) -> tuple[ControlWindow, ...]:
-    """For each detective control covering an element of the incident, the window it would have left."""
+    """For each detective control covering an element of the incident, the window it would have left.
+
+    Parameters
+    ----------
+    view : ChainView
+    incident : str
+        The IRI of an incident of the model (a key of ``view.incidents``).
+    window : Window
+        The incident's exposure window, as :func:`exposure_window` gives it.
+
+    Returns
+    -------
+    tuple of ControlWindow
+        Sorted by control IRI. The elements of the incident are those it concerns and those
+        its events other than reports concern, with the device of each such copy and the
+        copies on each such device. The latency is counted from the first dated event about
+        an element the incident itself concerns that is not a detection, an awareness, a
+        report or an end, else from the start of ``window`` (``failure_assumed``).
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> incident = "https://example.org/chainmodel/case-b#incident"
+    >>> window = exposure_window(view, incident)
+    >>> [(c.control.split("#")[1], c.status) for c in control_windows(view, incident, window)]
+    [('control-nttdata-self-check', 'same')]
+    """
     concerned = _concerned(view, incident)
     breaks = _breaks(view, incident)
     stated = _failure_date(view, incident, set(view.incidents[incident].concerns))

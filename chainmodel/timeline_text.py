@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from .catalogue import join, say
 
-__all__ = ["render", "render_all"]
+__all__ = ["render", "render_all", "sections"]
 
 
 def _name(ref: dict | None, lang: str) -> str:
@@ -143,11 +143,18 @@ def _control_lines(data: dict, lang: str) -> list[str]:
     return lines
 
 
+def sections(data: dict, lang: str = "en") -> list[list[str]]:
+    """The timeline's parts as lines: a line with no indent is a heading, two spaces an item, four a detail.
+
+    The report (:mod:`chainmodel.report`) lays these same lines out as headings and lists.
+    """
+    return [_header(data, lang), _window_lines(data, lang), _knowledge_lines(data, lang), _report_lines(data, lang),
+            _control_lines(data, lang)]
+
+
 def render(data: dict, lang: str = "en") -> str:
     """One serialised timeline as text in ``lang``."""
-    lines = _header(data, lang) + _window_lines(data, lang) + _knowledge_lines(data, lang)
-    lines += _report_lines(data, lang) + _control_lines(data, lang)
-    return "\n".join(lines) + "\n"
+    return "\n".join(line for part in sections(data, lang) for line in part) + "\n"
 
 
 def render_all(items: list[dict], lang: str = "en") -> str:

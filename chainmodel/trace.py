@@ -110,6 +110,25 @@ def _duty(view: ChainView, duty: str):
 def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> DutyTrace:
     """Trace one duty; ``principal`` keeps only chains that start at that party (or its organisation).
 
+    Parameters
+    ----------
+    view : ChainView
+    duty : str
+        The IRI of a duty of the model (a key of ``view.duties``).
+    principal : str, optional
+        The IRI of a party of the model: keep the chains whose first consignor is this party
+        or of the same organisation. By default every chain is kept.
+
+    Returns
+    -------
+    DutyTrace
+        The duty's accountable party, its performers (as stated, else the consignees its
+        chains end at, else its accountable party) and its chains, longest first, then by
+        their consignment IRIs. At most :data:`MAX_CHAINS` chains are enumerated
+        (``truncated`` says when there were more). ``entrusted_more_than_once`` is true when
+        more than one chain is kept; ``no_performer`` when neither the accountable party nor
+        any consignee on a chain kept is of the organisation of a performer.
+
     Raises
     ------
     UnknownReference
@@ -174,6 +193,26 @@ def trace_duty(view: ChainView, duty: str, principal: str | None = None) -> Duty
 def has_no_performer(view: ChainView, duty: str) -> bool:
     """``trace_duty(view, duty).no_performer``, without building the chains.
 
+    Parameters
+    ----------
+    view : ChainView
+    duty : str
+        The IRI of a duty of the model (a key of ``view.duties``).
+
+    Returns
+    -------
+    bool
+        True when neither the duty's accountable party nor any consignee on a chain that
+        entrusts the duty is of the organisation of a performer (as stated, else the
+        consignees its chains end at, else its accountable party).
+
+    Raises
+    ------
+    UnknownReference
+        ``duty`` is not a duty of the model.
+
+    Examples
+    --------
     >>> from chainmodel.model import load_model
     >>> from chainmodel.views import chain_view
     >>> view = chain_view(load_model(["examples/case-b-optout"]))
@@ -194,5 +233,31 @@ def has_no_performer(view: ChainView, duty: str) -> bool:
 
 
 def trace_all(view: ChainView, principal: str | None = None) -> list[DutyTrace]:
-    """Trace every duty in the model, sorted by duty IRI."""
+    """Trace every duty in the model, sorted by duty IRI.
+
+    Parameters
+    ----------
+    view : ChainView
+    principal : str, optional
+        As for :func:`trace_duty`: keep only the chains that start at this party (or its
+        organisation).
+
+    Returns
+    -------
+    list of DutyTrace
+        One :func:`trace_duty` per duty of the model.
+
+    Raises
+    ------
+    UnknownReference
+        ``principal`` is not a party of the model (and the model has a duty).
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> [(found.duty.split("#")[1], len(found.chains)) for found in trace_all(view)]
+    [('duty-checkup-administration', 1), ('duty-checkups', 1), ('duty-safe-management', 1), ('duty-supervision', 0)]
+    """
     return [trace_duty(view, duty, principal) for duty in sorted(view.duties)]

@@ -60,8 +60,9 @@ Japanese labels.
 :func:`compare` runs every analysis on the base model and on each scenario and reports the
 differences: single points of failure removed and added, changes in the order of each
 element's smallest cut set, leak paths closed and opened, blast radius changes, validation
-findings added and resolved, and responsibility chains changed. :func:`to_json` and
-:func:`to_text` render the report deterministically.
+findings added and resolved, responsibility chains changed, harms that end or start, and
+exposure windows that change. :mod:`chainmodel.whatif_json` and :mod:`chainmodel.whatif_text`
+render the report deterministically.
 
 Examples
 --------
@@ -81,7 +82,6 @@ import difflib
 import hashlib
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +91,7 @@ import rdflib.plugins.sparql
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, XSD
 
-from .errors import ChainModelError, ScenarioError, ScenarioTimeout
+from .errors import ArgumentError, ChainModelError, ScenarioError, ScenarioTimeout
 from .loading import RDF_STAR_REFUSAL
 from .model import STANDARD_PREFIXES, ChainModel, ontology_graph, rules_graph
 from .namespace import CHAINMODEL_NS, CM
@@ -112,8 +112,6 @@ __all__ = [
     "ScenarioDiff",
     "WhatIfReport",
     "compare",
-    "to_json",
-    "to_text",
     "REFERENCE_PROPERTIES",
     "ALLOWED_OPERATIONS",
 ]
@@ -225,7 +223,44 @@ def _bounded(scenario: Scenario, work, timeout: float, memory: int):
 
 
 def load_scenario(path: str | Path, *, timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> Scenario:
-    """Read a scenario file (UTF-8) and check it; see :meth:`Scenario.from_text`."""
+    """Read a scenario file (UTF-8) and check it; see :meth:`Scenario.from_text`.
+
+    Parameters
+    ----------
+    path : str or path
+        The scenario file, a SPARQL 1.1 Update with its header lines.
+    timeout : float, optional
+        Seconds the sandboxed child may take to parse and check it (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes the child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    Scenario
+        With the labels and description of its header (the label defaults to the file's
+        stem), ``path`` the path given, and the text as read.
+
+    Raises
+    ------
+    ScenarioError
+        The file cannot be read or is not UTF-8 text; or, as :meth:`Scenario.from_text`, a
+        syntax error, a refused operation, RDF-star, or a request nested too deeply.
+    ScenarioTimeout
+        Checking took longer than ``timeout``.
+    LimitExceeded
+        Checking needed more than ``memory``.
+    ChainModelError
+        ``timeout`` is not a finite number of seconds above 0, ``memory`` not a whole
+        number of bytes above 0, or the platform cannot fork.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("examples/scenarios/case-a-encrypted-laptop.ru")
+    >>> scenario.name, scenario.label
+    ('case-a-encrypted-laptop.ru', 'Full-disk encryption on the laptop')
+    """
     location = Path(path)
     try:
         text = location.read_text(encoding="utf-8")
@@ -589,6 +624,24 @@ def apply_scenario(model: ChainModel, scenario: Scenario, *, timeout: float = DE
     here to a copy. The model passed in is never modified, and no file is written. The
     returned model has the same ``sources`` and ``prefixes``.
 
+    Parameters
+    ----------
+    model : ChainModel
+        The base model; it is only read.
+    scenario : Scenario
+        From :func:`load_scenario` or :meth:`Scenario.from_text`.
+    timeout : float, optional
+        Seconds the child may take, parsing included (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes the child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    ChainModel
+        A new model whose graph is a copy of ``model``'s with the scenario's changes.
+
     Raises
     ------
     ScenarioError
@@ -597,6 +650,17 @@ def apply_scenario(model: ChainModel, scenario: Scenario, *, timeout: float = DE
         It ran past ``timeout`` seconds.
     LimitExceeded
         It needed more than ``memory`` bytes.
+    ChainModelError
+        ``timeout`` is not a finite number of seconds above 0, ``memory`` not a whole
+        number of bytes above 0, or the platform cannot fork.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> model = load_model(["examples/case-a-laptop"])
+    >>> changed = apply_scenario(model, load_scenario("examples/scenarios/case-a-encrypted-laptop.ru"))
+    >>> len(changed.graph) - len(model.graph)
+    6
     """
     change = _bounded(scenario, lambda: _changes_in_child(model, scenario), timeout, memory)
     graph = _copy_graph(model.graph)
@@ -685,6 +749,32 @@ def inverse_update(before_graph: Graph, after_graph: Graph) -> str:
     (matched by its complete description, one group at a time) and re-inserted whole with
     fresh blank nodes, so the result is isomorphic to ``before_graph`` rather than equal to
     it. Apply it with :func:`apply_scenario` (it is an ordinary scenario).
+
+    Parameters
+    ----------
+    before_graph : rdflib.Graph
+        The graph as it was before the change.
+    after_graph : rdflib.Graph
+        The graph after the change.
+
+    Returns
+    -------
+    str
+        Scenario text ending with a line break: header lines (label, Japanese label,
+        description), then the operations joined by ``;``. With no difference between the
+        graphs, only the header.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> before = Graph().parse(data="<urn:a> <urn:p> <urn:b> .", format="nt")
+    >>> print(inverse_update(before, Graph()), end="")
+    # label: inverse of a change
+    # label-ja: 変更の取り消し
+    # description: Restores the graph as it was before the change (blank nodes up to isomorphism).
+    INSERT DATA {
+      <urn:a> <urn:p> <urn:b> .
+    }
     """
     removed = {t for t in before_graph if t not in after_graph}
     added = {t for t in after_graph if t not in before_graph}
@@ -769,6 +859,35 @@ def remove_element(model: ChainModel, iri: str) -> str:
 
     ``iri`` may be an IRI, a prefixed name or a label (resolved against the model). Only
     the operations that match something are written, so the text applies cleanly.
+
+    Parameters
+    ----------
+    model : ChainModel
+        The model the scenario is for; it is only read.
+    iri : str
+        The element: an IRI, a prefixed name or a label of the model.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (``Remove`` and the element's English label, the
+        Japanese label, a description), then a ``DELETE WHERE`` for each place the element
+        has in the model's triples (subject, object, predicate).
+
+    Raises
+    ------
+    ScenarioError
+        ``iri`` names no element of the model, or several (the message says which), or the
+        element is in no triple of the model.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> print(remove_element(load_model(["examples/case-b-optout"]), "b:h-request"), end="")
+    # label: Remove opt-out request passed on by the hospital
+    # label-ja: 当該医療機関を通じた提供停止・削除の求めを削除
+    # description: Removes b:h-request and every statement that mentions it.
+    DELETE WHERE { <https://example.org/chainmodel/case-b#h-request> ?p ?o }
     """
     target = _as_iri(iri, model, "element")
     node = URIRef(target)
@@ -801,6 +920,57 @@ def add_handoff(sender: str, receiver: str, duty: str | None, kind: str = "Repor
 
     Without ``iri`` the hand-off's IRI is minted under ``urn:chainmodel:scenario:handoff:``
     from the arguments. With ``model`` names and labels are resolved against it.
+
+    Parameters
+    ----------
+    sender, receiver : str
+        The parties the hand-off goes from and to (``cm:sender``, ``cm:receiver``).
+    duty : str or None
+        The duty it serves (``cm:serves``); None or empty for none.
+    kind : str, optional
+        Its class in ``cm:``: ``"Report"`` (the default), ``"Instruction"``,
+        ``"DataProvision"`` or ``"HandOff"``.
+    iri : str, optional
+        The hand-off's own IRI: an absolute IRI or a name with a standard prefix (``cm:``,
+        ``rdfs:`` ...), never resolved against ``model``.
+    cadence : str, optional
+        An ``xsd:duration`` such as ``P1M``, given as ``cm:cadence``.
+    model : ChainModel, optional
+        Resolve ``sender``, ``receiver`` and ``duty`` as IRIs, prefixed names or labels of
+        this model, and use their labels in the hand-off's labels. Without it they must be
+        absolute IRIs or names with a standard prefix, and the labels use the last part of
+        each IRI.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (label, Japanese label, description), the prefixes
+        ``cm:``, ``rdfs:`` and ``xsd:``, and one ``INSERT DATA`` giving the hand-off its
+        class, English and Japanese labels, sender, receiver and, when given, duty and
+        cadence.
+
+    Raises
+    ------
+    ScenarioError
+        ``kind`` is unknown, ``cadence`` is not an ``xsd:duration``, or a name does not
+        resolve: against ``model``, it names no element or several; otherwise, and always
+        for ``iri``, it is neither an absolute IRI nor a name with a standard prefix.
+
+    Examples
+    --------
+    >>> print(add_handoff("https://example.org/p", "https://example.org/q", None), end="")
+    # label: Add a report from p to q
+    # label-ja: pからqへの報告を追加
+    # description: Adds a report from p to q.
+    PREFIX cm: <https://w3id.org/chainmodel#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+    INSERT DATA {
+      <urn:chainmodel:scenario:handoff:2a7862d7bd60934a> a cm:Report ;
+        rdfs:label "report from p to q"@en , "pからqへの報告"@ja ;
+        cm:sender <https://example.org/p> ;
+        cm:receiver <https://example.org/q> .
+    }
     """
     if kind not in _HANDOFF_KINDS:
         raise ScenarioError(f"unknown hand-off kind {kind!r}; use one of {', '.join(sorted(_HANDOFF_KINDS))}")
@@ -835,6 +1005,46 @@ def add_control(covers: Sequence[str], operator: str | Sequence[str], kind: str 
 
     ``operator`` and ``notifies`` take one IRI or several. Without ``iri`` the control's IRI
     is minted under ``urn:chainmodel:scenario:control:`` from the arguments.
+
+    Parameters
+    ----------
+    covers : str or sequence of str
+        The elements the control covers (``cm:covers``); at least one.
+    operator : str or sequence of str
+        The parties that operate it (``cm:operatedBy``); at least one.
+    kind : str, optional
+        ``"detective"`` (the default, ``cm:DetectiveControl``) or ``"preventive"``
+        (``cm:PreventiveControl``).
+    notifies : str or sequence of str, optional
+        The parties it tells when it detects (``cm:notifies``); detective controls only.
+    latency : str, optional
+        How long it takes to detect, an ``xsd:duration`` such as ``P1M`` or ``P0D``
+        (``cm:detectionLatency``); detective controls only.
+    rules_out_leak : bool, optional
+        ``cm:rulesOutLeak``: whether it rules a leak out on its own; preventive controls
+        only.
+    iri : str, optional
+        The control's own IRI: an absolute IRI or a name with a standard prefix, never
+        resolved against ``model``.
+    model : ChainModel, optional
+        As for :func:`add_handoff`: resolve the covered elements, operators and parties to
+        notify against this model, and use their labels in the control's labels.
+
+    Returns
+    -------
+    str
+        Scenario text: header lines (label, Japanese label, description), the prefixes
+        ``cm:``, ``rdfs:`` and ``xsd:``, and one ``INSERT DATA`` giving the control its
+        class, English and Japanese labels, operators, covered elements and whatever else
+        was given.
+
+    Raises
+    ------
+    ScenarioError
+        ``kind`` is unknown; no covered element or no operator is given; ``latency`` is not
+        an ``xsd:duration``; ``notifies`` or ``latency`` is given for a preventive control,
+        or ``rules_out_leak`` for a detective one; or a name does not resolve (as for
+        :func:`add_handoff`).
     """
     if kind not in ("detective", "preventive"):
         raise ScenarioError(f"unknown control kind {kind!r}; use 'detective' or 'preventive'")
@@ -937,7 +1147,31 @@ def _validator():
 
 
 def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snapshot:
-    """Run every analysis on ``model`` and keep what :func:`compare` compares."""
+    """Run every analysis on ``model`` and keep what :func:`compare` compares.
+
+    Parameters
+    ----------
+    model : ChainModel
+    order : int, optional
+        The most events a minimal cut set may have (default 2), as
+        :func:`chainmodel.cutsets.minimal_cut_sets`.
+    validation : bool, optional
+        Also validate the model (:func:`chainmodel.validate.validate`, SHACL shapes
+        included) and keep its findings (default True); skipped when
+        :mod:`chainmodel.validate` cannot be imported.
+
+    Returns
+    -------
+    Snapshot
+        Every analysis reduced to strings and ints; ``validated`` says whether the findings
+        were gathered.
+
+    Raises
+    ------
+    ArgumentError
+        ``order`` is not an int of 1 or more; or, once the model has a harm, more than
+        :data:`chainmodel.cutsets.MAX_ORDER`.
+    """
     from .blast import blast_rank
     from .cutsets import minimal_cut_sets
     from .failures import EXPOSURE_KINDS, iter_harms
@@ -945,8 +1179,8 @@ def snapshot(model: ChainModel, order: int = 2, validation: bool = True) -> Snap
     from .trace import trace_all
     from .views import chain_view
 
-    if order < 1:
-        raise ValueError("order must be at least 1")
+    if not isinstance(order, int) or order < 1:
+        raise ArgumentError(f"the order of a cut set must be a whole number of 1 or more, not {order!r}")
     view = chain_view(model)
     result = Snapshot(order=order)
     spof: set[tuple[str, str]] = set()
@@ -1109,6 +1343,37 @@ def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, va
 
     Scenarios are applied independently (each to the base model), in the order given, each
     with ``timeout`` seconds and ``memory`` bytes (see :func:`apply_scenario`).
+
+    Parameters
+    ----------
+    model : ChainModel
+        The base model; it is only read.
+    scenarios : sequence of Scenario
+        From :func:`load_scenario` or :meth:`Scenario.from_text`.
+    order : int, optional
+        The most events a minimal cut set may have (default 2), as :func:`snapshot`.
+    validation : bool, optional
+        Also compare validation findings (default True), as :func:`snapshot`.
+    timeout : float, optional
+        Seconds each scenario's child may take (default
+        :data:`chainmodel.safety.DEFAULT_TIMEOUT`).
+    memory : int, optional
+        Bytes each scenario's child may add to what it had when forked (default
+        :data:`chainmodel.safety.DEFAULT_MEMORY`).
+
+    Returns
+    -------
+    WhatIfReport
+        ``base`` is the :func:`snapshot` of ``model``, ``scenarios`` one
+        :class:`ScenarioDiff` per scenario in the order given; findings are compared only
+        when both sides were validated.
+
+    Raises
+    ------
+    ScenarioError, ScenarioTimeout, LimitExceeded, ChainModelError
+        As :func:`apply_scenario`, for the first scenario that fails; no report is returned.
+    ArgumentError
+        As :func:`snapshot`: ``order`` is out of range.
     """
     base = snapshot(model, order=order, validation=validation)
     report = WhatIfReport(order=order, base=base, validated=base.validated)
@@ -1123,320 +1388,3 @@ def compare(model: ChainModel, scenarios: Sequence[Scenario], order: int = 2, va
 # Rendering
 # ==========================================================================================
 
-_WORDS = {
-    "en": {
-        "title": "What-if comparison: {n} scenario(s) against the base model (minimal cut sets up to order {order})",
-        "scenarios": "Scenarios",
-        "table": "Single points of failure of the base model, and what each scenario does to them",
-        "none": "The base model has no single point of failure, and no scenario adds one.",
-        "removed": "removed", "stays": "stays", "added": "added", "absent": "-", "unavoidable": "LEAKS",
-        "unavoidable_legend": "LEAKS: in that scenario the harm happens with no failure at all (nothing is left to fail).",
-        "new_rows": "Single points of failure that only a scenario has",
-        "spof_removed": "Single points of failure removed",
-        "spof_added": "Single points of failure added",
-        "cut": "Order of each element's smallest cut set",
-        "closed": "Leak paths closed",
-        "opened": "Leak paths opened",
-        "blast": "Blast radius (known subjects exposed if the element is compromised)",
-        "found_added": "Validation findings added",
-        "found_resolved": "Validation findings resolved",
-        "chains": "Responsibility chains changed",
-        "nothing": "No difference in any analysis.",
-        "no_other": "No other difference.",
-        "not_validated": "(validation was not run: chainmodel.validate is not available)",
-        "no_cut": "none up to order {order}",
-        "with_no_failure": "the harm happens with no failure at all",
-        "element_in_harm": "{element} in {harm}",
-        "all": "all principals",
-        "gone": "not exposed",
-        "via": "via",
-        "no_chain": "no chain",
-        "guarded": "leak through {flow}, guarded by {guard}",
-        "device-exposure": "loss or theft of {x}",
-        "copy-exposure": "unauthorised copy of {x}",
-        "misdirected-data": "misdirection of {x}",
-    },
-    "ja": {
-        "title": "What-if 比較：基本モデルに対する{n}件のシナリオ（最小カットセットは{order}次まで）",
-        "scenarios": "シナリオ",
-        "table": "基本モデルの単一障害点と各シナリオの効果",
-        "none": "基本モデルに単一障害点はなく、どのシナリオも追加しない。",
-        "removed": "解消", "stays": "残る", "added": "追加", "absent": "-", "unavoidable": "常に漏えい",
-        "unavoidable_legend": "常に漏えい：そのシナリオでは、何も失敗しなくても被害が生じる。",
-        "new_rows": "シナリオにのみある単一障害点",
-        "spof_removed": "解消される単一障害点",
-        "spof_added": "追加される単一障害点",
-        "cut": "各要素の最小カットセットの次数",
-        "closed": "閉じる漏えい経路",
-        "opened": "開く漏えい経路",
-        "blast": "影響範囲（要素が侵害された場合に露出する既知の本人数）",
-        "found_added": "追加される検証結果",
-        "found_resolved": "解消される検証結果",
-        "chains": "変わる責任の連鎖",
-        "nothing": "どの分析にも違いはない。",
-        "no_other": "その他の違いはない。",
-        "not_validated": "（検証は実行されていない：chainmodel.validate がない）",
-        "no_cut": "{order}次以下になし",
-        "with_no_failure": "失敗がなくても害が生じる",
-        "element_in_harm": "{harm}：{element}",
-        "all": "全委託元",
-        "gone": "露出なし",
-        "via": "経路",
-        "no_chain": "連鎖なし",
-        "guarded": "{flow}（{guard}により保護）からの漏えい",
-        "device-exposure": "{x}の紛失・盗難",
-        "copy-exposure": "{x}の無断複製",
-        "misdirected-data": "{x}の誤送付",
-    },
-}
-
-
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS["ja" if lang == "ja" else "en"]
-
-
-class _Namer:
-    """Labels for IRIs: the base model's, else the scenario's own, else the prefixed name."""
-
-    def __init__(self, model: ChainModel, lang: str, report: WhatIfReport):
-        self.model = model
-        self.lang = lang
-        self.extra: dict[str, dict[str, str]] = {}
-        self.harms: dict[str, dict[str, str]] = dict(report.base.harms)
-        for diff in report.scenarios:
-            for iri, labels in diff.labels.items():
-                self.extra.setdefault(iri, labels)
-            for key, value in diff.harms.items():
-                self.harms.setdefault(key, value)
-
-    def label(self, iri: str) -> str:
-        if not iri:
-            return ""
-        if not self.model.labels(iri) and iri in self.extra:
-            labels = self.extra[iri]
-            for language in (self.lang, "en", ""):
-                if language in labels:
-                    return labels[language]
-        return self.model.label(iri, self.lang)
-
-    def qname(self, iri: str) -> str:
-        return self.model.qname(iri)
-
-    def full(self, iri: str) -> str:
-        label, name = self.label(iri), self.qname(iri)
-        return label if label == name else f"{label} ({name})"
-
-    def harm_order(self, key: str) -> tuple:
-        kinds = ("guarded-provision", "device-exposure", "copy-exposure", "misdirected-data")
-        kind = self.harms.get(key, {}).get("kind", "")
-        return (kinds.index(kind) if kind in kinds else len(kinds), key)
-
-    def harm(self, key: str) -> str:
-        words = _words(self.lang)
-        info = self.harms.get(key, {})
-        kind = info.get("kind", "")
-        if kind == "guarded-provision":
-            return words["guarded"].format(flow=self.full(info["flow"]), guard=self.full(info["guard"]))
-        if kind in words:
-            return words[kind].format(x=self.full(key))
-        return self.full(key)
-
-
-def _order_text(value: int | None, order: int, words: dict[str, str]) -> str:
-    return words["no_cut"].format(order=order) if value is None else str(value)
-
-
-def to_json(report: WhatIfReport, model: ChainModel, lang: str = "en") -> dict:
-    """The report as JSON-serialisable data: keys in sorted order, lists sorted, labels in ``lang``."""
-    namer = _Namer(model, lang, report)
-
-    def ref(iri: str) -> dict:
-        return {"iri": iri, "label": namer.label(iri)}
-
-    def harm(key: str) -> dict:
-        info = namer.harms.get(key, {})
-        return {"key": key, "kind": info.get("kind", ""), "label": namer.harm(key)}
-
-    def pair(item: tuple[str, str]) -> dict:
-        element, key = item
-        return {"element": ref(element), "harm": harm(key)}
-
-    def finding(item: tuple[str, tuple[str, ...]]) -> dict:
-        rule, focus = item
-        return {"focus": [ref(iri) for iri in focus], "rule": rule}
-
-    base = report.base
-    scenarios: list[dict] = []
-    for diff in report.scenarios:
-        scenarios.append({
-            "blast_changes": [
-                {"after": after, "before": before, "element": ref(element),
-                 "principal": ref(principal) if principal else None}
-                for element, principal, before, after in diff.blast_changes],
-            "chains_changed": [
-                {"after": [list(chain) for chain in after], "before": [list(chain) for chain in before],
-                 "duty": ref(duty)}
-                for duty, before, after in diff.chains_changed],
-            "cutset_order_changes": [
-                {"after": after, "before": before, "element": ref(element) if element else None, "harm": harm(key)}
-                for key, element, before, after in diff.cutset_order_changes],
-            "description": diff.description,
-            "file": diff.name,
-            "findings_added": [finding(item) for item in diff.findings_added],
-            "findings_resolved": [finding(item) for item in diff.findings_resolved],
-            "label": diff.label,
-            "label_ja": diff.label_ja,
-            "leaks_closed": [dict(harm(key), flows=[ref(flow) for flow in base.leaks.get(key, ())])
-                             for key in diff.leaks_closed],
-            "leaks_opened": [dict(harm(key), flows=[ref(flow) for flow in diff.leak_flows.get(key, ())])
-                             for key in diff.leaks_opened],
-            "spof_added": [pair(item) for item in diff.spof_added],
-            "spof_removed": [pair(item) for item in diff.spof_removed],
-            "spof_stays": [pair(item) for item in diff.spof_stays],
-            "unavoidable_harms": [harm(key) for key in sorted(diff.unavoidable)],
-        })
-    return _sorted_keys({
-        "base": {
-            "leaks": [dict(harm(key), flows=[ref(flow) for flow in base.leaks[key]]) for key in sorted(base.leaks)],
-            "single_points_of_failure": [pair(item) for item in base.spof],
-        },
-        "order": report.order,
-        "scenarios": scenarios,
-        "validated": report.validated,
-    })
-
-
-def _sorted_keys(data):
-    """The same data with every mapping's keys in sorted order (lists keep their order)."""
-    if isinstance(data, dict):
-        return {key: _sorted_keys(data[key]) for key in sorted(data)}
-    if isinstance(data, (list, tuple)):
-        return [_sorted_keys(item) for item in data]
-    return data
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def to_text(report: WhatIfReport, model: ChainModel, lang: str = "en") -> str:
-    """A side-by-side table of single points of failure, then each scenario's other differences."""
-    words = _words(lang)
-    namer = _Namer(model, lang, report)
-    columns = [f"[{position}]" for position in range(1, len(report.scenarios) + 1)]
-    lines = [words["title"].format(n=len(report.scenarios), order=report.order), ""]
-    if report.scenarios:
-        lines.append(words["scenarios"])
-        for column, diff in zip(columns, report.scenarios):
-            lines.append(f"  {column} {diff.label_ja if lang == 'ja' else diff.label} ({diff.name})")
-        lines.append("")
-
-    def in_harm(element: str, key: str) -> str:
-        name = namer.full(element) if element else words["with_no_failure"]
-        return words["element_in_harm"].format(element=name, harm=namer.harm(key))
-
-    base_rows = list(report.base.spof)
-    added_rows = sorted({item for diff in report.scenarios for item in diff.spof_added})
-
-    def cell(item: tuple[str, str], diff: ScenarioDiff, in_base: bool) -> str:
-        if item[1] in diff.unavoidable:  # not removed: the harm no longer needs any failure
-            return words["unavoidable"]
-        if in_base:
-            return words["removed"] if item in diff.spof_removed else words["stays"]
-        return words["added"] if item in diff.spof_added else words["absent"]
-
-    def table(rows: list[tuple[str, str]], in_base: bool) -> list[str]:
-        out: list[str] = []
-        by_harm: dict[str, list[str]] = defaultdict(list)
-        for element, key in rows:
-            by_harm[key].append(element)
-        labels = {item: "  " + namer.full(item[0]) for item in rows}
-        first = max([_width(text) for text in labels.values()] + [_width(words["table"])]) + 2
-        widths = [max(_width(column), *(_width(words[w]) for w in ("removed", "stays", "added", "unavoidable"))) + 2
-                  for column in columns]
-        header = _pad("", first) + "".join(_pad(column, width) for column, width in zip(columns, widths))
-        out.append(header.rstrip())
-        for key in sorted(by_harm, key=namer.harm_order):
-            out.append(namer.harm(key))
-            for element in sorted(by_harm[key], key=lambda iri: (namer.label(iri).casefold(), iri)):
-                item = (element, key)
-                row = _pad(labels[item], first) + "".join(
-                    _pad(cell(item, diff, in_base), width) for diff, width in zip(report.scenarios, widths))
-                out.append(row.rstrip())
-        return out
-
-    if not base_rows and not added_rows:
-        lines.append(words["none"])
-    if base_rows:
-        lines.append(words["table"])
-        lines.extend(table(base_rows, True))
-        if any(diff.unavoidable for diff in report.scenarios):
-            lines.append(words["unavoidable_legend"])
-        lines.append("")
-    if added_rows:
-        lines.append(words["new_rows"])
-        lines.extend(table(added_rows, False))
-        lines.append("")
-
-    for column, diff in zip(columns, report.scenarios):
-        title = diff.label_ja if lang == "ja" else diff.label
-        lines.append(f"{column} {title} ({diff.name})")
-        if diff.description and lang != "ja":
-            lines.append(f"  {diff.description}")
-        if diff.unchanged:
-            lines.append(f"  {words['nothing']}")
-            lines.append("")
-            continue
-        sections: list[tuple[str, list[str]]] = []
-        if diff.spof_removed:
-            sections.append((words["spof_removed"], [in_harm(e, k) for e, k in diff.spof_removed]))
-        if diff.spof_added:
-            sections.append((words["spof_added"], [in_harm(e, k) for e, k in diff.spof_added]))
-        if diff.cutset_order_changes:
-            items = []
-            for key, element, before, after in diff.cutset_order_changes:
-                items.append(f"{in_harm(element, key)}: "
-                             f"{_order_text(before, report.order, words)} -> {_order_text(after, report.order, words)}")
-            sections.append((words["cut"], items))
-        if diff.leaks_closed:
-            sections.append((words["closed"], [
-                namer.harm(key) + (f" ({words['via']} " + ", ".join(namer.qname(f) for f in report.base.leaks[key]) + ")"
-                                   if report.base.leaks.get(key) else "")
-                for key in diff.leaks_closed]))
-        if diff.leaks_opened:
-            sections.append((words["opened"], [
-                namer.harm(key) + (f" ({words['via']} " + ", ".join(namer.qname(f) for f in diff.leak_flows[key]) + ")"
-                                   if diff.leak_flows.get(key) else "")
-                for key in diff.leaks_opened]))
-        if diff.blast_changes:
-            items = []
-            for element, principal, before, after in diff.blast_changes:
-                who = namer.full(principal) if principal else words["all"]
-                items.append(f"{namer.full(element)}, {who}: {before if before is not None else words['gone']} -> "
-                             f"{after if after is not None else words['gone']}")
-            sections.append((words["blast"], items))
-        if diff.findings_added:
-            sections.append((words["found_added"], [f"{namer.qname(rule)}: " + ", ".join(namer.qname(f) for f in focus)
-                                                     for rule, focus in diff.findings_added]))
-        if diff.findings_resolved:
-            sections.append((words["found_resolved"], [
-                f"{namer.qname(rule)}: " + ", ".join(namer.qname(f) for f in focus)
-                for rule, focus in diff.findings_resolved]))
-        if diff.chains_changed:
-            items = []
-            for duty, before, after in diff.chains_changed:
-                def show(chains):
-                    return "; ".join(" > ".join(namer.qname(c) for c in chain) for chain in chains) or words["no_chain"]
-                items.append(f"{namer.full(duty)}: {show(before)} -> {show(after)}")
-            sections.append((words["chains"], items))
-        for title_text, items in sections:
-            lines.append(f"  {title_text}:")
-            lines.extend(f"    - {item}" for item in items)
-        if not report.validated:
-            lines.append(f"  {words['not_validated']}")
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

@@ -1,9 +1,7 @@
 """A bad name or option given to an analysis raises chainmodel's own error (issue 13, item 6).
 
 Never a bare KeyError, ValueError or RuntimeError: a :class:`ChainModelError` (exit code 2
-on the command line) whose message names the value given and says what to do instead. The
-tests marked ``xfail`` fail today because the code raises something else (or nothing); the
-mark goes when the code is fixed.
+on the command line) whose message names the value given and says what to do instead.
 """
 
 from __future__ import annotations
@@ -18,8 +16,6 @@ from chainmodel.diagram import diagram_data, diagram_html
 from chainmodel.errors import ChainModelError, ResolutionError
 from chainmodel.failures import harms
 from chainmodel.trace import trace_duty
-
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 13: raise the project's own error")
 
 ADVICE = ("known:", "did you mean", "see ", "give ", "use ", "must be", "one of", "at least", "at most",
           "between", "describe")
@@ -73,7 +69,6 @@ def test_diagram_of_an_element_not_in_the_model(case_b_view, option, value):
         assert_names_and_advises(raised.value, value)
 
 
-@NOT_YET
 def test_diagram_in_a_language_it_does_not_speak(case_b_view):
     with pytest.raises(ChainModelError) as raised:
         diagram_html(case_b_view, lang="fr")

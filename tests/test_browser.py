@@ -204,7 +204,9 @@ def test_hostile_labels_show_as_text(watched, tmp_path):
     watched.open(report)
     assert HOSTILE_SCRIPT in watched.page.locator("body").text_content()
     assert HOSTILE_IMG in watched.page.locator("body").text_content()
-    assert watched.page.evaluate("() => document.querySelectorAll('img, svg, b, script').length") == 0
+    assert watched.page.evaluate("() => document.querySelectorAll('img, b, script, svg:not(.chainmodel-picture)')"
+                                 ".length") == 0
+    assert watched.page.evaluate("() => document.querySelectorAll('svg.chainmodel-picture').length") == 1
     frame = _diagram_frame(watched)
     frame.wait_for_function(READY, timeout=10_000)
     assert frame.evaluate("() => document.querySelectorAll('img, svg, b').length") == 0
@@ -253,7 +255,7 @@ def test_large_model_opens_settles_and_answers_a_click(watched, tmp_path):
     (folder / "model.ttl").write_text(synthetic_turtle(), encoding="utf-8")
     view = chain_view(load_model([folder]))
     started = time.perf_counter()
-    path = write_diagram(view, tmp_path / "diagram-large.html")
+    path = write_diagram(view, tmp_path / "diagram-large.html", overview=False)  # every element, one by one
     generated = time.perf_counter() - started
     nodes, edges = expected_counts(view)
     assert nodes == 5000
@@ -280,3 +282,72 @@ def test_large_model_opens_settles_and_answers_a_click(watched, tmp_path):
     watched.check_clean(path)
     print(f"\n5,000-node diagram: generated in {generated:.2f} s ({path.stat().st_size / 1e6:.1f} MB), "
           f"ready in {loaded:.2f} s, stable in {settled:.2f} s, click answered in {clicked:.2f} s")
+
+
+# -- a portfolio of 2,000 principals ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def portfolio_2000(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    folder = tmp_path_factory.mktemp("portfolio-2000")
+    assert CliRunner().invoke(cli, ["generate", "--principals", "2000", "--seed", "0", "-o", str(folder / "m.nt")]).exit_code == 0
+    return folder, chain_view(load_model([folder / "m.nt"]))
+
+
+def test_portfolio_overview_opens_a_group_on_click_and_finds_a_consignee(watched, portfolio_2000):
+    folder, view = portfolio_2000
+    path = write_diagram(view, folder / "portfolio.html")
+    started = time.perf_counter()
+    watched.open(path)
+    watched.page.wait_for_function(READY, timeout=20_000)
+    opened = time.perf_counter() - started
+    nodes, edges = watched.page.evaluate(COUNTS)
+    assert nodes + edges <= 1000 and watched.page.evaluate("() => window.chainmodelDiagram.view") == "overview"
+
+    group = "group:principals:1"
+    started = time.perf_counter()
+    _click_node(watched, group)
+    watched.page.wait_for_function("() => window.chainmodelDiagram.view === 'group:principals:1'", timeout=5_000)
+    clicked = time.perf_counter() - started
+    drawn = watched.page.evaluate(COUNTS)
+    assert 0 < drawn[0] <= 250 and drawn[1] <= 600
+    assert clicked < 2, f"opening a group took {clicked:.1f} s"
+
+    watched.page.fill("#chainmodel-search", "受託事業者100")  # a consignee, by its Japanese name
+    hits = watched.page.locator("#chainmodel-results button")
+    assert hits.first.text_content() == "Consignee Co. 100"
+    hits.first.click()
+    consignee = "https://example.org/chainmodel/generated/consignee-100"
+    assert watched.page.evaluate("() => window.chainmodelDiagram.view") == consignee
+    assert watched.page.evaluate(f"() => window.chainmodelDiagram.nodes.get('{consignee}') !== null")
+    assert "Consignee Co. 100" in watched.page.locator("#chainmodel-details").text_content()
+    watched.page.click("#chainmodel-back")
+    assert watched.page.evaluate(COUNTS) == [nodes, edges]
+    watched.screenshot(folder / "portfolio.png")
+    watched.check_clean(path)
+    print(f"\n2,000-principal overview: {path.stat().st_size / 1e6:.1f} MB, ready in {opened:.2f} s, "
+          f"a group opened in {clicked:.2f} s")
+
+
+def test_portfolio_report_stays_under_5_mb_and_opens_clean(watched, portfolio_2000):
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    folder, _ = portfolio_2000
+    target = folder / "report.html"
+    result = CliRunner().invoke(cli, ["report", str(folder / "m.nt"), "-o", str(target), "--date", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_size < 5_000_000, target.stat().st_size
+    assert (folder / "report.json").is_file() and (folder / "report.diagram.html").is_file()
+    watched.open(target)
+    frame = _diagram_frame(watched)
+    frame.wait_for_function(READY, timeout=20_000)
+    watched.page.emulate_media(media="print")
+    assert watched.page.locator("svg.chainmodel-picture").is_visible()
+    watched.page.emulate_media(media="screen")
+    watched.check_clean(target)

@@ -6,6 +6,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from inline import answer
 from chainmodel.cli import cli
 from chainmodel.sparql import named_queries
 
@@ -67,9 +68,7 @@ def test_whatif_short_options_build_scenarios():
                  "--add-check", "NTT DATA's monthly opt-out report to consignee LDI", "consignee LDI",
                  "--remove", "b:h-report-ldi-jmimo")
     assert result.exit_code == 0, result.output
-    import json
-
-    removal, check = json.loads(result.output)["scenarios"]  # files, removals, reports, checks
+    removal, check = answer(result.output)["comparison"]["scenarios"]  # files, removals, reports, checks
     assert [p["element"]["iri"].rsplit("#")[1] for p in check["spof_removed"]] == ["h-report-nttdata-ldi"]
     assert [h["kind"] for h in removal["unavoidable_harms"]] == ["guarded-provision"]
 

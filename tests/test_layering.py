@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "chainmodel"
 
 LAYERS = [
     {"errors"},
+    {"findings"},
     {"namespace", "escaping", "sparqltext", "progress", "outfiles", "timepoints", "population", "standards",
      "catalogue", "phrases"},
     {"resources"},
@@ -23,12 +24,13 @@ LAYERS = [
     {"sparql"},
     {"model"},
     {"views"},
-    {"snapshot", "shapes", "shacl", "validate", "findings", "failures", "exposure", "cutsets", "leaks", "blast",
+    {"snapshot", "shapes", "shacl", "validate", "failures", "exposure", "cutsets", "leaks", "blast",
      "trace", "describe", "audit", "whatif", "generate", "law", "basis", "contract", "lawful", "reporting", "rulebook",
      "vocabulary", "access", "deadlines", "timeline", "portfolio"},
     {"serialise"},
-    {"jsondoc"},
-    {"text", "diagram", "report", "timeline_text"},
+    {"jsondoc", "whatif_json"},
+    {"dossier", "drawing", "layout", "overview"},
+    {"text", "diagram", "report", "timeline_text", "whatif_text"},
     {"answers"},
     {"cli", "__main__", "__init__"},
 ]

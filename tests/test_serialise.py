@@ -230,7 +230,7 @@ def test_a_blast_gives_its_chains_with_tiers_and_its_reporting_duties(case_a_vie
     notice = found["reporting_duties"][0]
     assert set(notice) == {"from", "to", "principal", "rule", "sources", "status", "because"}
     assert notice["rule"]["iri"].startswith(RULE) and notice["sources"][0]["citation"]["en"]
-    assert all(set(s) == {"iri", "citation"} and set(s["citation"]) == {"en", "ja"} for s in notice["sources"])
+    assert all({"iri", "name", "label", "citation"} == set(s) and set(s["citation"]) == {"en", "ja"} for s in notice["sources"])
     duty = found["duties"][0]
     assert set(duty) == {"principal", "regime", "regime_choice", "reportable", "protected_by", "triggers", "routes",
                          "notifications"}
@@ -281,7 +281,7 @@ def test_a_finding_of_a_rule_outside_the_rulebook_has_no_advice_and_keeps_its_ow
     view = view_of(GUARDED)
     found = finding_json(view, Finding("urn:example:rule", "info", "a note", ex("flow"), source=("a guideline",)))
     assert (found["said"], found["sources"], found["source"]) == (None, [], ["a guideline"])
-    assert found["rule"] == {"iri": "urn:example:rule", "name": "urn:example:rule", "label": {}, "advice": None}
+    assert found["rule"] == {"iri": "urn:example:rule", "name": "urn:example:rule", "label": {}}  # no advice
 
 
 # -- describe ---------------------------------------------------------------------------------

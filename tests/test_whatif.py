@@ -21,6 +21,8 @@ from chainmodel.errors import ScenarioError
 from chainmodel.failures import harms
 from chainmodel.model import load_model
 from chainmodel.views import chain_view
+from chainmodel.whatif_json import whatif_json
+from chainmodel.whatif_text import whatif_text
 from chainmodel.whatif import (
     REFERENCE_PROPERTIES,
     Scenario,
@@ -32,8 +34,6 @@ from chainmodel.whatif import (
     load_scenario,
     remove_element,
     snapshot,
-    to_json,
-    to_text,
 )
 
 EXAMPLES = ROOT / "examples"
@@ -208,8 +208,8 @@ def test_source_files_are_never_modified():
         model = load_model([EXAMPLES / folder])
         graph_before = len(model.graph)
         report = compare(model, [scenario(name) for name in names])
-        to_text(report, model)
-        to_json(report, model)
+        whatif_text(whatif_json(report, model))
+        whatif_json(report, model)
         assert len(model.graph) == graph_before
     assert _digests() == before
 
@@ -341,18 +341,18 @@ def test_blank_nodes_are_fresh_and_deterministic(case_b):
 
 def test_output_is_deterministic_and_json_serialisable(case_b, report_b):
     again = compare(case_b, [scenario(name) for name in B_SCENARIOS], order=2)
-    assert to_text(report_b, case_b) == to_text(again, case_b)
-    first = json.dumps(to_json(report_b, case_b), ensure_ascii=False)
-    assert first == json.dumps(to_json(again, case_b), ensure_ascii=False)
+    assert whatif_text(whatif_json(report_b, case_b)) == whatif_text(whatif_json(again, case_b))
+    first = json.dumps(whatif_json(report_b, case_b), ensure_ascii=False)
+    assert first == json.dumps(whatif_json(again, case_b), ensure_ascii=False)
     data = json.loads(first)
     assert list(data) == sorted(data)
     for entry in data["scenarios"]:
         assert list(entry) == sorted(entry)
-    assert to_text(report_b, case_b, "ja") == to_text(again, case_b, "ja")
+    assert whatif_text(whatif_json(report_b, case_b), "ja") == whatif_text(whatif_json(again, case_b), "ja")
 
 
 def test_text_table_has_one_row_per_base_single_point(report_b, case_b):
-    text = to_text(report_b, case_b)
+    text = whatif_text(whatif_json(report_b, case_b))
     rows = [line for line in text.splitlines() if line.startswith("  ") and line.rstrip().endswith(
         ("stays", "removed", "added", "-"))]
     assert len(rows) == len(report_b.base.spof)
@@ -363,7 +363,7 @@ def test_text_table_has_one_row_per_base_single_point(report_b, case_b):
     row = next(line for line in rows if "(b:duty-optout)" in line)
     assert row.split()[-5:] == ["stays", "removed", "stays", "stays", "stays"]
     assert "ノートパソコン" not in text
-    assert "解消" in to_text(report_b, case_b, "ja")
+    assert "解消" in whatif_text(whatif_json(report_b, case_b), "ja")
 
 
 @pytest.mark.parametrize("folder,name", [("case-b-optout", n) for n in B_SCENARIOS]
@@ -528,4 +528,32 @@ def test_json_keys_are_sorted_at_every_level(case_a, report_a):
             for item in data:
                 check(item)
 
-    check(to_json(report_a, case_a))
+    check(whatif_json(report_a, case_a))
+
+
+def test_a_harm_that_can_no_longer_happen_is_gone_and_not_listed_as_removed(case_b):
+    # reported: removing a guarded provision counted its single points as removed, one by one
+    report = compare(case_b, [Scenario.from_text(remove_element(case_b, "b:h-jmimo-producer"))], validation=False)
+    data = whatif_json(report, case_b)
+    (scenario,) = data["scenarios"]
+    assert [(h["kind"], (h["element"] or h["flow"])["name"]) for h in scenario["harms_ended"]] == [
+        ("misdirected-data", "b:h-jmimo-producer"), ("guarded-provision", "b:h-jmimo-producer")]
+    text = whatif_text(data)
+    row = next(line for line in text.splitlines() if line.startswith("  NTT DATA's monthly opt-out report"))
+    assert row.split()[-1] == "gone"
+    removed = text.split("Single points of failure removed:")[1].split("  Harms that can no longer happen:")[0] \
+        if "Single points of failure removed:" in text else ""
+    assert "b:h-report-nttdata-ldi" not in removed
+    assert "  Harms that can no longer happen:" in text
+    assert "消滅" in whatif_text(data, "ja") and "gone" not in whatif_text(data, "ja")
+
+
+def test_an_exposure_window_that_changes_is_shown_before_and_after(case_b):
+    report = compare(case_b, [Scenario.from_text(remove_element(case_b, "b:e-exposure"))], validation=False)
+    data = whatif_json(report, case_b)
+    changes = data["scenarios"][0]["window_changes"]
+    as_it_happened = next(c for c in changes if c["control"] is None)
+    assert as_it_happened["before"] == {"end": "2025-08-04", "start": "2025-04-25"}
+    assert as_it_happened["after"] != as_it_happened["before"]
+    text = whatif_text(data)
+    assert "  Exposure windows changed:" in text and "2025-04-25 to 2025-08-04 -> " in text

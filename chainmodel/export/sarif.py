@@ -27,7 +27,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..leaks import single_points_of_failure
-from ..validate import rule_info, validate
+from ..law import rule_info, rule_labels
+from ..validate import validate
 from ..views import ChainView
 
 __all__ = ["sarif_log", "sarif_bytes", "SARIF_SCHEMA", "SPOF_RULE"]
@@ -38,10 +39,8 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _rule(iri: str, lang: str) -> dict:
-    from ..serialise import _rule_labels
-
     info = rule_info(iri)
-    labels = _rule_labels(iri)
+    labels = rule_labels(iri)
     return {
         "id": iri.rsplit("#", 1)[-1],
         "name": iri.rsplit("#", 1)[-1],

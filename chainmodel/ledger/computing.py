@@ -70,11 +70,11 @@ class Computed:
         return row
 
     def finding_text(self, iri: str) -> str:
-        from ..serialise import _rule_labels
+        from ..law import rule_labels
 
         lines = []
         for finding in sorted(set(self.findings.get(iri, ())), key=lambda f: (f.severity, f.rule, f.message)):
-            label = _rule_labels(finding.rule)
+            label = rule_labels(finding.rule)
             title = label.get(self.lang) or label.get("en") or finding.rule
             sources = "; ".join(_citation(source, self.lang) for source in finding.source)
             lines.append(f"{finding.severity}: {title} [{sources}]")
