@@ -202,8 +202,8 @@ def _asset_exposure(view: ChainView, iri: str) -> AssetExposure | None:
     stated = [Share(p, Count.stated(n, _QUALIFIERS.get(qualifiers.get(p, "")))) for p, n in asset.counts]
     named = sum((s.count for s in stated), Count.exactly(0))
     rest = _rest(asset_count(asset), named)
-    uncounted = sorted(set(asset.controllers) - {s.principal for s in stated})
-    if len(uncounted) == 1:
+    uncounted = sorted(set(view.data_principals(iri)) - {s.principal for s in stated})
+    if len(uncounted) == 1 and uncounted[0] in asset.controllers:  # the controller holds what no one else does
         shares = stated + [Share(uncounted[0], rest, stated=False)]
         unattributed = None
     else:

@@ -479,7 +479,7 @@ def _guarded_harm(view: ChainView, all_elements: dict[str, Element], flow_iri: s
     flows, parties = _downstream(view, flow.receiver, set(flow.carries) | protected)
     accountable = {guard.accountable} if guard.accountable else set()
     for asset in protected:
-        accountable |= set(view.assets[asset].controllers) if asset in view.assets else set()
+        accountable |= set(view.data_principals(asset))
     return Harm(
         key=f"{flow_iri}|{guard_iri}",
         kind="guarded-provision",
@@ -511,7 +511,7 @@ def _exposure_harm(view: ChainView, all_elements: dict[str, Element], element: E
     travel = _travel(view, entry, assets)
     accountable = set()
     for asset in assets:
-        accountable |= set(view.assets[asset].controllers) | {p for p, _ in view.assets[asset].counts}
+        accountable |= set(view.data_principals(asset))
     duties = {d for asset in assets for c in view.index.consignments_with_data.get(asset, ())
               for d in view.consignments[c].duties}
     return Harm(

@@ -36,11 +36,9 @@ __all__ = ["data_without_basis", "transfer_without_basis", "data_past_end", "dat
 Yield = Iterator[tuple[tuple[str, ...], Said]]
 
 
-def _principals(view: ChainView, asset: str) -> list[str]:
-    """The parties whose data is in an asset: its controllers and every principal counted above 0."""
-    record = view.assets[asset]
-    counted = {p for p, n in record.counts if n > 0}
-    return sorted(set(record.controllers) | counted)
+def _principals(view: ChainView, asset: str) -> tuple[str, ...]:
+    """The parties whose data is in an asset (see :meth:`ChainView.data_principals`)."""
+    return view.data_principals(asset)
 
 
 def _arrival(view: ChainView, holder: str, asset: str) -> tuple[list[str], list[str]]:

@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import has, join, render, say
 from .findings import HARM_KINDS  # the one place that names and orders the harm kinds
 
-__all__ = ["name", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
+__all__ = ["name", "name_with_iri", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
            "step_effect", "HARM_KINDS", "harm_rank", "natural_key", "citations_phrase"]
 
 _DIGITS = re.compile(r"(\d+)")
@@ -42,6 +42,17 @@ def name(ref: dict | None, lang: str = "en") -> str:
         return "-"
     labels = ref.get("label") or {}
     return labels.get(lang) or labels.get("en") or labels.get("") or ref.get("name") or ref.get("iri", "-")
+
+
+def name_with_iri(ref: dict | None, lang: str = "en") -> str:
+    """An element's name followed by its IRI in angle brackets; the IRI alone when it is the name.
+
+    >>> name_with_iri({"iri": "urn:x:db", "name": "urn:x:db"}), name_with_iri({"iri": "urn:x:a", "label": {"en": "A"}})
+    ('urn:x:db', 'A <urn:x:a>')
+    """
+    shown = name(ref, lang)
+    iri = (ref or {}).get("iri")
+    return shown if not iri or shown == iri else f"{shown} <{iri}>"
 
 
 def names(refs: list[dict], lang: str = "en") -> str:

@@ -186,18 +186,23 @@ def group_leaks(view: ChainView, leaks: Sequence[Leak]) -> list[Group]:
     return _group(leaks, key, lambda leak: leak.accountable, _leak_rank)
 
 
+def _asset_principals(view: ChainView, asset: str) -> set[str]:
+    """The principals whose data is in an asset (see :meth:`ChainView.data_principals`)."""
+    return set(view.data_principals(asset))
+
+
 def _finding_principals(view: ChainView, finding: Finding) -> set[str]:
     """The principals a finding's elements belong to: the roots of a consignment's chains, the
-    controllers of an asset (or of the asset a copy holds), the accountable party of a duty or
+    principals whose data is in an asset (or in the asset a copy holds), the accountable party of a duty or
     of the duties a hand-off serves, a party that is a principal."""
     found: set[str] = set()
     for iri in finding.focus:
         if iri in view.consignments:
             found |= set(view.roots(iri))
         elif iri in view.assets:
-            found |= set(view.assets[iri].controllers)
+            found |= _asset_principals(view, iri)
         elif iri in view.copies and view.copies[iri].asset in view.assets:
-            found |= set(view.assets[view.copies[iri].asset].controllers)
+            found |= _asset_principals(view, view.copies[iri].asset)
         elif iri in view.duties and view.duties[iri].accountable:
             found.add(view.duties[iri].accountable)
         elif iri in view.handoffs:
@@ -221,10 +226,11 @@ def group_findings(view: ChainView, findings: Sequence[Finding]) -> list[Group]:
     list of Group
         Members are indexes into ``findings``, in the order given. The principals are those
         the members' elements belong to: the roots of a consignment's chains, the
-        controllers of an asset (or of the asset a copy holds), the accountable party of a
-        duty or of the duties a hand-off serves, a party that is a principal. Groups are
-        ranked by severity (error, warning, info), then by size (largest first), then by
-        key.
+        principals whose data is in an asset (its controllers, the principals with a share of
+        it and the roots of the consignments that entrust it) or in the asset a copy holds,
+        the accountable party of a duty or of the duties a hand-off serves, a party that is a
+        principal. Groups are ranked by severity (error, warning, info), then by size
+        (largest first), then by key.
     """
     def rank(finding: Finding) -> tuple:
         return (SEVERITIES.index(finding.severity) if finding.severity in SEVERITIES else len(SEVERITIES),)

@@ -178,9 +178,14 @@ def _summary_blocks(data: dict, w: _Words) -> list:
         worst = w("summary.worst", element=name(leaks[0]["element"], w.lang),
                   exposes=exposure_phrase(leaks[0]["exposure"], w.lang))
     tiers = [c["tier"] for c in inventory["consignments"] if c["tier"]]
-    text = w("summary.text", parties=len(inventory["parties"]), consignments=len(inventory["consignments"]),
-             tier=max(tiers, default=0), errors=counts["error"], warnings=counts["warning"], notes=counts["info"],
-             spof=audit["single_points_of_failure"]["count"], worst=worst, incidents=len(data["timelines"]))
+    tallies = {"parties": ("parties", len(inventory["parties"])),
+               "consignments": ("consignments", len(inventory["consignments"])),
+               "errors": ("errors", counts["error"]), "warnings": ("warnings", counts["warning"]),
+               "notes": ("notes", counts["info"]),
+               "spof": ("single-points", audit["single_points_of_failure"]["count"]),
+               "incidents": ("incidents-with-timeline", len(data["timelines"]))}
+    text = w("summary.text", tier=max(tiers, default=0), worst=worst,
+             **{slot: say(f"tally.{what}", w.lang, count=count) for slot, (what, count) in tallies.items()})
     found = [Heading(2, w("summary"), "summary"), Para(text)]
     if data["validation"]["failed"]:
         found.append(Para(_status(data, w)))

@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 from .catalogue import say
-from .phrases import amount_phrase, count_phrase, name, names, reason_phrase, said_phrase, step_effect, term
+from .phrases import amount_phrase, count_phrase, name, name_with_iri, names, reason_phrase, said_phrase, step_effect, term
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
            "findings_text", "audit_text", "finding_message", "exposure_phrase"]
@@ -58,7 +58,7 @@ def trace_text(traces: list[dict], lang: str = "en") -> str:
     """The responsibility chains of each duty (the dictionaries of :func:`serialise.trace_json`)."""
     lines = [_trace_summary(traces, lang), ""]
     for trace in traces:
-        lines.append(f"{_l('duty', lang)}: {name(trace['duty'], lang)} <{trace['duty']['iri']}>")
+        lines.append(f"{_l('duty', lang)}: {name_with_iri(trace['duty'], lang)}")
         lines.append(f"  {_l('accountable', lang)}: {name(trace['accountable'], lang)}")
         lines.append(f"  {_l('performer', lang)}: " + (names(trace["performers"], lang) or _l("none", lang)))
         if trace["flags"]["entrusted_more_than_once"]:
@@ -156,7 +156,7 @@ def _step_line(step: dict, lang: str) -> str:
 
 def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
     title = say("label.leaks-with-no-failure" if leak["no_failure_needed"] else "label.single-point", lang)
-    lines = [f"{number}. {title}: {name(leak['element'], lang)} <{leak['element']['iri']}>"]
+    lines = [f"{number}. {title}: {name_with_iri(leak['element'], lang)}"]
     flow = f" ({name(leak['guarded_provision'], lang)})" if leak["guarded_provision"] else ""
     lines.append(f"   {_l('harm', lang)}: {term(leak['harm'], lang)}{flow}")
     if leak["failure_modes"]:
@@ -283,7 +283,8 @@ def _blast_summary(section: dict, lang: str) -> str:
     worst = section["entries"][0]
     reportable = sum(1 for duty in worst.get("duties", ()) if duty["reportable"] != "no")
     return say("summary.blast", lang, count=section["count"], worst=name(worst["element"], lang),
-               exposes=exposure_phrase(worst["exposure"], lang), reportable=reportable) + _grouped(section, lang)
+               exposes=exposure_phrase(worst["exposure"], lang),
+               reportable=say("tally.principals-must-report", lang, count=reportable)) + _grouped(section, lang)
 
 
 def _blast_group_line(group: dict, entries: list[dict], lang: str) -> str:
@@ -299,8 +300,8 @@ def _blast_group_line(group: dict, entries: list[dict], lang: str) -> str:
 
 
 def _blast_lines(number: int, result: dict, lang: str) -> list[str]:
-    lines = [f"{number}. {_l('blast', lang)}: {name(result['element'], lang)} ({term(result['kind'], lang)}) "
-             f"<{result['element']['iri']}>"]
+    shown, iri = name(result["element"], lang), result["element"]["iri"]
+    lines = [f"{number}. {_l('blast', lang)}: {shown} ({term(result['kind'], lang)})" + (f" <{iri}>" if shown != iri else "")]
     lines.extend(_exposure_lines(result["exposure"], lang, "   "))
     if result["protected_by"]:
         lines.append(f"   {_l('protected', lang)}: " + names(result["protected_by"], lang))
@@ -331,11 +332,13 @@ def blast_text(section: dict, lang: str = "en", show_all: bool = False, summary:
 
 def _describe_summary(summary: dict, lang: str) -> str:
     tiers = [int(t) for t in summary["consignments_by_tier"] if str(t).isdigit()]
-    return say("summary.describe", lang, triples=f"{summary['triples']:,}",
-               parties=len({p["iri"] for group in summary["parties_by_capacity"].values() for p in group}),
-               consignments=sum(len(v) for v in summary["consignments_by_tier"].values()),
-               tier=max(tiers, default=0), duties=len(summary["duties"]), assets=len(summary["data_assets"]),
-               controls=len(summary["controls"]), incidents=len(summary["incidents"]))
+    counts = {"triples": summary["triples"],
+              "parties": len({p["iri"] for group in summary["parties_by_capacity"].values() for p in group}),
+              "consignments": sum(len(v) for v in summary["consignments_by_tier"].values()),
+              "duties": len(summary["duties"]), "assets": len(summary["data_assets"]),
+              "controls": len(summary["controls"]), "incidents": len(summary["incidents"])}
+    return say("summary.describe", lang, tier=max(tiers, default=0),
+               **{what: say(f"tally.{what}", lang, count=count) for what, count in counts.items()})
 
 
 def _describe_assets(summary: dict, lang: str) -> list[str]:
@@ -376,7 +379,7 @@ def describe_text(summary: dict, lang: str = "en") -> str:
     lines += ["", f"{_l('duties', lang)}:"]
     for duty in summary["duties"]:
         performers = names(duty["performers"], lang) or name(duty["accountable"], lang)
-        lines.append(f"  {name(duty, lang)} <{duty['iri']}>")
+        lines.append(f"  {name_with_iri(duty, lang)}")
         lines.append(f"      {_l('accountable', lang)}: {name(duty['accountable'], lang)}; "
                      f"{_l('performer', lang)}: {performers}")
     lines += _describe_assets(summary, lang) + _describe_controls(summary, lang)
@@ -406,9 +409,12 @@ def finding_message(finding: dict, lang: str = "en") -> str:
 def _validation_summary(section: dict, lang: str) -> str:
     counts = section["by_severity"]
     if not counts["error"]:
-        return say("summary.validate-conforms", lang, warnings=counts["warning"], notes=counts["info"])
+        return say("summary.validate-conforms", lang, warnings=say("tally.warnings", lang, count=counts["warning"]),
+                   notes=say("tally.notes", lang, count=counts["info"]))
     first = next(f for f in section["entries"] if f["severity"] == "error")
-    return say("summary.validate-fails", lang, errors=counts["error"], warnings=counts["warning"], notes=counts["info"],
+    return say("summary.validate-fails", lang, errors=say("tally.errors", lang, count=counts["error"]),
+               warnings=say("tally.warnings", lang, count=counts["warning"]),
+               notes=say("tally.notes", lang, count=counts["info"]),
                first=name(first["rule"], lang)) + _grouped(section, lang)
 
 

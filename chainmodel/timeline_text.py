@@ -60,8 +60,20 @@ def _header(data: dict, lang: str) -> list[str]:
     improper = {True: "yes", False: "no", None: "unknown"}[data["improper_purpose"]]
     lines.append("  " + say(f"timeline.improper.{improper}", lang))
     lines.append(say("timeline.events", lang))
-    lines += [f"  {_date(e['date'], lang)}  {_name(e, lang)}" for e in data["events"]]
+    lines += [f"  {_date(e['date'], lang)}  {_event(e, lang)}" for e in data["events"]]
     return lines
+
+
+def _event(event: dict, lang: str) -> str:
+    """An event as a reader wants it: its kind and its own label; its kind and who acted when it
+    has no label (its IRI only when it has neither a kind nor an actor)."""
+    kind = say(f"timeline.event-kind.{event['kind']}", lang) if event["kind"] != "event" else None
+    labelled = bool(event.get("label"))
+    if labelled:
+        return say("timeline.event.named", lang, kind=kind, name=_name(event, lang)) if kind else _name(event, lang)
+    if event.get("actor"):
+        return say("timeline.event.actor", lang, event=kind or _name(event, lang), actor=_name(event["actor"], lang))
+    return kind or _name(event, lang)
 
 
 def _window_lines(data: dict, lang: str) -> list[str]:

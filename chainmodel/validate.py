@@ -256,7 +256,8 @@ def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, .
         if any(control.rules_out_leak is True for control in protecting):
             continue
         what = (word("note.sensitive-categories") if asset.sensitive_categories else word("note.marked-sensitive"))
-        weak = word("note.weak-protection") if protecting else text("")
+        weak = (word("note.weak-protection" if len(protecting) == 1 else "note.weak-protection.several")
+                if protecting else text(""))
         yield (copy.iri, device.iri), Said("finding.sensitive-on-portable-device", (
             ("copy", ref(copy.iri)), ("asset", ref(asset.iri)), ("categories", refs(asset.sensitive_categories)),
             ("device", ref(device.iri)), ("controls", refs(c.iri for c in protecting)), ("what", what),

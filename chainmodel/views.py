@@ -534,6 +534,22 @@ class ChainView:
             return self.devices[copy.device].holder
         return None
 
+    def data_principals(self, asset_iri: str) -> tuple[str, ...]:
+        """The principals whose data is in an asset, sorted: its controllers, the principals with a
+        share above 0, and the principals at the top of every chain of consignments that entrusts
+        it, unless a share of 0 says they have none in it."""
+        cache = self.__dict__.setdefault("_data_principals", {})
+        if asset_iri not in cache:
+            asset = self.assets.get(asset_iri)
+            found: set[str] = set()
+            if asset is not None:
+                found = set(asset.controllers) | {p for p, n in asset.counts if n > 0}
+                for consignment in self.index.consignments_with_data.get(asset_iri, ()):
+                    found.update(self.roots(consignment))
+                found -= {p for p, n in asset.counts if n == 0} - set(asset.controllers)
+            cache[asset_iri] = tuple(sorted(found))
+        return cache[asset_iri]
+
     def sensitive_categories(self, asset_iri: str) -> tuple[str, ...]:
         asset = self.assets.get(asset_iri)
         return asset.sensitive_categories if asset else ()

@@ -70,7 +70,10 @@ def unknown_term(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
         local = term[len(CHAINMODEL_NS):]
         suggestions = tuple(CHAINMODEL_NS + name for name in closest(local))
         key = "finding.unknown-term.suggest" if suggestions else "finding.unknown-term"
+        spelled = ["cm:" + name for name in closest(local)]  # as a user writes them, to fix the typo
         yield (term, *subjects), Said(key, (("term", text("cm:" + local)), ("closest", refs(suggestions)),
+                                            ("spelled", ("texts", (("en", ", ".join(spelled)),
+                                                                   ("ja", "、".join(spelled))))),
                                             ("users", refs(subjects))))
 
 

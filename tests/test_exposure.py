@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from chainmodel.blast import blast_radius
 from chainmodel.cli import cli
 from chainmodel.exposure import exposure
+from chainmodel.leaks import single_points_of_failure
 from inline import answer, A, CM, EX, ex
 
 REGISTER = """
@@ -75,6 +76,36 @@ def test_two_principals_of_unknown_share_are_unknown_never_zero(view_of):
     assert (z.count.low, z.count.high, z.stated) == (0, 500, False)  # unknown, at most the rest
     assert (w.count.low, w.count.high) == (0, 500)
     assert (item.unattributed.low, item.unattributed.high) == (500, 500)
+
+
+CONSIGNED_ONLY = """
+ex:city a cm:Organisation ; rdfs:label "city"@en ; cm:sector cm:LocalGovernment .
+ex:insurer a cm:Organisation ; rdfs:label "insurer"@en .
+ex:utility a cm:Organisation ; rdfs:label "utility"@en .
+ex:centre a cm:Organisation ; rdfs:label "call centre"@en .
+ex:c-city a cm:Consignment ; cm:consignor ex:city ; cm:consignee ex:centre ; cm:entrustsData ex:customers .
+ex:c-insurer a cm:Consignment ; cm:consignor ex:insurer ; cm:consignee ex:centre ; cm:entrustsData ex:customers .
+ex:c-utility a cm:Consignment ; cm:consignor ex:utility ; cm:consignee ex:centre ; cm:entrustsData ex:customers .
+ex:customers a cm:DataAsset ; cm:subjectCount 9000 ;
+    cm:countFor [ cm:principal ex:city ; cm:count 3000 ] , [ cm:principal ex:insurer ; cm:count 1000 ] .
+ex:server a cm:Server ; cm:heldBy ex:centre .
+ex:db a cm:DataCopy ; cm:copyOf ex:customers ; cm:storedOn ex:server .
+"""
+
+
+def test_a_principal_known_only_by_its_consignment_has_an_unknown_share_and_answers_for_the_leak(view_of):
+    """Regression: a principal that consigned a shared asset but stated no share (and is not its
+    controller) was left out: no share, not accountable for its leaks, no reporting duty."""
+    view = view_of(CONSIGNED_ONLY)
+    (item,) = exposure(view, [EX + "customers"]).assets
+    shares = {s.principal: (s.count.low, s.count.high, s.stated) for s in item.shares}
+    assert shares == {EX + "city": (3000, 3000, True), EX + "insurer": (1000, 1000, True),
+                      EX + "utility": (0, 5000, False)}  # unknown, at most what no one else accounts for
+    assert (item.unattributed.low, item.unattributed.high) == (5000, 5000)
+    (leak,) = [leak for leak in single_points_of_failure(view) if leak.element == EX + "db"]
+    assert leak.accountable == ex("city", "insurer", "utility")
+    duties = blast_radius(view, EX + "server").duties
+    assert tuple(d.principal for d in duties) == ex("city", "insurer", "utility")
 
 
 def test_the_part_no_named_principal_accounts_for_is_kept_apart(case_a_view):

@@ -18,9 +18,19 @@ def test_a_misspelt_class_and_property_are_errors_with_the_closest_term(findings
     found = {f.focus[0]: f for f in findings_of(TYPOS)["unknown-term"]}
     assert sorted(found) == [CM + "Consigment", CM + "endDat"]
     assert found[CM + "Consigment"].severity == "error"
-    assert "did you mean \"consignment\" <https://w3id.org/chainmodel#Consignment>?" in found[CM + "Consigment"].message
+    assert ("did you mean cm:Consignment (\"consignment\" <https://w3id.org/chainmodel#Consignment>)?"
+            in found[CM + "Consigment"].message)
     assert found[CM + "Consigment"].focus == (CM + "Consigment", EX + "c1")
     assert "<https://w3id.org/chainmodel#endDate>" in found[CM + "endDat"].message
+
+
+def test_the_text_names_the_closest_term_as_a_user_spells_it(tmp_path):
+    """Regression: the text named the closest terms by their labels only ("did you mean approval
+    not recorded"), which does not say what to type."""
+    model = tmp_path / "m.ttl"
+    model.write_text(PREFIXES + "ex:c a cm:Consignment ; cm:approval cm:NotRecorded .", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(model), "--rule", "unknown-term", "--lang", "en"])
+    assert "did you mean cm:ApprovalNotRecorded, cm:Recovered, cm:NotPerformed (" in result.output
 
 
 def test_an_invented_term_without_a_close_one_is_an_error_too(findings_of):
