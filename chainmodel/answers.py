@@ -121,7 +121,7 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
     ``extra`` holds figures about the whole answer (an audit's conformance); it heads the
     document, closes the JSON Lines, and reaches the text renderer with the sections.
     """
-    from .jsondoc import document, dumps
+    from .jsondoc import chunks
     from .serialise import listing_json, referring
 
     extra = extra or {}
@@ -135,12 +135,14 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
             for line in json_lines(command, streams, end, table):
                 write(line)
     elif output_format == "json":
-        with referring(view) as table:
-            sections = {listing.name: listing_json(view, listing, top) for listing in listings}
-        write(dumps(document(command, {**extra, **sections}, table)) + "\n")
+        with referring(view) as table:  # entries are made one by one as they are written, as in JSON Lines
+            sections = {listing.name: listing_json(view, listing, top, form="streamed") for listing in listings}
+            for piece in chunks(command, {**extra, **sections}, table):
+                write(piece)
+        write("\n")
     else:
-        sections = {listing.name: listing_json(view, listing, text_top(top, show_all, len(listing.items)))
-                    for listing in listings}
+        sections = {listing.name: listing_json(view, listing, text_top(top, show_all, len(listing.items)),
+                                               form="deferred") for listing in listings}
         write(render_text({**extra, **sections}, lang, show_all))
 
 

@@ -9,9 +9,12 @@ the labels of everything they mention.
 The document (``--format json``)::
 
     {"json_version": 3, "command": "leaks",
+     ...the command's sections, where an element is its IRI...,
      "terms": {IRI: {"name": ..., "label": {"en": ..., "ja": ...}, ...}, ...},
-     "shared": {"exposure-of:IRI": {what that asset exposes}, ...},
-     ...the command's sections, where an element is its IRI...}
+     "shared": {"exposure-of:IRI": {what that asset exposes}, ...}}
+
+The terms and shared facts come last, so that a long answer can be written entry by entry as
+it is made (:func:`chunks`), keeping no more than one entry and the table in memory.
 
 The records (``--format jsonl``): one JSON object a line, each written as soon as it is
 ready: a ``header`` record first, then for each entry the ``term`` (and ``shared``) records
@@ -39,9 +42,9 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from .serialise import Shared, Term, TermTable
+from .serialise import Shared, Streamed, Term, TermTable
 
-__all__ = ["JSON_VERSION", "document", "records", "expand", "dumps"]
+__all__ = ["JSON_VERSION", "document", "chunks", "Streamed", "records", "expand", "dumps"]
 
 JSON_VERSION = 3
 """Bumped whenever a field of the JSON output changes meaning or disappears (3: the term table)."""
@@ -86,16 +89,54 @@ def document(command: str, sections: dict, table: TermTable | None = None) -> di
     Returns
     -------
     dict
-        ``json_version`` (:data:`JSON_VERSION`), ``command``, ``terms`` (IRI to the term
-        without its ``iri``, sorted by IRI), ``shared`` (key to the facts, sorted by key),
-        then the sections in the order given, with every term replaced by its IRI, every
-        shared fact by its key and every tuple by a list.
+        ``json_version`` (:data:`JSON_VERSION`), ``command``, the sections in the order
+        given, with every term replaced by its IRI, every shared fact by its key and every
+        tuple by a list, then ``terms`` (IRI to the term without its ``iri``, sorted by IRI)
+        and ``shared`` (key to the facts, sorted by key).
     """
     if table is None:
         table = TermTable()
         sections = {name: _compact(value, table) for name, value in sections.items()}
-    return {"json_version": JSON_VERSION, "command": command, "terms": dict(sorted(table.terms.items())),
-            "shared": dict(sorted(table.shared.items())), **sections}
+    return {"json_version": JSON_VERSION, "command": command, **sections,
+            "terms": dict(sorted(table.terms.items())), "shared": dict(sorted(table.shared.items()))}
+
+
+def chunks(command: str, sections: dict, table: TermTable) -> Iterator[str]:
+    """The text of :func:`document` piece by piece, the same bytes as ``dumps(document(...))``.
+
+    ``sections`` were made against ``table`` (within :func:`chainmodel.serialise.referring`),
+    and may hold :class:`Streamed` lists at any depth of dictionaries: their items are made
+    only as each is written, so the table must stay open until the last piece is taken.
+
+    Examples
+    --------
+    >>> table = TermTable()
+    >>> found = {"entries": Streamed(iter([{"n": 1}, {"n": 2}])), "count": 2}
+    >>> "".join(chunks("leaks", {"answer": found}, table))
+    '{"json_version":3,"command":"leaks","answer":{"entries":[{"n":1},{"n":2}],"count":2},"terms":{},"shared":{}}'
+    """
+    yield f'{{"json_version":{JSON_VERSION},"command":{dumps(command)}'
+    for name, value in sections.items():
+        yield f",{dumps(name)}:"
+        yield from _pieces(value)
+    yield f',"terms":{dumps(dict(sorted(table.terms.items())))}'
+    yield f',"shared":{dumps(dict(sorted(table.shared.items())))}}}'
+
+
+def _pieces(value) -> Iterator[str]:
+    if isinstance(value, Streamed):
+        yield "["
+        for number, item in enumerate(value.items):
+            yield ("," if number else "") + dumps(item)
+        yield "]"
+    elif isinstance(value, dict) and any(isinstance(item, (Streamed, dict)) for item in value.values()):
+        yield "{"
+        for number, (key, item) in enumerate(value.items()):
+            yield ("," if number else "") + dumps(key) + ":"
+            yield from _pieces(item)
+        yield "}"
+    else:
+        yield dumps(value)
 
 
 def records(command: str, sections: Iterable[tuple[str, Iterable[dict]]], end: dict | None = None,

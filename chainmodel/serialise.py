@@ -35,6 +35,8 @@ from .trace import DutyTrace
 from .views import ChainView, duration_months
 
 __all__ = [
+    "Streamed",
+    "Deferred",
     "ref_json",
     "party_json",
     "trace_json",
@@ -176,7 +178,9 @@ def ref_json(view: ChainView, iri: str | None) -> Term | str | None:
     if iri is None:
         return None
     table = view.__dict__.get("_table")
-    return table.term_key(_term(view, iri)) if table is not None else _term(view, iri)
+    if table is None:
+        return _term(view, iri)
+    return iri if iri in table.terms else table.term_key(_term(view, iri))  # a term already in the table is its IRI
 
 
 def _term(view: ChainView, iri: str) -> Term:
@@ -587,16 +591,56 @@ class Listing:
     totals: dict
 
 
-def listing_json(view: ChainView, listing: Listing, top: int | None = None) -> dict:
+class Streamed:
+    """A list written item by item as ``items`` yields them (by :func:`chainmodel.jsondoc.chunks`);
+    no item is kept once it is written."""
+
+    def __init__(self, items) -> None:
+        self.items = items
+
+
+class Deferred(Sequence):
+    """A list whose items are made when first read: a text that shows ten groups reads a few
+    entries of thousands, and only those are made."""
+
+    def __init__(self, make: Callable[[int], dict], count: int) -> None:
+        self._make, self._count, self._made = make, count, {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        if index not in self._made:
+            self._made[index] = self._make(index)
+        return self._made[index]
+
+
+def listing_json(view: ChainView, listing: Listing, top: int | None = None, form: str = "list") -> dict:
     """A section's totals, entries and groups; with ``top``, the first ``top`` groups and their members.
 
     Member indexes are renumbered into the entries kept, so they stay indexes into ``entries``.
+    ``form`` says how the entries are made: all at once (``list``), one by one as
+    :func:`chainmodel.jsondoc.chunks` writes them (``streamed``, a :class:`Streamed` list), or
+    each when first read (``deferred``, a :class:`Deferred` list, for a renderer that reads few).
     """
     kept, groups = keep_top(listing.groups, len(listing.items), top)
+    kept = list(kept)
+
+    def entry(index: int) -> dict:
+        return listing.entry_json(view, listing.items[kept[index]])
+
+    entries = {"list": lambda: [entry(i) for i in range(len(kept))],
+               "streamed": lambda: Streamed(entry(i) for i in range(len(kept))),
+               "deferred": lambda: Deferred(entry, len(kept))}[form]()
     return {**listing.totals, "count": len(listing.items), "group_count": len(listing.groups),
             "principal_count": len({p for g in listing.groups for p in g.principals}),
-            "entries": [listing.entry_json(view, listing.items[i]) for i in kept],
-            "groups": [group_json(view, listing.name, g) for g in groups]}
+            "entries": entries, "groups": [group_json(view, listing.name, g) for g in groups]}
 
 
 def findings_listing(view: ChainView, findings: Sequence[Finding], conforms: bool) -> Listing:

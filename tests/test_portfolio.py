@@ -285,3 +285,38 @@ def test_every_command_gives_one_document_whose_terms_expand(command, example):
     assert "terms" not in expanded
     text = json.dumps(expanded, ensure_ascii=False)
     assert '"iri": "https://example.org/chainmodel/' in text  # terms are back in place
+
+
+# -- the JSON document written entry by entry; text that makes only the entries it shows ---------
+
+
+@pytest.mark.parametrize("top", [None, 1])
+def test_the_streamed_document_is_the_document_byte_for_byte(case_a_view, top):
+    """``--format json`` writes entries as they are made (chunks); the bytes are the document's."""
+    from chainmodel.audit import audit
+    from chainmodel.jsondoc import chunks, dumps
+    from chainmodel.serialise import audit_listings, listing_json, referring
+
+    result = audit(case_a_view)
+    listings = audit_listings(case_a_view, result)
+    with referring(case_a_view) as table:
+        whole = dumps(document("audit", {l.name: listing_json(case_a_view, l, top) for l in listings}, table))
+    with referring(case_a_view) as table:
+        streamed = {l.name: listing_json(case_a_view, l, top, form="streamed") for l in listings}
+        pieces = "".join(chunks("audit", streamed, table))
+    assert pieces == whole
+    assert list(json.loads(pieces))[-2:] == ["terms", "shared"]  # the table last, once every entry is written
+
+
+def test_deferred_entries_are_made_only_when_read():
+    from chainmodel.serialise import Deferred
+
+    made = []
+    entries = Deferred(lambda i: made.append(i) or {"n": i}, 5)
+    assert len(entries) == 5 and made == []
+    assert entries[3] == {"n": 3} and entries[-1] == {"n": 4} and entries[3] == {"n": 3}
+    assert made == [3, 4]  # each once
+    assert entries[1:3] == [{"n": 1}, {"n": 2}]
+    assert [e["n"] for e in entries] == [0, 1, 2, 3, 4]
+    with pytest.raises(IndexError):
+        entries[5]
