@@ -33,7 +33,7 @@ from datetime import date, timedelta
 
 from .errors import SetupError
 from .law import RULE_IRI, RegimeChoice, regime_for
-from .reporting import sector_of
+from .reporting import REGULATOR, sector_of
 from .timepoints import Instant, parse_duration, parse_instant
 
 __all__ = ["Deadline", "Verdict", "ReportCheck", "report_checks", "deadlines_for", "due_day"]
@@ -143,7 +143,9 @@ def report_checks(view, found) -> tuple[ReportCheck, ...]:
 
     A report typed ``cm:PreliminaryReport`` or ``cm:FinalReport`` has that stage; an untyped
     one is taken as its reporter's preliminary report when it is its first to that
-    regulator, else as its final report (``stage_stated`` False).
+    regulator, else as its final report (``stage_stated`` False). A typed report that names
+    no regulator among its recipients went to the regulator the model does not name
+    (:data:`chainmodel.reporting.REGULATOR`); an untyped one must name one.
     """
     regulators = set(view.regulators)
     known = {k.party: k for k in found.knowledge}
@@ -152,8 +154,10 @@ def report_checks(view, found) -> tuple[ReportCheck, ...]:
     for event in found.events:
         record = view.events[event]
         to_regulator = tuple(p for p in record.notified_to if p in regulators)
-        if record.kind != "reported" or not to_regulator:
+        if record.kind != "reported" or not (to_regulator or record.stage):
             continue
+        if not to_regulator:  # typed as a preliminary or final report: to the regulator, whom the model does not name
+            to_regulator = (REGULATOR,)
         pairs = {(record.actor, regulator) for regulator in to_regulator}
         stage = record.stage or ("final" if pairs <= seen else "preliminary")
         seen |= pairs

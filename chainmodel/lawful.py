@@ -149,16 +149,42 @@ def allowed_end(view: ChainView, found: list[Cover]) -> tuple[Instant, tuple[str
 
 
 def _events_about(view: ChainView, copy: DataCopy) -> list:
+    """Dated events that show the copy was there: events about the copy or its device, and the
+    start of the exposure of an incident that reached it (through the copy, its device, or a
+    system that connects to the device, such as the VPN appliance an intrusion came through)."""
     about = {copy.iri} | ({copy.device} if copy.device else set())
-    return [e for e in view.events.values() if set(e.concerns) & about]
+    found = {e.iri: e for e in view.events.values() if set(e.concerns) & about}
+    reached_through = about | _connecting(view, copy.device)
+    for incident in view.incidents.values():
+        if set(incident.concerns) & reached_through:
+            found.update((e, view.events[e]) for e in incident.events
+                         if e in view.events and view.events[e].kind == "exposure-began")
+    return [found[iri] for iri in sorted(found)]
+
+
+def _connecting(view: ChainView, device: str | None) -> set[str]:
+    """The systems from which ``device`` can be reached along cm:connectsTo, however many hops."""
+    if not device:
+        return set()
+    into: dict[str, set[str]] = {}
+    for system in view.devices.values():
+        for target in system.connects_to:
+            into.setdefault(target, set()).add(system.iri)
+    found, todo = set(), [device]
+    while todo:
+        for source in into.get(todo.pop(), ()):
+            if source not in found:
+                found.add(source)
+                todo.append(source)
+    return found - {device}
 
 
 def holding_evidence(view: ChainView, copy: DataCopy) -> tuple[str, Instant, str | None] | None:
     """What shows how long a copy was held: ``(how, when, event)``.
 
     ``how`` is ``"ended"`` (its end date), ``"deleted"`` (a deletion or return event), or
-    ``"seen"`` (the latest dated event about the copy or its device). None when nothing is
-    dated.
+    ``"seen"`` (the latest dated event about the copy or its device, or the start of the
+    exposure of an incident that reached it). None when nothing is dated.
     """
     end = parse_instant(copy.end)
     if end:

@@ -111,6 +111,25 @@ def test_a_copy_kept_after_a_consignment_that_ended_in_a_month_seen_a_later_year
     assert finding.severity == "error" and "still there on 2023" in finding.message and "ending 2021-03" in finding.message
 
 
+def test_an_intrusion_through_a_connected_vpn_shows_the_copy_was_still_there(findings_of):
+    """Regression: ransomware that came in through a VPN appliance and reached a file server
+    left "data possibly kept" a warning, as if nothing dated the copy: the exposure that began
+    through the appliance shows the copy was there on that day."""
+    body = FIRM + """
+    ex:c1 cm:endDate "2024-03"^^xsd:gYearMonth .
+    ex:vpn a cm:VpnAppliance ; cm:heldBy ex:vendor ; cm:internetFacing true ; cm:connectsTo ex:gateway .
+    ex:gateway a cm:Server ; cm:heldBy ex:vendor ; cm:connectsTo ex:files .
+    ex:files a cm:Server ; cm:heldBy ex:vendor .
+    ex:k a cm:DataCopy ; cm:copyOf ex:records ; cm:storedOn ex:files .
+    ex:incident a cm:Incident ; cm:concerns ex:vpn ; cm:failedWith cm:Ransomware ; cm:hasEvent ex:began .
+    ex:began a cm:ExposureBegan ; cm:date "2024-05-26"^^xsd:date .
+    """
+    found = findings_of(body)
+    assert foci(found, "data-past-end") == [ex("k", "c1", "began")]
+    assert "data-possibly-past-end" not in found
+    assert "still there on 2024-05-26" in found["data-past-end"][0].message
+
+
 def test_the_same_month_is_only_possibly_after_a_warning(findings_of):
     definite, possible, found = kept(findings_of, "2021-03", INCIDENT.format(date="2021-03-20", kind="date"))
     assert definite == [] and possible == [ex("k", "c1", "seen")]

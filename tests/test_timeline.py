@@ -108,6 +108,16 @@ def test_a_month_cannot_be_judged_and_an_improper_purpose_gives_60_days(view_of)
     assert sixty.late_by == 9
 
 
+def test_a_typed_report_that_names_no_recipient_went_to_the_regulator(view_of):
+    """Regression: a cm:PreliminaryReport without cm:notifiedTo was not checked at all ("No
+    report to a regulator is recorded"); a preliminary or final report goes to the regulator."""
+    body = COARSE.replace(" ; cm:notifiedTo ex:ppc .", " .").replace("ex:ppc a cm:Organisation , cm:Regulator .", "")
+    preliminary, final = timeline(view_of(body), EX + "incident").reports
+    assert preliminary.recipients == final.recipients == ("urn:chainmodel:party:regulator-not-in-the-model",)
+    (sixty,) = final.verdicts
+    assert (sixty.deadline.due, sixty.status) == (date(2024, 7, 1), "missed")
+
+
 def test_before_2022_a_business_had_no_deadline(view_of):
     found = timeline(view_of(COARSE.replace("2024-", "2019-")), EX + "incident")
     assert all(r.verdicts == () and not r.regime.mandatory for r in found.reports)
