@@ -59,6 +59,20 @@ class Reach:
 def acting_for(view: ChainView, person: str) -> str | None:
     """The organisation a person acts for: where they are placed, else whom they work for.
 
+    Parameters
+    ----------
+    view : ChainView
+    person : str
+        The IRI of a ``cm:Person``.
+
+    Returns
+    -------
+    str or None
+        The first organisation the person is placed at (``cm:placedAt``), else the first they
+        work for (``cm:worksFor``); None when the view holds no such person or neither is stated.
+
+    Examples
+    --------
     >>> from chainmodel.model import load_model
     >>> from chainmodel.views import chain_view
     >>> acting_for(chain_view(load_model(["examples/case-a-laptop"])), "urn:nobody") is None
@@ -72,7 +86,28 @@ def acting_for(view: ChainView, person: str) -> str | None:
 
 
 def systems_reached(view: ChainView, systems: Iterable[str]) -> tuple[str, ...]:
-    """The systems given and every system they connect to, transitively, sorted."""
+    """The systems given and every system they connect to, transitively, sorted.
+
+    Parameters
+    ----------
+    view : ChainView
+    systems : iterable of str
+        The IRIs of the systems to start from; empty strings are skipped.
+
+    Returns
+    -------
+    tuple of str
+        The IRIs of the systems given and of every system reached from them along
+        ``cm:connectsTo``, sorted. A system the view does not hold as a device is kept, but
+        leads nowhere.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> systems_reached(chain_view(load_model(["examples/case-a-laptop"])), ["", "urn:elsewhere"])
+    ('urn:elsewhere',)
+    """
     found: set[str] = set()
     frontier = [s for s in systems if s]
     while frontier:
@@ -87,7 +122,33 @@ def systems_reached(view: ChainView, systems: Iterable[str]) -> tuple[str, ...]:
 
 
 def copies_reached(view: ChainView, systems: Iterable[str], reads: Iterable[str] = ()) -> tuple[str, ...]:
-    """Copies on these systems; with ``reads``, only the copies of those assets."""
+    """Copies on these systems; with ``reads``, only the copies of those assets.
+
+    Parameters
+    ----------
+    view : ChainView
+    systems : iterable of str
+        The IRIs of the systems whose copies count.
+    reads : iterable of str, optional
+        The IRIs of the assets an account may read; empty (the default) for every copy.
+
+    Returns
+    -------
+    tuple of str
+        The IRIs of the copies resting on those systems, of those assets when ``reads`` names
+        any, sorted.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> A = "https://example.org/chainmodel/case-a#"
+    >>> [c.rsplit("#")[1] for c in copies_reached(view, [A + "laptop"])]
+    ['backup-addresses', 'backup-applicants']
+    >>> [c.rsplit("#")[1] for c in copies_reached(view, [A + "laptop"], [A + "applicant-records"])]
+    ['backup-applicants']
+    """
     allowed = set(reads)
     found = {c for system in systems for c in view.index.copies_on.get(system, ())
              if not allowed or view.copies[c].asset in allowed}
@@ -111,6 +172,13 @@ def reach(view: ChainView, person: str) -> Reach:
     Returns
     -------
     Reach
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> reach(chain_view(load_model(["examples/case-a-laptop"])), "urn:nobody")
+    Reach(person='urn:nobody', accounts=(), systems=(), administrator_on=(), shared=(), copies=(), assets=())
     """
     accounts = sorted(a.iri for a in view.accounts.values() if person in a.users)
     systems: set[str] = set()
@@ -155,6 +223,22 @@ def onward(view: ChainView, first: Iterable[str], assets: Iterable[str], lineage
     a part, a whole or a derivation of one: ``lineage``), and no basis covers its receiver
     for it (:func:`chainmodel.basis.transfer_without_basis`). Anonymised data is followed
     too, as a guarded provision's is.
+
+    Parameters
+    ----------
+    view : ChainView
+    first : iterable of str
+        The IRIs of the parties the data reached first; they hold all of it.
+    assets : iterable of str
+        The IRIs of the assets that reached them.
+    lineage : set of str, optional
+        The assets to follow in place of ``assets``: the assets given with their wholes and
+        derivations, as the caller worked them out. The parts of each are added here either way.
+
+    Returns
+    -------
+    Onward
+        The transfers followed, the parties reached after the first ones, and what reached each.
 
     Examples
     --------

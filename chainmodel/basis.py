@@ -63,7 +63,27 @@ class Cover:
 
 
 def related_assets(view: ChainView, asset: str) -> set[str]:
-    """The asset, every asset it is part of, and every asset that is part of it (transitively)."""
+    """The asset, every asset it is part of, and every asset that is part of it (transitively).
+
+    Parameters
+    ----------
+    view : ChainView
+    asset : str
+        The IRI of a data asset (one the view does not hold has no parts or wholes).
+
+    Returns
+    -------
+    set of str
+        The IRIs of the asset and of every asset joined to it by ``cm:subsetOf``, either way.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> related_assets(view, "https://example.org/chainmodel/case-a#applicant-records")
+    {'https://example.org/chainmodel/case-a#applicant-records'}
+    """
     found, todo = {asset}, [asset]
     while todo:
         current = todo.pop()
@@ -101,6 +121,14 @@ def covers(view: ChainView, party: str, asset: str) -> list[Cover]:
     Returns
     -------
     list of Cover
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> covers(view, "urn:nobody", "https://example.org/chainmodel/case-a#applicant-records")
+    []
     """
     cache = view.__dict__.setdefault("_covers", {})  # the view never changes: each (party, asset) once
     if (party, asset) not in cache:
@@ -163,7 +191,27 @@ def covers_principal(view: ChainView, cover: Cover, principal: str) -> bool:
 
 
 def latest_end(found: list[Cover]) -> Instant | None:
-    """When the last of the covers ends; None when one of them has no end (or no cover is given)."""
+    """When the last of the covers ends; None when one of them has no end (or no cover is given).
+
+    Parameters
+    ----------
+    found : list of Cover
+        The covers to compare, as :func:`covers` gives them.
+
+    Returns
+    -------
+    Instant or None
+        The latest of their ends (the one whose last possible day is latest); None when
+        ``found`` is empty or a cover has no end.
+
+    Examples
+    --------
+    >>> march = Cover("consignment", "urn:c1", end="2024-03")
+    >>> latest_end([march, Cover("consignment", "urn:c2", end="2025-01-31")]).text
+    '2025-01-31'
+    >>> latest_end([march, Cover("controller", "urn:a")]) is None
+    True
+    """
     ends = [parse_instant(c.end) for c in found]
     if not ends or any(end is None for end in ends):
         return None
@@ -171,7 +219,30 @@ def latest_end(found: list[Cover]) -> Instant | None:
 
 
 def incoming_transfers(view: ChainView, party: str, asset: str) -> list[str]:
-    """Data provisions into ``party`` that carry ``asset`` or a related one, sorted."""
+    """Data provisions into ``party`` that carry ``asset`` or a related one, sorted.
+
+    Parameters
+    ----------
+    view : ChainView
+    party : str
+        The IRI of the receiver.
+    asset : str
+        The IRI of a data asset; its parts and wholes (:func:`related_assets`) count too.
+
+    Returns
+    -------
+    list of str
+        The IRIs of the data provisions ``party`` receives that carry one of those assets.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> A = "https://example.org/chainmodel/case-a#"
+    >>> incoming_transfers(view, A + "medical-institutions", A + "applicant-records")
+    ['https://example.org/chainmodel/case-a#h-applicant-info']
+    """
     related = related_assets(view, asset)
     return [h for h in view.index.data_received_by.get(party, ()) if related & set(view.handoffs[h].carries)]
 
@@ -201,6 +272,29 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
 
     A transfer with no dates is judged against every cover; one with a start date against
     covers that had not definitely ended by then.
+
+    Parameters
+    ----------
+    view : ChainView
+    transfer : str
+        The IRI of a data provision the view holds.
+    asset : str
+        The IRI of a data asset it carries.
+
+    Returns
+    -------
+    list of Cover
+        The receiver's covers for ``asset`` (:func:`covers`) that had not ended for certain when
+        the transfer started, sorted; empty when the transfer names no receiver.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> A = "https://example.org/chainmodel/case-a#"
+    >>> [c.basis.rsplit("#")[1] for c in transfer_covers(view, A + "h-applicant-info", A + "applicant-records")]
+    ['c-resonac-institutions']
     """
     record = view.handoffs[transfer]
     found = covers(view, record.receiver, asset) if record.receiver else []
@@ -211,7 +305,25 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
 
 
 def unbased_transfers(view: ChainView) -> list[UnbasedTransfer]:
-    """Every data provision of personal data whose receiver has no basis for it, sorted."""
+    """Every data provision of personal data whose receiver has no basis for it, sorted.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    list of UnbasedTransfer
+        One entry for each data provision :func:`transfer_without_basis` finds wanting, in
+        the order of the provisions' IRIs.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> unbased_transfers(chain_view(load_model(["examples/case-b-optout"])))
+    []
+    """
     found = (transfer_without_basis(view, iri) for iri in sorted(view.handoffs))
     return [entry for entry in found if entry is not None]
 
@@ -219,6 +331,24 @@ def unbased_transfers(view: ChainView) -> list[UnbasedTransfer]:
 def transfer_without_basis(view: ChainView, transfer: str) -> UnbasedTransfer | None:
     """What one data provision carries that no basis covers its receiver for, or None.
 
+    Parameters
+    ----------
+    view : ChainView
+    transfer : str
+        The IRI of a data provision.
+
+    Returns
+    -------
+    UnbasedTransfer or None
+        The personal (not anonymised) assets the provision carries with no basis for its
+        receiver, and the bases it cites. All of them when it cites ``cm:NoBasis``; else those
+        that neither a cited basis naming the receiver nor a running cover
+        (:func:`transfer_covers`) accounts for. None when nothing is missing, when the view holds
+        no such data provision, when it names no receiver, or when it comes from or goes to the
+        people themselves.
+
+    Examples
+    --------
     >>> from chainmodel.model import load_model
     >>> from chainmodel.views import chain_view
     >>> view = chain_view(load_model(["examples/case-a-laptop"]))
