@@ -61,7 +61,32 @@ _ADVICE = {
 
 
 def binding_clauses(view: ChainView, consignment: Consignment, kind: str) -> list[tuple[Clause, str]]:
-    """The clauses of ``kind`` in the agreement of a consignment: ``(clause, agreement)`` pairs."""
+    """The clauses of ``kind`` in the agreement of a consignment: ``(clause, agreement)`` pairs.
+
+    Parameters
+    ----------
+    view : ChainView
+    consignment : Consignment
+        The consignment whose agreement (``cm:agreement``) is read.
+    kind : str
+        The kind of clause wanted, such as ``"reconsignment-prohibited"`` or
+        ``"deletion-within-period"``.
+
+    Returns
+    -------
+    list of tuple of (Clause, str)
+        Each clause of that kind the view holds, in the agreement's order, with the IRI of the
+        agreement; empty when the consignment names no agreement the view holds.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> consignment = view.consignments["https://example.org/chainmodel/case-a#c-resonac-foundation"]
+    >>> binding_clauses(view, consignment, "reconsignment-prohibited")
+    []
+    """
     agreement = view.agreements.get(consignment.agreement or "")
     if agreement is None:
         return []
@@ -88,6 +113,17 @@ def reconsignment_against_prohibition(view: ChainView) -> Yield:
     """A re-consignment below a consignment whose agreement prohibits re-consigning.
 
     Focus: the re-consignment, the consignment it extends, the clause, the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.reconsignment-against-prohibition`` with its values, one
+        pair for each such clause above each re-consignment; :func:`~chainmodel.rulebook.rule`
+        makes them the check's :class:`~chainmodel.findings.Finding` list.
     """
     for child, parent, clause, agreement in _reconsignments(view, "reconsignment-prohibited"):
         yield (child.iri, parent.iri, clause.iri, agreement), Said(
@@ -99,6 +135,17 @@ def reconsignment_without_required_approval(view: ChainView) -> Yield:
     """A re-consignment without ``cm:Approved`` although the agreement requires prior approval.
 
     Focus: the re-consignment, the consignment it extends, the clause, the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.reconsignment-without-required-approval``, with the
+        approval state recorded and the advice that fits it; :func:`~chainmodel.rulebook.rule`
+        makes them the check's :class:`~chainmodel.findings.Finding` list.
     """
     for child, parent, clause, agreement in _reconsignments(view, "reconsignment-requires-approval"):
         if child.approval == _APPROVED:
@@ -115,6 +162,17 @@ def reconsignment_to_unlisted_party(view: ChainView) -> Yield:
     """A re-consignment to a party the agreement's list does not permit (organisations compared).
 
     Focus: the re-consignment, the consignment it extends, the clause, the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.reconsignment-to-unlisted-party``, with the permitted
+        parties; :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for child, parent, clause, agreement in _reconsignments(view, "reconsignment-only-to"):
         permitted = {view.org(p) for p in clause.permitted}
@@ -139,6 +197,17 @@ def reconsignment_outside_country(view: ChainView) -> Yield:
 
     Parties of unknown location are not judged. Focus: the re-consignment, the consignment it
     extends, the clause, the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.reconsignment-outside-country``, with the agreed
+        country and the re-consignee's; :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for child, parent, clause, agreement in _reconsignments(view, "reconsignment-within-country"):
         where = _country(view, child.consignee)
@@ -175,6 +244,18 @@ def data_outside_country(view: ChainView) -> Yield:
     """A copy of entrusted data rests with a party, or on a device, outside the agreed country.
 
     Focus: the copy, the consignment, the clause, the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.data-outside-country``, with the holder, the agreed
+        country and where the copy is (its device's country, else its holder's);
+        :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for consignment in view.consignments.values():
         for clause, agreement in binding_clauses(view, consignment, "data-stays-in-country"):
@@ -199,6 +280,18 @@ def deletion_later_than_agreed(view: ChainView) -> Yield:
     Judged on the copy's end, deletion or return, else on the latest dated event about it;
     only when the dates show it for certain. Focus: the copy, the consignment, the clause,
     the agreement.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.deletion-later-than-agreed``, with the consignment's
+        end, the agreed period, the deadline and the date that shows the copy still held;
+        :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for consignment in view.consignments.values():
         end = parse_instant(consignment.end)
@@ -237,6 +330,18 @@ def my_number_reconsignment_without_permission(view: ChainView) -> Yield:
     The re-consignment must be ``cm:Approved`` and approved by the party at the top of its
     chain (or by one of that party's capacities). Focus: the re-consignment, then the first
     consignor.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and the entry ``finding.my-number-reconsignment-without-permission``, with the
+        assets that hold Individual Numbers, the first consignors, the approvers and the
+        approval state; :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for consignment in view.consignments.values():
         tier = view.tier(consignment.iri)
