@@ -87,6 +87,26 @@ class ReportCheck:
 def due_day(knew: date, period: str) -> date:
     """The last day of a period in days, the day of knowledge counted as day 1.
 
+    Parameters
+    ----------
+    knew : date
+        The day of knowledge, day 1 of the period.
+    period : str
+        An ``xsd:duration`` in days only, such as ``"P30D"``.
+
+    Returns
+    -------
+    date
+        The last day of the period: ``knew`` plus the days of the period, less one.
+
+    Raises
+    ------
+    SetupError
+        ``period`` is not a number of days (it does not parse, or it counts months or years):
+        the installed ``ontologies/rules.ttl`` is damaged.
+
+    Examples
+    --------
     >>> due_day(date(2025, 3, 21), "P30D").isoformat()
     '2025-04-19'
     >>> due_day(date(2025, 3, 21), "P60D").isoformat()
@@ -100,7 +120,43 @@ def due_day(knew: date, period: str) -> date:
 
 
 def deadlines_for(regime: RegimeChoice, stage: str, knew: Instant | None, improper: bool | None) -> tuple[Deadline, ...]:
-    """The deadlines of a stage under a regime, given the day of knowledge and the improper purpose."""
+    """The deadlines of a stage under a regime, given the day of knowledge and the improper purpose.
+
+    Parameters
+    ----------
+    regime : RegimeChoice
+        The reporting regime that binds the reporter (:func:`chainmodel.law.regime_for`).
+    stage : str
+        ``"preliminary"``; any other stage is taken as the final report.
+    knew : Instant or None
+        When the reporter came to know; None when it is not recorded.
+    improper : bool or None
+        Whether the breach may have been caused with an improper purpose; None when it is not
+        known.
+
+    Returns
+    -------
+    tuple of Deadline
+        Empty when the regime has no mandatory report. Else, for the preliminary report, its
+        one deadline; for the final report, the one that holds when ``improper`` is known, else
+        the deadline without an improper purpose then the one with it. A deadline has no last
+        day (``due`` None) when ``knew`` is None or the regime sets no day count.
+
+    Raises
+    ------
+    SetupError
+        A period in ``rules.ttl`` is not a number of days (:func:`due_day`).
+
+    Examples
+    --------
+    >>> from chainmodel.law import regime_for
+    >>> from chainmodel.timepoints import parse_instant
+    >>> knew = parse_instant("2025-03-21")
+    >>> [(d.condition, d.due.isoformat()) for d in deadlines_for(regime_for(None, knew), "final", knew, None)]
+    [('no-improper-purpose', '2025-04-19'), ('improper-purpose', '2025-05-19')]
+    >>> deadlines_for(regime_for(None, parse_instant("2021-03-21")), "final", knew, None)
+    ()
+    """
     details = regime.details
     if not regime.mandatory:
         return ()
@@ -146,6 +202,37 @@ def report_checks(view, found) -> tuple[ReportCheck, ...]:
     regulator, else as its final report (``stage_stated`` False). A typed report that names
     no regulator among its recipients went to the regulator the model does not name
     (:data:`chainmodel.reporting.REGULATOR`); an untyped one must name one.
+
+    Parameters
+    ----------
+    view : ChainView
+    found : Timeline
+        The timeline of one incident (:func:`chainmodel.timeline.timeline`): its events, who
+        came to know when, its exposure window and whether an improper purpose is possible.
+
+    Returns
+    -------
+    tuple of ReportCheck
+        One for each ``reported`` event that names a regulator among its recipients or is typed
+        as a preliminary or final report, in the timeline's order. The regime is the
+        reporter's sector's on the day the exposure began (None when the report names no
+        reporter, and then there are no verdicts).
+
+    Raises
+    ------
+    SetupError
+        The installed ``ontologies/rules.ttl`` has no regime for the reporter's sector on that
+        day, or a period there is not a number of days.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> from chainmodel.timeline import timeline
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> checks = report_checks(view, timeline(view, "https://example.org/chainmodel/case-a#incident"))
+    >>> [(c.stage, [v.status for v in c.verdicts]) for c in checks]
+    [('preliminary', ['met']), ('final', ['missed', 'met'])]
     """
     regulators = set(view.regulators)
     known = {k.party: k for k in found.knowledge}

@@ -36,7 +36,30 @@ class Summary:
 
 
 def describe(view: ChainView) -> Summary:
-    """Group the model's elements the way a notice presents them."""
+    """Group the model's elements the way a notice presents them.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    Summary
+        ``parties_by_capacity``: each capacity that has parties (those of
+        :data:`CAPACITY_ORDER` first, in that order) with the IRIs of its parties, a party
+        under each of its roles and under ``"other"`` when it has none; ``consignments_by_tier``:
+        each tier, in order, with its consignments (tier 0 when it cannot be derived); the IRIs
+        of the duties, assets, copies, devices, controls, hand-offs and incidents; and the
+        number of triples in the model's graph. Every tuple of IRIs is sorted.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> summary = describe(chain_view(load_model(["examples/case-b-optout"])))
+    >>> list(summary.consignments_by_tier), summary.triples
+    ([1, 2, 3], 276)
+    """
     by_capacity: dict[str, list[str]] = {name: [] for name in CAPACITY_ORDER}
     for iri in view.parties:
         roles = view.roles(iri) or ("other",)
