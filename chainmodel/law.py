@@ -83,12 +83,28 @@ def _text(values: Iterable, lang: str = "en") -> str:
 def rule_info(iri: str) -> RuleInfo:
     """Read one rule's severity, label, advice and legal sources from ``rules.ttl``.
 
+    Parameters
+    ----------
+    iri : str
+        The rule's IRI (``https://w3id.org/chainmodel/rule#...``).
+
+    Returns
+    -------
+    RuleInfo
+        Its severity, English label and advice, and its legal sources' English citations and
+        IRIs, sorted (read once per rule and process).
+
     Raises
     ------
     UnknownReference
         The IRI is not a ``cm:Rule`` of ``rules.ttl``.
     SetupError
         The rule has no valid ``cm:severity`` (the installed rules file is damaged).
+
+    Examples
+    --------
+    >>> rule_info("https://w3id.org/chainmodel/rule#consignment-cycle").label
+    'consignments form a cycle'
     """
     graph = rules_graph()
     node = URIRef(iri)
@@ -112,6 +128,18 @@ def rule_info(iri: str) -> RuleInfo:
 def rule_labels(rule: str) -> dict[str, str]:
     """A rule's labels in every language the rules file gives (``{}`` for a rule it does not know).
 
+    Parameters
+    ----------
+    rule : str
+        The rule's IRI.
+
+    Returns
+    -------
+    dict of str to str
+        Language tag (``""`` for a label without one) to the rule's ``rdfs:label``, sorted by tag.
+
+    Examples
+    --------
     >>> rule_labels("https://w3id.org/chainmodel/rule#consignment-cycle")["en"]
     'consignments form a cycle'
     """
@@ -123,6 +151,13 @@ def rule_labels(rule: str) -> dict[str, str]:
 def known_rules() -> tuple[str, ...]:
     """The IRIs of every rule of ``rules.ttl``, sorted.
 
+    Returns
+    -------
+    tuple of str
+        The IRIs of the ``cm:Rule`` nodes of ``rules.ttl`` (read once per process).
+
+    Examples
+    --------
     >>> "https://w3id.org/chainmodel/rule#consignment-cycle" in known_rules()
     True
     """
@@ -134,18 +169,77 @@ def citation(source: str, lang: str = "en") -> str:
     """How a legal source is cited in ``lang`` (the official short title in Japanese).
 
     A source the rules file does not know (a model's own cm:LegalSource) is cited by its IRI.
+
+    Parameters
+    ----------
+    source : str
+        The IRI of a legal source.
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``; with no citation in ``lang``, the English one, then
+        one without a language tag.
+
+    Returns
+    -------
+    str
+        The citation, or ``source`` itself when the rules file gives it none.
+
+    Examples
+    --------
+    >>> citation("https://w3id.org/chainmodel/rule#appi-26-1"), citation("urn:own-source")
+    ('APPI Art. 26(1)', 'urn:own-source')
     """
     values = list(rules_graph().objects(URIRef(source), CM.citation))
     return _text(values, lang) or source
 
 
 def citations(source: str) -> dict[str, str]:
-    """A legal source's citation in every language: ``{"en": ..., "ja": ...}``."""
+    """A legal source's citation in every language: ``{"en": ..., "ja": ...}``.
+
+    Parameters
+    ----------
+    source : str
+        The IRI of a legal source.
+
+    Returns
+    -------
+    dict of str to str
+        :data:`LANGUAGES` to the citation in each (:func:`citation`), English first.
+
+    Examples
+    --------
+    >>> citations("https://w3id.org/chainmodel/rule#appi-26-1")
+    {'en': 'APPI Art. 26(1)', 'ja': '個人情報保護法第26条第1項'}
+    """
     return {lang: citation(source, lang) for lang in LANGUAGES}
 
 
 def rule_sources(rule: str, lang: str = "en") -> tuple[str, ...]:
-    """The citations of a rule's legal sources in ``lang``, sorted."""
+    """The citations of a rule's legal sources in ``lang``, sorted.
+
+    Parameters
+    ----------
+    rule : str
+        The rule's IRI.
+    lang : str, optional
+        The language of the citations, as for :func:`citation` (default ``"en"``).
+
+    Returns
+    -------
+    tuple of str
+        One citation for each ``cm:legalBasis`` of the rule, sorted in ``lang``.
+
+    Raises
+    ------
+    UnknownReference
+        ``rule`` is not a ``cm:Rule`` of ``rules.ttl``.
+    SetupError
+        The rule has no valid ``cm:severity`` (the installed rules file is damaged).
+
+    Examples
+    --------
+    >>> rule_sources("https://w3id.org/chainmodel/rule#sensitive-on-portable-device", "ja")
+    ('個人情報保護委員会ガイドライン（通則編）10（10-5、10-6）', '個人情報保護法第23条')
+    """
     return tuple(sorted(citation(source, lang) for source in rule_info(rule).source_iris))
 
 
@@ -202,7 +296,19 @@ def _one(graph, node, predicate) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def regimes() -> tuple[Regime, ...]:
-    """Every reporting regime in ``rules.ttl``, sorted by IRI."""
+    """Every reporting regime in ``rules.ttl``, sorted by IRI.
+
+    Returns
+    -------
+    tuple of Regime
+        Each ``cm:ReportingRegime`` with its sectors, period in force, whether a report is
+        mandatory, its threshold, articles and reporting periods (read once per process).
+
+    Examples
+    --------
+    >>> [r.iri.rsplit("#")[1] for r in regimes()][:3]
+    ['regime-agencies-before-2022', 'regime-business', 'regime-business-before-2022']
+    """
     graph = rules_graph()
     found = []
     for node in sorted(graph.subjects(RDF.type, CM.ReportingRegime), key=str):
@@ -249,10 +355,31 @@ def regime_for(sector: str | None, when: Instant | None) -> RegimeChoice:
     With no date, the regime in force now (the one with no end) applies, flagged as not
     certain. With a date too coarse to decide, the mandatory regime is chosen and flagged.
 
+    Parameters
+    ----------
+    sector : str or None
+        The IRI of a sector, such as ``cm:LocalGovernment``; None for private business. A
+        sector that no regime names is taken as private business.
+    when : Instant or None
+        The day that decides, as a date of any precision; None when it is not known.
+
+    Returns
+    -------
+    RegimeChoice
+        The regime in force on ``when``; when ``when`` is too coarse or missing, the chosen
+        regime with ``certain`` False, the other candidates in ``alternatives`` and the
+        ``reason`` (``"coarse-date"`` or ``"no-date"``).
+
     Raises
     ------
     SetupError
         No regime in ``rules.ttl`` covers the sector (the installed rules file is damaged).
+
+    Examples
+    --------
+    >>> choice = regime_for(None, None)
+    >>> choice.regime.rsplit("#")[1], choice.certain, choice.reason
+    ('regime-business', False, 'no-date')
     """
     sector = str(sector or CM.PrivateBusiness)
     candidates = [r for r in regimes() if sector in r.sectors]
