@@ -53,6 +53,19 @@ def data_without_basis(view: ChainView) -> Yield:
 
     Focus: the copy, the holder, the asset, then the transfers that brought the data and the
     parties that sent them.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and a ``finding.data-without-basis`` entry: one for a copy with no basis at
+        all (the key says whether the copy states ``cm:NoBasis`` and whether transfers brought
+        the data), else one for each principal whose data no basis covers;
+        :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for copy in view.copies.values():
         holder = view.holder_of(copy)
@@ -91,6 +104,18 @@ def transfer_without_basis(view: ChainView) -> Yield:
     """A data provision passes personal data to a party that has no basis to receive it.
 
     Focus: the transfer, the receiver, the sender, then the assets.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and a ``finding.transfer-without-basis`` entry for each unbased transfer
+        (:func:`chainmodel.basis.unbased_transfers`), its key saying whether the transfer cites
+        ``cm:NoBasis``, another basis or none; :func:`~chainmodel.rulebook.rule` makes them the
+        check's :class:`~chainmodel.findings.Finding` list.
     """
     for found in unbased_transfers(view):
         if NO_BASIS in found.cited:
@@ -131,6 +156,30 @@ def allowed_end(view: ChainView, found: list[Cover]) -> tuple[Instant, tuple[str
     """When the last basis ends (plus an agreed deletion period), and the bases that end last.
 
     None when a basis has no end (the data may still be held lawfully) or there is no basis.
+
+    Parameters
+    ----------
+    view : ChainView
+    found : list of Cover
+        The covers of one holder for one asset (:func:`chainmodel.basis.covers`).
+
+    Returns
+    -------
+    tuple of (Instant, tuple of str) or None
+        The latest end of the covers, each end pushed back by the longest deletion period an
+        agreement on its chain allows, and the sorted IRIs of the bases that end on its last
+        day; None as above.
+
+    Examples
+    --------
+    >>> from chainmodel.basis import Cover
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> march = Cover("consent", "urn:b1", end="2024-03")
+    >>> end, ending = allowed_end(view, [march, Cover("consent", "urn:b2", end="2024-03-31")])
+    >>> end.text, ending
+    ('2024-03-31', ('urn:b1', 'urn:b2'))
     """
     ends = []
     for cover in found:
@@ -185,6 +234,27 @@ def holding_evidence(view: ChainView, copy: DataCopy) -> tuple[str, Instant, str
     ``how`` is ``"ended"`` (its end date), ``"deleted"`` (a deletion or return event), or
     ``"seen"`` (the latest dated event about the copy or its device, or the start of the
     exposure of an incident that reached it). None when nothing is dated.
+
+    Parameters
+    ----------
+    view : ChainView
+    copy : DataCopy
+
+    Returns
+    -------
+    tuple of (str, Instant, str or None) or None
+        ``how``, ``when`` and the IRI of the event that shows it (None for ``"ended"``): the
+        earliest deletion or return, else the latest event seen.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> copy = view.copies["https://example.org/chainmodel/case-a#backup-applicants"]
+    >>> how, when, event = holding_evidence(view, copy)
+    >>> how, when.text, event.rsplit("#")[1]
+    ('seen', '2025-04-15', 'e-recovered')
     """
     end = parse_instant(copy.end)
     if end:
@@ -212,7 +282,25 @@ def _not_performed(view: ChainView, copy: DataCopy, found: list[Cover]) -> list[
 
 
 def model_horizon(view: ChainView) -> Instant | None:
-    """The latest date the model speaks of (events, consignments, bases, copies, hand-offs)."""
+    """The latest date the model speaks of (events, consignments, bases, copies, hand-offs).
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    Instant or None
+        The date whose last possible day is latest among the events' dates and the starts and
+        ends of consignments, bases, copies and hand-offs; None when none of them is dated.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> model_horizon(chain_view(load_model(["examples/case-b-optout"]))).text
+    '2025-08-08'
+    """
     texts = [e.date for e in view.events.values()]
     for records in (view.consignments.values(), view.bases.values(), view.copies.values(), view.handoffs.values()):
         texts += [getattr(r, "start", None) for r in records] + [getattr(r, "end", None) for r in records]
@@ -261,6 +349,18 @@ def data_past_end(view: ChainView) -> Yield:
     """A copy is held after every basis for it ended, and the dates show it for certain.
 
     Focus: the copy, the bases that ended last, then the evidence (event or incident).
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and a ``finding.data-past-end`` entry (its key names the evidence: an end
+        date, a deletion, an event seen, or a deletion duty not performed);
+        :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for severity, focus, said in _past_end(view):
         if severity == "error":
@@ -272,6 +372,18 @@ def data_possibly_past_end(view: ChainView) -> Yield:
     """A copy may be held after every basis for it ended: the dates are too coarse, or no end is recorded.
 
     Focus: the copy, the bases that ended last, then the event, if any.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        The focus and a ``finding.data-possibly-past-end`` entry (its key names the evidence,
+        or says that nothing dates the holding although the model speaks of days after the
+        end); :func:`~chainmodel.rulebook.rule` makes them the check's
+        :class:`~chainmodel.findings.Finding` list.
     """
     for severity, focus, said in _past_end(view):
         if severity == "warning":
