@@ -128,6 +128,19 @@ def minimal_cut_sets(harm: Harm, order: int = 2) -> list[tuple[str, ...]]:
     ------
     ArgumentError
         ``order`` is not an int from 1 to :data:`MAX_ORDER`.
+
+    Examples
+    --------
+    >>> from chainmodel.errors import ArgumentError
+    >>> from chainmodel.failures import harms
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> laptop = harms(chain_view(load_model(["examples/case-a-laptop"])))[0]
+    >>> try:
+    ...     minimal_cut_sets(laptop, order=5)
+    ... except ArgumentError as error:
+    ...     str(error).split(" (")[0]
+    'the order of a cut set must be a whole number between 1 and 4, not 5'
     """
     if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
         raise ArgumentError(f"the order of a cut set must be a whole number between 1 and {MAX_ORDER}, not {order!r} "
@@ -168,6 +181,26 @@ def single_points(harm: Harm) -> list[str]:
 
     The same as the singletons of ``minimal_cut_sets(harm, 1)``, without the bookkeeping of
     larger orders: this runs once per harm of the model.
+
+    Parameters
+    ----------
+    harm : Harm
+        A harm from :func:`chainmodel.failures.iter_harms`.
+
+    Returns
+    -------
+    list of str
+        The IRIs of the failure events that each cause the harm alone, sorted; empty when the
+        harm happens with no failure at all (:func:`minimal_cut_sets` gives ``[()]`` then).
+
+    Examples
+    --------
+    >>> from chainmodel.failures import harms
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> laptop = harms(chain_view(load_model(["examples/case-a-laptop"])))[0]
+    >>> single_points(laptop)
+    ['https://example.org/chainmodel/case-a#laptop']
     """
     if harm_occurs(harm, frozenset()):
         return []

@@ -163,7 +163,28 @@ def _unit_key(unit: str) -> tuple:
 
 
 def asset_count(asset: DataAsset) -> Count:
-    """The asset's total as stated (``cm:subjectCount`` with its qualifier)."""
+    """The asset's total as stated (``cm:subjectCount`` with its qualifier).
+
+    Parameters
+    ----------
+    asset : DataAsset
+
+    Returns
+    -------
+    Count
+        The stated count: exact, about (approximate), at most (from 0) or at least (no upper
+        bound), as its ``cm:countQualifier`` says; unknown when the asset states no count.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> asset_count(view.assets["https://example.org/chainmodel/case-a#applicant-records"])
+    Count(low=171472, high=171472, approximate=False, known=True)
+    >>> asset_count(view.assets["https://example.org/chainmodel/case-a#checkup-results"]).known
+    False
+    """
     return Count.stated(asset.subject_count, _QUALIFIERS.get(asset.count_qualifier or ""))
 
 

@@ -186,7 +186,30 @@ def _handoff_classes(view: ChainView, iri: str) -> set[str]:
 
 
 def elements(view: ChainView) -> dict[str, Element]:
-    """Every failure event in the model with the failure modes that apply to it."""
+    """Every failure event in the model with the failure modes that apply to it.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    dict of str to Element
+        IRI to the element, for every hand-off, duty (its task), copy, device, control, person
+        and condition of an attack. Its modes are those it states (a hand-off, copy or device
+        may), else those that apply to its classes: modes that break for hand-offs, duties and
+        controls, modes that expose for hand-offs, copies, devices and persons; a condition
+        has the modes of the attacks that need it.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> found = elements(chain_view(load_model(["examples/case-a-laptop"])))
+    >>> laptop = found["https://example.org/chainmodel/case-a#laptop"]
+    >>> laptop.kind, laptop.modes
+    ('device', ('https://w3id.org/chainmodel#LossOrTheft',))
+    """
     found: dict[str, Element] = {}
     cache: dict = {}
     for h in view.handoffs.values():
@@ -632,6 +655,23 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
 
     Each harm's graph is built only when it is reached, so an analysis that keeps only
     plain results holds one small graph at a time, whatever the size of the model.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    Harm
+        Each harm with its reliability graph, the failure events placed on it and the verdicts
+        on the controls that cover them.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> next(iter_harms(chain_view(load_model(["examples/case-a-laptop"])))).key
+    'https://example.org/chainmodel/case-a#laptop'
     """
     all_elements = elements(view)
     specs: list[tuple[int, str, Callable[[], Harm | None]]] = []
@@ -663,7 +703,18 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
 
 def harms(view: ChainView) -> list[Harm]:
     """Every harm the model allows, each with its own small reliability graph, sorted by
-    kind (guarded provision, device, copy, misdirected data) and then key."""
+    kind (guarded provision, device, copy, misdirected data) and then key.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    list of Harm
+        What :func:`iter_harms` yields, all built at once: guarded provisions first, then
+        devices, copies, misdirected data, insiders and stated attacks.
+    """
     return list(iter_harms(view))
 
 
