@@ -40,6 +40,23 @@ class CatalogueError(SetupError, LookupError):
 def require_language(lang: str) -> str:
     """``lang`` when chainmodel speaks it, else :class:`~chainmodel.errors.ArgumentError`.
 
+    Parameters
+    ----------
+    lang : str
+        A language code.
+
+    Returns
+    -------
+    str
+        ``lang`` itself, when it is one of :data:`LANGUAGES`.
+
+    Raises
+    ------
+    ArgumentError
+        ``lang`` is not one of :data:`LANGUAGES`; the message names them.
+
+    Examples
+    --------
     >>> require_language("ja")
     'ja'
     """
@@ -52,10 +69,21 @@ def require_language(lang: str) -> str:
 def words() -> dict[str, dict[str, Any]]:
     """Every entry of the catalogue, by key (read once per process from ``chainmodel/words/*.toml``).
 
+    Returns
+    -------
+    dict of str to dict
+        Each key, its dotted path in its file (``"unit.people"``), to its texts by language:
+        a string, or for an English entry with forms, ``{"one": ..., "other": ...}``.
+
     Raises
     ------
     CatalogueError
         Two files define the same key.
+
+    Examples
+    --------
+    >>> words()["unit.people"]["ja"]
+    '{count:,}人'
     """
     folder = resources.files(__package__).joinpath("words")
     found: dict[str, dict[str, Any]] = {}
@@ -78,7 +106,22 @@ def words() -> dict[str, dict[str, Any]]:
 
 
 def has(key: str) -> bool:
-    """Whether the catalogue holds ``key``."""
+    """Whether the catalogue holds ``key``.
+
+    Parameters
+    ----------
+    key : str
+        A dotted catalogue key, such as ``"unit.people"``.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> has("unit.people"), has("unit.parsecs")
+    (True, False)
+    """
     return key in words()
 
 
@@ -91,10 +134,30 @@ def _form(entry: Any, count: Any) -> str:
 def say(key: str, lang: str = "en", /, **values: Any) -> str:
     """The entry ``key`` in ``lang``, with its placeholders filled from ``values``.
 
+    Parameters
+    ----------
+    key : str
+        A dotted catalogue key, such as ``"unit.people"``.
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``; an entry with no text in ``lang`` is said in English.
+    **values
+        The values of the placeholders; ``count`` also chooses an English entry's form
+        (``one`` when it is 1, else ``other``).
+
+    Returns
+    -------
+    str
+        The text of the entry, filled in.
+
     Raises
     ------
     CatalogueError
         The key is not in the catalogue.
+
+    Examples
+    --------
+    >>> say("duration.join", "en", first="1 year", second="6 months")
+    '1 year and 6 months'
     """
     entry = words().get(key)
     if entry is None:
@@ -104,7 +167,25 @@ def say(key: str, lang: str = "en", /, **values: Any) -> str:
 
 
 def placeholders(key: str, lang: str) -> set[str]:
-    """The names of the placeholders of one entry in one language (all forms)."""
+    """The names of the placeholders of one entry in one language (all forms).
+
+    Parameters
+    ----------
+    key : str
+        A dotted catalogue key; it must be in the catalogue.
+    lang : str
+        ``"en"`` or ``"ja"``; an entry with no text in ``lang`` has no placeholders there.
+
+    Returns
+    -------
+    set of str
+        The placeholder names of the entry's text, or of all its forms.
+
+    Examples
+    --------
+    >>> sorted(placeholders("duration.join", "en"))
+    ['first', 'second']
+    """
     entry = words()[key].get(lang, "")
     forms = entry.values() if isinstance(entry, dict) else [entry]
     return {name for text in forms for _, name, _, _ in string.Formatter().parse(text) if name}
@@ -113,6 +194,19 @@ def placeholders(key: str, lang: str) -> set[str]:
 def join(items: list[str], lang: str = "en") -> str:
     """A list of names: ``a, b, c`` / ``a、b、c``.
 
+    Parameters
+    ----------
+    items : list of str
+        The names, already in the reader's language.
+    lang : str, optional
+        ``"ja"`` joins with ``、``; any other language with ``, `` (the default ``"en"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> join(["LDI", "NTT DATA", "J-MIMO"]), join(["LDI", "NTT DATA"], "ja")
     ('LDI, NTT DATA, J-MIMO', 'LDI、NTT DATA')
     """
@@ -125,6 +219,33 @@ def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) 
     ``values`` is a sequence of ``(name, (kind, value))``; ``name(iri)`` says how an
     element is named in ``lang``.
 
+    Parameters
+    ----------
+    key : str
+        A dotted catalogue key.
+    values : sequence of (str, (str, object))
+        Each placeholder's name with its tagged value (:data:`chainmodel.findings.VALUE_KINDS`):
+        elements are named by ``name``, several joined with :func:`join`, texts in several
+        languages give the one in ``lang`` (else English, else untagged, else the first),
+        durations and consignments are worded, and words are said in ``lang`` (after the other
+        values, which they may use); numbers and text are used as they are.
+    lang : str
+        ``"en"`` or ``"ja"``.
+    name : callable
+        Takes an element's IRI (or None) and gives how it is named in ``lang``.
+
+    Returns
+    -------
+    str
+        The entry said in ``lang`` with its placeholders filled.
+
+    Raises
+    ------
+    CatalogueError
+        ``key``, or the key of a word among the values, is not in the catalogue.
+
+    Examples
+    --------
     >>> render("unit.people", [("count", ("number", 2))], "en", str)
     '2 people'
     """
@@ -152,6 +273,22 @@ def render(key: str, values: Any, lang: str, name: Callable[[str | None], str]) 
 def duration_words(text: str | None, lang: str = "en") -> str:
     """An ``xsd:duration`` in words (``P7M`` -> ``7 months`` / ``7か月``); unreadable text as it is.
 
+    Parameters
+    ----------
+    text : str or None
+        An ``xsd:duration`` such as ``"P1Y6M"``.
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``.
+
+    Returns
+    -------
+    str
+        The years, months and days that are not zero, in words, joined by the entry
+        ``duration.join`` (``duration.none`` for a zero duration); ``text`` as it is when it
+        does not parse, ``"?"`` when it is empty or None.
+
+    Examples
+    --------
     >>> duration_words("P1Y6M"), duration_words("P30D", "ja"), duration_words("P0D")
     ('1 year and 6 months', '30日', 'at once')
     """

@@ -38,26 +38,105 @@ consignee, whether it is implicit)."""
 
 
 def ref(iri: str | None) -> tuple[str, str | None]:
-    """A value naming one element."""
+    """A value naming one element.
+
+    Parameters
+    ----------
+    iri : str or None
+        The element's IRI; None when the model does not state it.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        ``("ref", iri)``.
+
+    Examples
+    --------
+    >>> ref("urn:h")
+    ('ref', 'urn:h')
+    """
     return ("ref", iri)
 
 
 def refs(iris: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-    """A value naming several elements, in the order given."""
+    """A value naming several elements, in the order given.
+
+    Parameters
+    ----------
+    iris : iterable of str
+        The elements' IRIs.
+
+    Returns
+    -------
+    tuple of (str, tuple of str)
+        ``("refs", iris)``, the IRIs as a tuple.
+
+    Examples
+    --------
+    >>> refs(["urn:a", "urn:b"])
+    ('refs', ('urn:a', 'urn:b'))
+    """
     return ("refs", tuple(iris))
 
 
 def number(value: int) -> tuple[str, int]:
+    """A value that is a number (a count, a tier).
+
+    Parameters
+    ----------
+    value : int
+
+    Returns
+    -------
+    tuple of (str, int)
+        ``("number", value)``.
+
+    Examples
+    --------
+    >>> number(3)
+    ('number', 3)
+    """
     return ("number", value)
 
 
 def text(value: str) -> tuple[str, str]:
-    """Text taken from the model as it is (a date, an article number)."""
+    """Text taken from the model as it is (a date, an article number).
+
+    Parameters
+    ----------
+    value : str
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``("text", value)``.
+
+    Examples
+    --------
+    >>> text("Art. 5")
+    ('text', 'Art. 5')
+    """
     return ("text", value)
 
 
 def word(key: str) -> tuple[str, str]:
-    """A fixed word, looked up in the catalogue in the reader's language."""
+    """A fixed word, looked up in the catalogue in the reader's language.
+
+    Parameters
+    ----------
+    key : str
+        A dotted key of :mod:`chainmodel.catalogue`.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``("word", key)``.
+
+    Examples
+    --------
+    >>> word("note.sibling-has-basis")
+    ('word', 'note.sibling-has-basis')
+    """
     return ("word", key)
 
 
