@@ -196,6 +196,27 @@ def expand(doc: dict) -> dict:
     """The document with every reference to a term or shared fact replaced by what it refers to.
 
     What :func:`document` did, undone: ``expand(document(c, s))`` equals ``s`` as JSON.
+
+    Parameters
+    ----------
+    doc : dict
+        A JSON document as :func:`document` makes it, or as read back from its text.
+
+    Returns
+    -------
+    dict
+        The sections alone (without ``json_version``, ``command``, ``terms`` and ``shared``),
+        every string that is a key of the terms replaced by the term (its IRI as ``iri``, then
+        its fields) and every key of the shared facts by the facts, at any depth, except in the
+        fields that name a thing. Each term or fact is built once and shared by all its
+        references.
+
+    Examples
+    --------
+    >>> doc = {"json_version": 3, "command": "leaks", "answer": ["urn:h", "plain"],
+    ...        "terms": {"urn:h": {"name": "H"}}, "shared": {}}
+    >>> expand(doc)
+    {'answer': [{'iri': 'urn:h', 'name': 'H'}, 'plain']}
     """
     table, shared = doc.get("terms", {}), doc.get("shared", {})
     built: dict[str, dict] = {}
@@ -224,5 +245,22 @@ def expand(doc: dict) -> dict:
 
 
 def dumps(value) -> str:
-    """One line of JSON: no indentation, UTF-8 text as it is, keys in the order built."""
+    """One line of JSON: no indentation, UTF-8 text as it is, keys in the order built.
+
+    Parameters
+    ----------
+    value : object
+        A value :mod:`json` can write: dictionaries, lists, tuples, strings, numbers, booleans
+        and None.
+
+    Returns
+    -------
+    str
+        Its JSON text, with no line break in it.
+
+    Examples
+    --------
+    >>> dumps({"name": "病院", "tiers": (1, 2)})
+    '{"name":"病院","tiers":[1,2]}'
+    """
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -21,6 +21,24 @@ FORMATS = ("prov", "sarif", "graphml", "dot")
 def export_bytes(target: str, view: ChainView, lang: str = "en", sources: tuple[str, ...] = ()) -> bytes:
     """The model in one of ``FORMATS``, as bytes.
 
+    Parameters
+    ----------
+    target : str
+        One of :data:`FORMATS`: ``"prov"`` (PROV-O and DPV in Turtle), ``"sarif"`` (SARIF 2.1.0),
+        ``"graphml"`` or ``"dot"``.
+    view : ChainView
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``: the language of the DOT labels, and of the SARIF
+        rules' short descriptions and single points of failure (see
+        :func:`chainmodel.export.sarif.sarif_log`).
+    sources : tuple of str, optional
+        The paths of the model's files; the PROV header names their file names.
+
+    Returns
+    -------
+    bytes
+        The export in UTF-8 (GraphML declares it).
+
     Raises
     ------
     ValueError

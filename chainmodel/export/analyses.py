@@ -23,7 +23,27 @@ __all__ = ["analyses_json"]
 
 
 def analyses_json(view: ChainView, order: int = 2) -> dict[str, list]:
-    """trace (all duties), leaks, cutsets (up to ``order``), blast --rank and validate, as JSON values."""
+    """trace (all duties), leaks, cutsets (up to ``order``), blast --rank and validate, as JSON values.
+
+    Parameters
+    ----------
+    view : ChainView
+    order : int, optional
+        The largest cut set sought for each harm (default 2; see
+        :func:`chainmodel.cutsets.minimal_cut_sets`).
+
+    Returns
+    -------
+    dict of str to list
+        ``trace``, ``leaks``, ``cutsets``, ``blast_rank`` and ``validate``, each the list of
+        JSON values the CLI prints for that analysis, in its order.
+
+    Raises
+    ------
+    ArgumentError
+        ``order`` is not an int from 1 to :data:`chainmodel.cutsets.MAX_ORDER` (when the model
+        has a harm).
+    """
     return {
         "trace": [trace_json(view, t) for t in trace_all(view)],
         "leaks": [leak_json(view, leak) for leak in single_points_of_failure(view)],

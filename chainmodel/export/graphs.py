@@ -36,7 +36,21 @@ def _label(view: ChainView, iri: str | None, lang: str) -> str:
 
 
 def chain_graph(view: ChainView) -> nx.MultiDiGraph:
-    """Parties and consignments as a networkx multigraph, nodes and edges in IRI order."""
+    """Parties and consignments as a networkx multigraph, nodes and edges in IRI order.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A node for each party and for each end of a consignment, with ``label_en``,
+        ``label_ja``, ``roles`` (space separated) and ``organisation``; an edge from consignor
+        to consignee for each consignment that names both, keyed by its IRI, with ``iri``,
+        ``label_en``, ``label_ja``, ``tier`` (0 when it cannot be derived), ``approval`` and
+        ``approval_ja`` (the approval state's labels, empty when none is recorded).
+    """
     graph = nx.MultiDiGraph()
     ends = {p for c in view.consignments.values() for p in (c.consignor, c.consignee) if p}
     for party in sorted(set(view.parties) | ends):
@@ -57,7 +71,25 @@ def chain_graph(view: ChainView) -> nx.MultiDiGraph:
 
 
 def graphml_bytes(view: ChainView) -> bytes:
-    """The chain graph as GraphML (UTF-8)."""
+    """The chain graph as GraphML (UTF-8).
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    bytes
+        :func:`chain_graph` written by :func:`networkx.write_graphml`, indented, its keys
+        named after the attributes.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> graphml_bytes(chain_view(load_model(["examples/case-b-optout"]))).startswith(b"<?xml")
+    True
+    """
     buffer = io.BytesIO()
     nx.write_graphml(chain_graph(view), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return buffer.getvalue()
@@ -68,7 +100,22 @@ def _quote(text: str) -> str:
 
 
 def dot_text(view: ChainView, lang: str = "en") -> str:
-    """The chain graph in Graphviz DOT: a box per party (both labels), an arrow per consignment."""
+    """The chain graph in Graphviz DOT: a box per party (both labels), an arrow per consignment.
+
+    Parameters
+    ----------
+    view : ChainView
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``: the language of the labels given first and of the
+        arrows' tier and approval.
+
+    Returns
+    -------
+    str
+        The ``digraph``, with a box for each node of :func:`chain_graph` (its label in
+        ``lang``, the other below it when it differs; its IRI as tooltip) and an arrow for each
+        edge (its tier and approval; its IRI as tooltip, higher tiers weighing less).
+    """
     graph = chain_graph(view)
     other = "ja" if lang == "en" else "en"
     lines = ["digraph chain {", "  rankdir=TB;", "  node [shape=box, fontname=\"Noto Sans CJK JP\"];"]

@@ -45,7 +45,30 @@ def _d(name: str) -> URIRef:
 
 
 def prov_graph(view: ChainView) -> Graph:
-    """A copy of the model with its consignments as PROV-O delegations and DPV roles added."""
+    """A copy of the model with its consignments as PROV-O delegations and DPV roles added.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Returns
+    -------
+    rdflib.Graph
+        A new graph: the model's triples, each explicit consignment (``cm:Consignment`` with a
+        consignor) rewritten as a ``prov:Delegation`` with ``prov:agent``,
+        ``prov:qualifiedDelegation``, ``prov:actedOnBehalfOf`` and ``prov:hadActivity``; the
+        DPV role classes of the parties' roles and ``dpv:PersonalData`` with
+        ``dpv:hasDataController`` for the assets. Elements chainmodel made up
+        (``urn:chainmodel:``) get none. The view's own graph is left as it was.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-b-optout"]))
+    >>> len(prov_graph(view)) > len(view.model.graph)
+    True
+    """
     source = view.model.graph
     graph = Graph()
     for triple in source:
@@ -83,7 +106,28 @@ def prov_graph(view: ChainView) -> Graph:
 
 
 def prov_turtle(view: ChainView, sources: tuple[str, ...] = ()) -> str:
-    """:func:`prov_graph` as sorted Turtle."""
+    """:func:`prov_graph` as sorted Turtle.
+
+    Parameters
+    ----------
+    view : ChainView
+    sources : tuple of str, optional
+        The names of the files the model was read from, named in the header comment.
+
+    Returns
+    -------
+    str
+        The Turtle text: a header comment, then the subjects in sections by ledger sheet,
+        sorted, with the model's base as the empty prefix and the ``prov:`` and ``dpv:``
+        prefixes.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> prov_turtle(chain_view(load_model(["examples/case-b-optout"])), ("model.ttl",)).splitlines()[0]
+    '# chainmodel model in PROV-O and DPV, written by chainmodel export --to prov from model.ttl.'
+    """
     from ..ledger.turtle import turtle_text
     from ..ledger.writing import guess_base, sheet_keys
 

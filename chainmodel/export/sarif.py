@@ -128,7 +128,32 @@ def _result(rule_id: str, index: int, level: str, text: str, focus: tuple[str, .
 
 
 def sarif_log(view: ChainView, lang: str = "en", with_leaks: bool = True) -> dict:
-    """The findings of ``validate`` (and, with ``with_leaks``, the single points of failure) as a SARIF log."""
+    """The findings of ``validate`` (and, with ``with_leaks``, the single points of failure) as a SARIF log.
+
+    Parameters
+    ----------
+    view : ChainView
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``: the language of the rules' short descriptions and
+        of the single points of failure's messages (findings' messages stay English).
+    with_leaks : bool, optional
+        Also give the single points of failure, as results of :data:`SPOF_RULE` (default True).
+
+    Returns
+    -------
+    dict
+        A SARIF log (``$schema`` :data:`SARIF_SCHEMA`, ``version`` 2.1.0) with one run: the
+        tool and its rules (each rule with a finding, then :data:`SPOF_RULE`), the model files
+        results point at, and the results, findings first in the order of ``validate``.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> log = sarif_log(chain_view(load_model(["examples/case-b-optout"])), with_leaks=False)
+    >>> log["version"], [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]]
+    ('2.1.0', ['handoff-without-acknowledgement', 'reconsignment-without-approval'])
+    """
     findings = validate(view)
     rule_iris = sorted({f.rule for f in findings})
     rules = [_rule(iri, lang) for iri in rule_iris]
@@ -163,5 +188,18 @@ def sarif_log(view: ChainView, lang: str = "en", with_leaks: bool = True) -> dic
 
 
 def sarif_bytes(view: ChainView, lang: str = "en") -> bytes:
-    """:func:`sarif_log` as UTF-8 JSON, keys sorted, the same bytes for the same model."""
+    """:func:`sarif_log` as UTF-8 JSON, keys sorted, the same bytes for the same model.
+
+    Parameters
+    ----------
+    view : ChainView
+    lang : str, optional
+        ``"en"`` (the default) or ``"ja"``, as for :func:`sarif_log`.
+
+    Returns
+    -------
+    bytes
+        The log with the single points of failure, indented by two spaces, non-ASCII text as
+        it is, ending with a line break.
+    """
     return (json.dumps(sarif_log(view, lang), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
