@@ -50,6 +50,14 @@ from pathlib import Path
 
 from .dossier import diagram_data
 from .errors import SetupError
+from .escaping import terminal_safe
+
+
+def _escape(text, quotes: bool = True) -> str:
+    """Text from a model made safe for HTML and SVG: markup escaped, and control, separator and
+    bidirectional characters written as ``\\uXXXX`` (XML cannot hold most of them at all)."""
+    return html.escape(terminal_safe(str(text)), quotes)
+
 
 __all__ = ["diagram_html", "diagram_data", "write_diagram", "page", "svg", "overview_only", "json_for_html",
            "vis_assets", "ELEMENT_LIST_MAX"]
@@ -62,10 +70,11 @@ ELEMENT_LIST_MAX = 500
 
 
 def json_for_html(value) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` survive."""
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` survive, and no
+    control, separator or bidirectional character stands raw in the file (each is its JSON
+    escape, which means the same)."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return terminal_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
@@ -301,25 +310,25 @@ def _legend(legend: dict) -> str:
     for entry in legend["nodes"]:
         round_class = " round" if entry["shape"] in ("ellipse", "dot") else ""
         items.append(f'<li><span class="swatch{round_class}" style="background:{entry["background"]};'
-                     f'border-color:{entry["border"]}"></span>{html.escape(entry["text"])}</li>')
+                     f'border-color:{entry["border"]}"></span>{_escape(entry["text"])}</li>')
     lines = []
     for entry in legend["edges"]:
         colours = entry["colours"]
         width = ".8rem" if len(colours) > 1 else "2.2rem"
         swatches = "".join(f'<span class="line" style="border-top:{entry["width"]}px {entry["style"]} {colour};'
                            f'width:{width}"></span>' for colour in colours)
-        lines.append(f"<li>{swatches}{html.escape(entry['text'])}</li>")
-    return (f"<h2>{html.escape(legend['title'])}</h2>"
-            f"<ul class=\"legend\" aria-label=\"{html.escape(legend['nodes_title'])}\">{''.join(items)}</ul>"
-            f"<ul class=\"legend\" aria-label=\"{html.escape(legend['edges_title'])}\">{''.join(lines)}</ul>")
+        lines.append(f"<li>{swatches}{_escape(entry['text'])}</li>")
+    return (f"<h2>{_escape(legend['title'])}</h2>"
+            f"<ul class=\"legend\" aria-label=\"{_escape(legend['nodes_title'])}\">{''.join(items)}</ul>"
+            f"<ul class=\"legend\" aria-label=\"{_escape(legend['edges_title'])}\">{''.join(lines)}</ul>")
 
 
 def _summary(blocks: list[dict]) -> str:
     parts = []
     for block in blocks:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in block["lines"])
-        notes = "".join(f"<p>{html.escape(note)}</p>" for note in block["notes"])
-        parts.append(f"<p><strong>{html.escape(block['heading'])}</strong></p>" + (f"<ol>{items}</ol>" if items else "")
+        items = "".join(f"<li>{_escape(line)}</li>" for line in block["lines"])
+        notes = "".join(f"<p>{_escape(note)}</p>" for note in block["notes"])
+        parts.append(f"<p><strong>{_escape(block['heading'])}</strong></p>" + (f"<ol>{items}</ol>" if items else "")
                      + notes)
     return f'<div class="summary">{"".join(parts)}</div>' if parts else ""
 
@@ -329,17 +338,17 @@ def _element_list(data: dict) -> str:
     if len(nodes) > ELEMENT_LIST_MAX:
         return ""
     kinds = {entry["kind"]: entry["text"] for entry in data["legend"]["nodes"]}
-    rows = "".join(f"<li>{html.escape(node['label'])} <small>({html.escape(kinds.get(node['kind'], node['kind']))})"
+    rows = "".join(f"<li>{_escape(node['label'])} <small>({_escape(kinds.get(node['kind'], node['kind']))})"
                    f"</small></li>" for node in nodes)
-    return f"<details><summary>{html.escape(data['text']['elements'])} ({len(nodes)})</summary><ul>{rows}</ul></details>"
+    return f"<details><summary>{_escape(data['text']['elements'])} ({len(nodes)})</summary><ul>{rows}</ul></details>"
 
 
 def _finder(data: dict) -> str:
     """The portfolio's search box, tier filter and way back to the overview."""
     if data["meta"]["mode"] != "portfolio" or not data["search"]:
         return ""
-    text = {key: html.escape(value) for key, value in data["text"].items()}
-    tiers = "".join(f'<option value="{tier}">{html.escape(str(tier))}</option>' for tier in data["tiers"])
+    text = {key: _escape(value) for key, value in data["text"].items()}
+    tiers = "".join(f'<option value="{tier}">{_escape(str(tier))}</option>' for tier in data["tiers"])
     return (f'<div class="finder"><h2>{text["search"]}</h2>'
             f'<input id="chainmodel-search" type="search" autocomplete="off" placeholder="{text["search-hint"]}" '
             f'aria-label="{text["search"]}"><ul id="chainmodel-results"></ul>'
@@ -354,10 +363,10 @@ def page(data: dict) -> str:
     text, meta = data["text"], data["meta"]
     drawn = data["overview"] if meta["mode"] == "portfolio" else data
     counts = f"{len(drawn['nodes'])} / {len(drawn['edges'])}"
-    title = html.escape(text["title"])
+    title = _escape(text["title"])
     return "".join([
         "<!DOCTYPE html>\n",
-        f'<html lang="{html.escape(meta["lang"])}">\n<head>\n<meta charset="utf-8">\n',
+        f'<html lang="{_escape(meta["lang"])}">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
         "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; frame-src 'none'\">\n",
@@ -365,11 +374,11 @@ def page(data: dict) -> str:
         f"<style>\n{style}\n</style>\n<style>{_PAGE_STYLE}</style>\n</head>\n<body>\n",
         '<div id="chainmodel-layout">\n<div id="chainmodel-network" role="img" ',
         f'aria-label="{title}"></div>\n<aside id="chainmodel-side">\n',
-        f"<h1>{title} <small>({html.escape(counts)})</small></h1>\n",
+        f"<h1>{title} <small>({_escape(counts)})</small></h1>\n",
         _finder(data), _summary(data["summary"]),
-        f"<h2>{html.escape(text['details'])}</h2>\n",
-        f'<div id="chainmodel-details" aria-live="polite" data-hint="{html.escape(text["details-hint"])}">'
-        f"{html.escape(text['details-hint'])}</div>\n",
+        f"<h2>{_escape(text['details'])}</h2>\n",
+        f'<div id="chainmodel-details" aria-live="polite" data-hint="{_escape(text["details-hint"])}">'
+        f"{_escape(text['details-hint'])}</div>\n",
         _legend(data["legend"]), "\n", _element_list(data) if meta["mode"] != "portfolio" else "",
         "\n</aside>\n</div>\n",
         f'<script id="chainmodel-data" type="application/json">{json_for_html(data)}</script>\n',
@@ -440,10 +449,10 @@ def _node_svg(node: dict) -> str:
     below = node.get("shape") in _BELOW
     font = (node.get("font") or {}).get("color", "#1b1b1b")
     first = node["y"] + (node.get("size", 16) + 16 if below else -17 * (len(lines) - 1) / 2 + 5)
-    texts = "".join(f'<tspan x="{node["x"]}" y="{first + 17 * i:.1f}">{html.escape(line)}</tspan>'
+    texts = "".join(f'<tspan x="{node["x"]}" y="{first + 17 * i:.1f}">{_escape(line)}</tspan>'
                     for i, line in enumerate(lines))
     fill = "#1b1b1b" if below else font
-    return (f'<g><title>{html.escape(node["label"])}</title>{_shape(node, width, height)}'
+    return (f'<g><title>{_escape(node["label"])}</title>{_shape(node, width, height)}'
             f'<text text-anchor="middle" fill="{fill}">{texts}</text></g>')
 
 
@@ -467,7 +476,7 @@ def _edge_svg(edge: dict, at: dict[str, tuple[int, int]], markers: dict[str, str
     label = ""
     if edge.get("label"):
         label = (f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2:.1f}" text-anchor="middle" font-size="12" '
-                 f'paint-order="stroke" stroke="#ffffff" stroke-width="4">{html.escape(edge["label"])}</text>')
+                 f'paint-order="stroke" stroke="#ffffff" stroke-width="4">{_escape(edge["label"])}</text>')
     return f'<path d="{path}" {attributes}/>{label}'
 
 
@@ -489,7 +498,7 @@ def svg(data: dict, *, standalone: bool = True) -> str:
                    f'markerUnits="userSpaceOnUse" '
                    f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
                    for colour, marker in markers.items())
-    title = html.escape(data["text"]["title"])
+    title = _escape(data["text"]["title"])
     head = '<svg xmlns="http://www.w3.org/2000/svg"' if standalone else "<svg"
     return (f'{head} class="chainmodel-picture" role="img" aria-label="{title}" '
             f'viewBox="{left} {top} {width} {height}" width="{width}" height="{height}" '

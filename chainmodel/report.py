@@ -47,10 +47,18 @@ from urllib.parse import quote
 from .catalogue import duration_words, join, say
 from .diagram import page, svg
 from .dossier import BLAST_TOP, diagram_data, report_data
+from .escaping import terminal_safe
 from .overview import TOP_MEMBERS
 from .phrases import citations_phrase, count_phrase, name, names, said_phrase, step_effect, term
 from .text import exposure_phrase, finding_message
 from .timeline_text import sections as timeline_sections
+
+
+def _escape(text, quotes: bool = True) -> str:
+    """Text from a model made safe for HTML and SVG: markup escaped, and control, separator and
+    bidirectional characters written as ``\\uXXXX`` (XML cannot hold most of them at all)."""
+    return html.escape(terminal_safe(str(text)), quotes)
+
 
 __all__ = ["render_html", "render_markdown", "report_html", "report_markdown", "blocks", "BLAST_TOP"]
 
@@ -590,16 +598,16 @@ def _html_inline(content: Content, lang: str) -> str:
     out = []
     for part in _inlines(content):
         if isinstance(part, Ref):
-            out.append("-" if not part.ref else f'<span class="el" title="{html.escape(part.ref["iri"])}">'
-                       f"{html.escape(name(part.ref, lang))}</span>")
+            out.append("-" if not part.ref else f'<span class="el" title="{_escape(part.ref["iri"])}">'
+                       f"{_escape(name(part.ref, lang))}</span>")
         elif isinstance(part, Code):
-            out.append(f"<code>{html.escape(part.text)}</code>")
+            out.append(f"<code>{_escape(part.text)}</code>")
         elif isinstance(part, Strong):
-            out.append(f"<strong>{html.escape(part.text)}</strong>")
+            out.append(f"<strong>{_escape(part.text)}</strong>")
         elif isinstance(part, Link):
-            out.append(f'<a href="{html.escape(part.target)}">{html.escape(part.text)}</a>')
+            out.append(f'<a href="{_escape(part.target)}">{_escape(part.text)}</a>')
         else:
-            out.append(html.escape(part))
+            out.append(_escape(part))
     return "".join(out)
 
 
@@ -613,28 +621,28 @@ def _html_items(block: Items, lang: str) -> str:
 
 def _html_diagram(diagram: dict | None, w: _Words, picture: str | None) -> str:
     if diagram is None:
-        return f"<p>{html.escape(w('diagram-none'))}</p>\n"
+        return f"<p>{_escape(w('diagram-none'))}</p>\n"
     embedded = page(diagram)
-    found = (f'<div class="screen-only"><p>{html.escape(w("diagram-screen"))}</p>\n'
-             f'<iframe class="diagram" title="{html.escape(w("section.diagram"))}" sandbox="allow-scripts" '
+    found = (f'<div class="screen-only"><p>{_escape(w("diagram-screen"))}</p>\n'
+             f'<iframe class="diagram" title="{_escape(w("section.diagram"))}" sandbox="allow-scripts" '
              f'referrerpolicy="no-referrer" srcdoc="{html.escape(embedded, quote=True)}"></iframe></div>\n'
-             f'<div class="print-only picture"><p>{html.escape(w("diagram-print"))}</p>\n{svg(diagram, standalone=False)}'
+             f'<div class="print-only picture"><p>{_escape(w("diagram-print"))}</p>\n{svg(diagram, standalone=False)}'
              "</div>\n")
     if picture:
-        found += f'<p>{html.escape(w("diagram-full"))} <a href="{html.escape(picture)}">{html.escape(picture)}</a></p>\n'
+        found += f'<p>{_escape(w("diagram-full"))} <a href="{_escape(picture)}">{_escape(picture)}</a></p>\n'
     return found
 
 
 def _html_block(block, lang: str, diagram: str) -> str:
     if isinstance(block, Heading):
-        anchor = f' id="{html.escape(block.anchor)}"' if block.anchor else ""
-        return f"<h{block.level}{anchor}>{html.escape(block.text)}</h{block.level}>\n"
+        anchor = f' id="{_escape(block.anchor)}"' if block.anchor else ""
+        return f"<h{block.level}{anchor}>{_escape(block.text)}</h{block.level}>\n"
     if isinstance(block, Para):
         return f"<p>{_html_inline(block.content, lang)}</p>\n"
     if isinstance(block, Items):
         return _html_items(block, lang)
     if isinstance(block, Table):
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in block.headers)
+        head = "".join(f"<th>{_escape(h)}</th>" for h in block.headers)
         rows = "".join("<tr>" + "".join(f"<td>{_html_inline(cell, lang)}</td>" for cell in row) + "</tr>\n"
                        for row in block.rows)
         return f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
@@ -655,11 +663,11 @@ def render_html(data: dict, diagram: dict | None = None, *, detail: str | None =
     body = "".join(_html_block(block, w.lang, drawn) for block in blocks(data, detail))
     return "".join([
         "<!DOCTYPE html>\n",
-        f'<html lang="{html.escape(w.lang)}">\n<head>\n<meta charset="utf-8">\n',
+        f'<html lang="{_escape(w.lang)}">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
         "style-src 'unsafe-inline'; img-src data:; connect-src 'none'\">\n",
-        f"<title>{html.escape(w('title'))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n",
+        f"<title>{_escape(w('title'))}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n",
         body,
         "</body>\n</html>\n",
     ])
@@ -703,7 +711,7 @@ def _md_inline(content: Content, lang: str) -> str:
 
 def _md_block(block, lang: str, diagram: str) -> str:
     if isinstance(block, Heading):
-        anchor = f' <a id="{html.escape(block.anchor)}"></a>' if block.anchor else ""
+        anchor = f' <a id="{_escape(block.anchor)}"></a>' if block.anchor else ""
         return f"{'#' * block.level} {_md_text(block.text).strip()}{anchor}\n\n"
     if isinstance(block, Para):  # a paragraph must not turn into a heading or a list
         return f"{_MD_LINE_START.sub(lambda m: m.group(1) + chr(92) + m.group(2), _md_inline(block.content, lang))}\n\n"

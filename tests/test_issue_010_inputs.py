@@ -228,6 +228,36 @@ def test_the_markdown_report_carries_no_control_character(hostile_model, tmp_pat
     assert "NTT\\u001B\\[2J\\u001B\\[31m DATA\\u0007 \\u202Egnp.exe\\u2066x\\u2069" in text
 
 
+@pytest.mark.parametrize("command, out", [
+    (["export", "--ledger"], "ledger.xlsx"), (["export", "--to", "graphml", "-o"], "chain.graphml"),
+    (["export", "--to", "dot", "-o"], "chain.dot"), (["diagram", "-o"], "chain.svg"),
+    (["report", "-o"], "report.html"), (["diagram", "-o"], "chain.html"),
+])
+def test_files_written_for_other_tools_carry_no_control_character(hostile_model, tmp_path, command, out):
+    """Regression: with a label holding ESC, BEL, CR and bidirectional overrides, the ledger
+    export ended in openpyxl's IllegalCharacterError (a traceback, exit 1), GraphML and SVG were
+    written as XML no parser reads, and DOT and the HTML report carried the characters raw."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    target = tmp_path / out
+    result = run(command[0], hostile_model, *command[1:], target)
+    assert result.exit_code == 0, result.output
+    if out.endswith(".xlsx"):
+        with zipfile.ZipFile(target) as book:
+            text = "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    else:
+        text = target.read_text(encoding="utf-8")
+    if out.endswith((".graphml", ".svg")):
+        ElementTree.fromstring(text.encode("utf-8"))  # well-formed XML
+    if out.endswith(".html"):  # the page's own scripts (vis-network) are not the model's text
+        import re
+        text = re.sub(r"<script>.*?</script>|&lt;script&gt;.*?&lt;/script&gt;", "", text,
+                      flags=re.S)  # also the embedded diagram's (in srcdoc); the model's data stays
+    assert_terminal_safe(text)
+    assert "\\u202e" in text.lower()  # the label is there, escaped
+
+
 # -- items 3 and 7: scenarios ------------------------------------------------------------------------
 
 SCENARIO_PREFIXES = "PREFIX cm: <https://w3id.org/chainmodel#>\n"

@@ -23,6 +23,7 @@ import io
 
 import networkx as nx
 
+from ..escaping import terminal_safe
 from ..views import ChainView
 
 __all__ = ["chain_graph", "graphml_bytes", "dot_text"]
@@ -32,7 +33,7 @@ def _label(view: ChainView, iri: str | None, lang: str) -> str:
     if not iri:
         return ""
     labels = view.model.labels(iri)
-    return labels.get(lang) or view.model.label(iri, lang)
+    return terminal_safe(labels.get(lang) or view.model.label(iri, lang))  # XML cannot hold most controls
 
 
 def chain_graph(view: ChainView) -> nx.MultiDiGraph:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ..escaping import terminal_safe
 from ..model import STANDARD_PREFIXES, ChainModel
 from ..namespace import CM
 from ..views import ChainView
@@ -353,10 +354,12 @@ def ledger_workbook(tables: LedgerTables, lang: str = "en", sources: tuple[str, 
 
 
 def _cell_value(column: Column, text: str):
-    """What goes in the cell: a count as a number (so that a spreadsheet sorts it), other text as it is."""
+    """What goes in the cell: a count as a number (so that a spreadsheet sorts it), other text as
+    it is, but for control, separator and bidirectional characters, written as ``\\uXXXX`` (a
+    spreadsheet cannot hold most of them, and the others would make a cell read out of order)."""
     if column.key in _NUMERIC_KEYS and text.isdigit() and text.isascii():
         return int(text)
-    return text or None
+    return terminal_safe(text) or None
 
 
 def _style_header(worksheet, columns: list[Column]) -> None:
@@ -389,7 +392,7 @@ def _about(worksheet, tables: LedgerTables, lang: str, sources: tuple[str, ...])
     ja = lang == "ja"
     worksheet.append(["基底IRI" if ja else "Base IRI", tables.base])
     worksheet.append(["作成" if ja else "Written by", "chainmodel export --ledger"])
-    worksheet.append(["モデル" if ja else "Model", ", ".join(sources)])
+    worksheet.append(["モデル" if ja else "Model", terminal_safe(", ".join(sources))])
     worksheet.append(["読み方" if ja else "How to read it",
                       "一行が一つの要素、委託シートの一行が一つの委託。灰色の見出しの列は計算値で、取込み時は無視される。"
                       "各列の意味は「列の説明」シートにある。" if ja else
