@@ -270,12 +270,17 @@ def cli(quiet: bool) -> None:
 def validate(model, output_format, lang, no_shacl, strict, top, show_all, filters):
     """Check MODEL against the shapes and the chain rules, citing each rule's legal source.
 
-    Structural rules: a re-consignment's consignor is its parent's consignee; no
-    consignment cycles; every reference resolves. Legal rules: re-consignment without
-    recorded approval (PPC General Guidelines 3-4-4), data without a basis, data kept past
-    a consignment's end, sensitive data on an unprotected portable device, hand-offs with
-    no acknowledgement. Findings are grouped by rule. Exit 1 when any finding has error
-    severity (filters do not change the exit code).
+    Structural rules: the shapes; a re-consignment's consignor is its parent's consignee;
+    no consignment cycles; every reference resolves; no chainmodel term the ontology does
+    not define (--strict: nor terms of other vocabularies that nothing reads). Legal rules:
+    data held or passed on without a basis (APPI Art. 27(1)); data kept after every basis
+    ended (Art. 22), for certain or possibly, at the precision of the dates; re-consignment
+    against a clause of the agreement (prohibited, prior approval required, only to named
+    parties, within a country; data outside its country; deletion later than agreed);
+    re-consignment without recorded approval (PPC General Guidelines 3-4-4); My Number
+    Act Art. 10(1); sensitive data on an unprotected portable device; hand-offs with no
+    acknowledgement; shares that exceed an asset's total. Findings are grouped by rule.
+    Exit 1 when any finding has error severity (filters do not change the exit code).
 
     \b
     Examples:
