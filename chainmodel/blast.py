@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .access import reach
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
 from .loading import paused_gc
@@ -67,6 +68,10 @@ def _personal(view: ChainView, assets: set[str]) -> set[str]:
 def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[str]]:
     """(personal data assets exposed, parties holding them) for a compromised element.
 
+    A party exposes what it holds, receives, is entrusted with or controls; a person, also
+    every copy their accounts open (:func:`chainmodel.access.reach`), held by the party whose
+    systems those are.
+
     Anonymised data exposes nobody, whichever kind of element holds it.
     """
     index = view.index
@@ -83,6 +88,7 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
         return _personal(view, assets), ({holder} if holder else set())
     members = _members(view, iri)
     assets: set[str] = set()
+    reached_holders: set[str] = set()
     copies, handoffs, consignments = view.copies, view.handoffs, view.consignments
     for member in members:
         for copy_iri in index.copies_held_by.get(member, ()):
@@ -93,7 +99,12 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
         for consignment in index.consignments_into.get(member, ()):
             assets.update(consignments[consignment].data)
         assets.update(index.assets_controlled_by.get(member, ()))
-    return _personal(view, assets), members
+        if member in view.persons:  # a person reaches copies through accounts, held by the party they work at
+            for copy_iri in reach(view, member).copies:
+                holder = view.holder_of(copies[copy_iri])
+                assets.update((copies[copy_iri].asset,) if copies[copy_iri].asset else ())
+                reached_holders.update((holder,) if holder else ())
+    return _personal(view, assets), members | reached_holders
 
 
 def _chains_up(view: ChainView, consignment: str) -> list[str]:
@@ -162,7 +173,7 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
             known_chains[consignment] = tuple(_chains_up(view, consignment))
     chains = sorted({known_chains[c] for c in relevant})
     protected_by = _protection(view, element, kind)
-    data_holders = holders if kind != "party" else {element}
+    data_holders = holders if kind != "party" else (holders - _members(view, element)) or {element}
     duties = reporting_duties(view, found, data_holders, protected_by=protected_by,
                               improper=improper if improper is not None else incident_improper(view, [element]),
                               when=when if when is not None else incident_date(view, [element]))

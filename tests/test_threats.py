@@ -164,3 +164,17 @@ def test_a_founding_case_keeps_its_single_hop(case_a_view):
     laptop = next(l for l in single_points_of_failure(case_a_view) if l.element.endswith("#laptop"))
     assert laptop.reached == (FINDER,) and laptop.holdings == ()
     assert [s.role for s in laptop.path] == ["fails", "exposes-what-it-holds"]
+
+
+def test_the_blast_radius_of_a_person_is_what_their_accounts_open(view_of):
+    """Regression: `blast --element "dispatched engineer"` said "exposes 0 people; 0
+    principals must report it", although the engineer's administrator account opens the
+    customer database (30,000 people)."""
+    from chainmodel.blast import blast_radius
+
+    found = blast_radius(view_of(INSIDER), EX + "worker")
+    assert found.kind == "party" and found.holders == ex("vendor", "worker")
+    assert found.exposure.people.count.low == found.exposure.people.count.high == 30000
+    (duty,) = found.duties
+    assert duty.principal == EX + "shop" and duty.reportable == "yes"
+    assert [(n.sender, n.recipient) for n in duty.notifications][:1] == [(EX + "vendor", EX + "shop")]

@@ -5,7 +5,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from chainmodel.cli import cli
-from inline import CM, EX, PREFIXES
+from inline import CM, EX, PREFIXES, RULE
 
 TYPOS = """
 ex:p a cm:Organisation ; rdfs:label "principal"@en .
@@ -81,10 +81,9 @@ def test_every_property_range_agrees_with_its_shape():
         [p for p in ontology.subjects(RDF.type, OWL.ObjectProperty)]
     regime_only = {URIRef(CM + n) for n in ("forSector", "inForceFrom", "inForceUntil", "mandatoryReport", "peopleThreshold",
                                             "regulatorReport", "subjectNotice", "consigneeNotice", "triggers",
-                                            "severity", "citation", "legalBasis", "appliesTo", "effect", "tier",
-                                            "underLaw", "consignsTo", "notifiedTo", "actor", "concerns",
-                                            "hasEvent", "failedWith", "failureMode", "controller", "category",
-                                            "subjects", "copyOf", "limitation", "improperPurpose", "preliminaryReportWithin",
+                                            "severity", "citation", "appliesTo", "effect", "tier",
+                                            "underLaw", "consignsTo",
+                                            "failureMode", "copyOf", "limitation", "preliminaryReportWithin",
                                             "preliminaryReportSource", "finalReportWithin", "finalReportWithinImproper",
                                             "finalReportSource")}
     checked = 0
@@ -120,3 +119,26 @@ def test_every_property_range_agrees_with_its_shape():
                 assert all((v, RDF.type, members[0]) in ontology for v in values), (prop, values)
             checked += 1
     assert checked >= 30
+
+
+def test_a_text_where_an_element_belongs_is_a_shape_error_not_a_lost_fact(view_of):
+    """Regression: cm:controller "Shop", cm:category "names", cm:concerns "the laptop" and
+    cm:actor "someone" as texts conformed (exit 0) while every analysis ignored them."""
+    import re
+
+    from chainmodel.validate import validate
+
+    body = """
+    ex:shop a cm:Organisation .
+    ex:records a cm:DataAsset ; cm:controller "Shop" ; cm:category "names" ; cm:subjects "customers" .
+    ex:incident a cm:Incident ; cm:concerns "the laptop" ; cm:failedWith "theft" ; cm:hasEvent ex:lost .
+    ex:lost a cm:ExposureBegan ; cm:date "2024-05-02"^^xsd:date ; cm:actor "someone" ; cm:concerns ex:records .
+    ex:duty a cm:Duty ; cm:accountable ex:shop ; cm:legalBasis "APPI" .
+    """
+    found = [f for f in validate(view_of(body)) if f.rule == RULE + "shacl-shape"]
+    flagged = sorted((f.focus[0], re.search(r"> (cm:\w+)", f.message).group(1)) for f in found)
+    assert flagged == [(EX + "duty", "cm:legalBasis"), (EX + "incident", "cm:concerns"),
+                       (EX + "incident", "cm:failedWith"), (EX + "lost", "cm:actor"),
+                       (EX + "records", "cm:category"), (EX + "records", "cm:controller"),
+                       (EX + "records", "cm:subjects")]
+    assert all(f.severity == "error" and "not a text" in f.message for f in found)
