@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .catalogue import duration_words, has, join, say
-from .phrases import count_phrase, name, step_effect, term
+from .phrases import count_phrase, exposure_phrase, name, reason_phrase, step_effect, term
 
 __all__ = ["Selection", "select", "graph", "styled", "legend", "highlights", "summary", "ROLE_ORDER", "NODE_STYLE",
            "EDGE_STYLE", "node_kind", "kind_word", "LIST_MAX"]
@@ -224,6 +224,9 @@ class Facts:
                       for row in asset["per_principal"][:LIST_MAX]]
             if shares:
                 parts.append(self.line("per-principal", join(shares, self.lang)))
+            if asset.get("unattributed_count"):
+                parts.append(say("count.unattributed", self.lang,
+                                 amount=count_phrase(asset["unattributed_count"], asset["unit"], self.lang)))
             if asset["sensitive_categories"]:
                 parts.append(self.line("sensitive", self.names(asset["sensitive_categories"])))
             elif asset["sensitive"]:
@@ -660,6 +663,11 @@ def _failure_summary(lang: str, failure: dict, leaks: list[dict]) -> dict:
                          f"{step_effect(step['effect_code'], lang)}")
     reached = {p["iri"]: p for leak in leaks for p in leak["reached"]}
     notes = []
+    for leak in leaks:  # what the failure exposes, with its bounds and why they are bounds
+        exposes = [say("diagram.summary.exposes", lang, exposes=exposure_phrase(leak["exposure"], lang))]
+        exposes += [reason_phrase(reason, lang) for population in leak["exposure"].get("populations") or []
+                    for reason in population["reasons"]]
+        notes += [note for note in exposes if note not in notes]
     if reached:
         found = [name(reached[iri], lang) for iri in sorted(reached)]
         notes.append(say("diagram.summary.reaches", lang, parties=join(found, lang)))

@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import has, join, render, say
 from .findings import HARM_KINDS  # the one place that names and orders the harm kinds
 
-__all__ = ["name", "name_with_iri", "count_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
+__all__ = ["name", "name_with_iri", "count_phrase", "exposure_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
            "step_effect", "HARM_KINDS", "harm_rank", "natural_key", "citations_phrase"]
 
 _DIGITS = re.compile(r"(\d+)")
@@ -104,6 +104,18 @@ def count_phrase(count: dict | None, unit: dict | None = None, lang: str = "en",
 def _unit_name(unit: dict | None, lang: str) -> str:
     key = unit_key(unit)
     return say(f"unit-name.{key}", lang) if key else name(unit, lang)
+
+
+def exposure_phrase(exposure: dict, lang: str = "en") -> str:
+    """Every population an exposure reaches, with units and bounds, in one phrase.
+
+    >>> exposure_phrase({"populations": []}, "en")
+    '0 people'
+    """
+    populations = exposure.get("populations") or []
+    if not populations:
+        return amount_phrase(0, None, lang)
+    return "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
 
 
 def reason_phrase(reason: dict, lang: str = "en") -> str:

@@ -17,7 +17,8 @@ Examples
 from __future__ import annotations
 
 from .catalogue import say
-from .phrases import amount_phrase, count_phrase, name, name_with_iri, names, reason_phrase, said_phrase, step_effect, term
+from .phrases import (amount_phrase, count_phrase, exposure_phrase, name, name_with_iri, names, reason_phrase, said_phrase,
+                      step_effect, term)
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
            "findings_text", "audit_text", "finding_message", "exposure_phrase"]
@@ -72,14 +73,6 @@ def trace_text(traces: list[dict], lang: str = "en") -> str:
 
 
 # -- exposure --------------------------------------------------------------------------------------
-
-
-def exposure_phrase(exposure: dict, lang: str = "en") -> str:
-    """Every population an exposure reaches, with units and bounds, in one phrase."""
-    populations = exposure.get("populations") or []
-    if not populations:
-        return amount_phrase(0, None, lang)
-    return "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
 
 
 def _asset_lines(asset: dict, lang: str, indent: str) -> list[str]:

@@ -378,3 +378,19 @@ def test_a_failing_validation_is_shown_as_failed(case_b_view, monkeypatch):
     assert "VALIDATION FAILED: it stopped with an error (AttributeError: half-written)" in title_block
     assert text.count("VALIDATION FAILED") == 3  # the title block, the summary and the findings section
     assert "## Single points of failure" in text and "NTT DATA's monthly opt-out report to consignee LDI" in text
+
+
+def test_a_failure_panel_gives_the_exposure_with_its_bounds_and_why(case_a_view):
+    """Regression (issue 11, item 5): the diagram gave neither the union of the populations a
+    failure exposes, nor why it is a bound, nor the part no named principal accounts for."""
+    from chainmodel.dossier import diagram_data
+
+    data = diagram_data(case_a_view, failure="https://example.org/chainmodel/case-a#laptop")
+    (block,) = data["summary"]
+    assert block["notes"][:2] == [
+        "exposes: at least 171,472 people and at most 181,674 people",
+        "the model does not say how checkup applicants' records, fiscal 2021-2022, e-mail addresses registered on "
+        "けんしんナビ, fiscal 2018-2022 overlap"]
+    (laptop,) = [n for n in data["nodes"] if n["id"] == "https://example.org/chainmodel/case-a#laptop"]
+    assert ("per principal: Resonac Health Insurance Association 5,747 people; "
+            "not accounted for by a named principal: 165,725 people") in laptop["title"]
