@@ -582,7 +582,8 @@ def _list_named_queries(context: click.Context, _param, wanted: bool) -> None:
 @timeout_option
 @memory_option
 @click.option("--limit", type=click.IntRange(1), default=None,
-              help="Return at most this many rows; a SELECT is ordered in the engine and reading stops there.")
+              help="Return at most this many rows. In memory a SELECT is ordered in full first (the same rows every "
+                   "run); on a store, Oxigraph's own order is kept and reading stops at the limit.")
 @click.option("--excel", is_flag=True,
               help="With --format csv: start with a byte-order mark, so that a spreadsheet reads Japanese correctly.")
 def query(model, query_file, name, output_format, timeout, memory, limit, excel):
