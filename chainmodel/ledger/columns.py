@@ -687,7 +687,9 @@ CONTROLS = Sheet(
     ),
 )
 
-EVENT_KINDS = (CM.Event, CM.ExposureBegan, CM.Detected, CM.Reported, CM.Audit, CM.Deleted, CM.Returned)
+EVENT_KINDS = (CM.Event, CM.ExposureBegan, CM.Detected, CM.Reported, CM.Audit, CM.Deleted, CM.Returned,
+               CM.BecameAware, CM.Recovered, CM.ExposureEnded, CM.ProvisionStopped, CM.PreliminaryReport,
+               CM.FinalReport)
 
 EVENTS = Sheet(
     "events", "Events", "出来事",
@@ -697,9 +699,11 @@ EVENTS = Sheet(
         _id("e-audit-2025"),
         *_names("annual audit of the vendor", "委託先の年次監査"),
         Column("kind", "Kind", "種別",
-               "event, exposure began, detected, reported, audit, deleted or returned (a deletion or return of the "
-               "copy it concerns ends that copy's holding).",
-               "出来事、露出の開始、検知、報告、監査、消去、返却のいずれか（消去・返却は対象の複製の保持を終わらせる）。",
+               "event, exposure began, detected, came to know, reported, preliminary report, final report, audit, "
+               "deleted, returned, recovered, provision stopped or exposure ended (a deletion or return of the copy it "
+               "concerns ends that copy's holding; the timeline reads the others).",
+               "出来事、露出の開始、検知、覚知、報告、速報、確報、監査、消去、返却、回収、提供停止、露出の終了のいずれか"
+               "（消去・返却は対象の複製の保持を終わらせる。その他は経過の分析が読む）。",
                "audit", "types", choices=EVENT_KINDS),
         Column("date", "Date", "日付", "When it happened (cm:date): 2025-03-15, 2025-03 or 2025.",
                "日付（cm:date）：2025-03-15、2025-03 または 2025。", "2025-06-30", "date", CM.date),
