@@ -271,7 +271,7 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
     """The covers of a transfer's receiver for ``asset`` that were running when it took place.
 
     A transfer with no dates is judged against every cover; one with a start date against
-    covers that had not definitely ended by then.
+    covers that had neither definitely ended nor definitely yet to begin by then.
 
     Parameters
     ----------
@@ -284,8 +284,9 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
     Returns
     -------
     list of Cover
-        The receiver's covers for ``asset`` (:func:`covers`) that had not ended for certain when
-        the transfer started, sorted; empty when the transfer names no receiver.
+        The receiver's covers for ``asset`` (:func:`covers`) that had neither ended nor yet to
+        begin for certain when the transfer started, sorted; empty when the transfer names no
+        receiver.
 
     Examples
     --------
@@ -301,7 +302,11 @@ def transfer_covers(view: ChainView, transfer: str, asset: str) -> list[Cover]:
     when = parse_instant(record.start)
     if when is None:
         return found
-    return [c for c in found if parse_instant(c.end) is None or when.first <= parse_instant(c.end).last]
+    def running(cover: Cover) -> bool:  # neither begun after the transfer nor ended before it, for certain
+        start, end = parse_instant(cover.start), parse_instant(cover.end)
+        return (start is None or start.first <= when.last) and (end is None or when.first <= end.last)
+
+    return [c for c in found if running(c)]
 
 
 def unbased_transfers(view: ChainView) -> list[UnbasedTransfer]:

@@ -55,6 +55,21 @@ def test_a_provision_with_a_basis_is_lawful(findings_of):
     assert "transfer-without-basis" not in found and "data-without-basis" not in found
 
 
+@pytest.mark.parametrize("consent_from, lawful", [("2023-06", False), ("2023-01", True), ("2022", True)])
+def test_a_basis_that_began_only_after_the_transfer_does_not_cover_it(findings_of, consent_from, lawful):
+    """Regression: a consent given in June 2023 covered a transfer of January 2023 (a basis
+    that ended before a transfer did not, one that began after it did). The same month is
+    only possibly after: the benefit of the doubt, as for an end."""
+    body = FIRM + f"""
+    ex:consent a cm:ConsentProvision ; cm:provider ex:city ; cm:recipient ex:firm ; cm:providesData ex:records ;
+        cm:startDate "{consent_from}"^^xsd:{"gYear" if len(consent_from) == 4 else "gYearMonth"} .
+    ex:pass a cm:DataProvision ; cm:sender ex:vendor ; cm:receiver ex:firm ; cm:carries ex:records ;
+        cm:startDate "2023-01-10"^^xsd:date .
+    """
+    found = findings_of(body)
+    assert foci(found, "transfer-without-basis") == ([] if lawful else [ex("pass", "firm", "vendor", "records")])
+
+
 def test_a_cited_basis_that_does_not_name_the_receiver_is_an_error(findings_of):
     body = FIRM + """
     ex:pass a cm:DataProvision ; cm:sender ex:vendor ; cm:receiver ex:firm ; cm:carries ex:records ; cm:basis ex:c1 .
