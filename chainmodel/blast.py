@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .access import reach
 from .errors import UnknownReference
-from .exposure import Exposure, exposure
+from .exposure import Exposure, exposure, own_share
 from .loading import paused_gc
 from .reporting import Notification, PrincipalDuty, incident_date, incident_improper, reporting_duties
 from .timepoints import Instant
@@ -107,6 +107,19 @@ def _held_assets(view: ChainView, iri: str, kind: str) -> tuple[set[str], set[st
     return _personal(view, assets), members | reached_holders
 
 
+def _only_controls(view: ChainView, party: str, assets: set[str]) -> bool:
+    """Whether a party comes to these assets only as their controller, holding, receiving and
+    being entrusted with none of them (a principal whose data others hold)."""
+    if not assets or party in view.persons:
+        return False
+    index = view.index
+    for member in _members(view, party):
+        if index.copies_held_by.get(member) or index.data_received_by.get(member) or \
+                index.consignments_into.get(member):
+            return False
+    return True
+
+
 def _chains_up(view: ChainView, consignment: str) -> list[str]:
     chain = [consignment]
     while view.consignments[chain[0]].parents:
@@ -165,6 +178,9 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
     kind = _element_kind(view, element)
     assets, holders = _held_assets(view, element, kind)
     found = exposure(view, assets, known_items)
+    own = kind == "party" and _only_controls(view, element, assets)
+    if own:
+        found = own_share(found, element)  # a principal's own data, not the totals of assets it shares
     relevant = [c for h in holders for c in view.index.consignments_into.get(h, ())]
     if kind == "asset":
         relevant += view.index.consignments_with_data.get(element, ())
@@ -177,6 +193,8 @@ def blast_radius(view: ChainView, element: str, _memo: tuple[dict, dict] | None 
     duties = reporting_duties(view, found, data_holders, protected_by=protected_by,
                               improper=improper if improper is not None else incident_improper(view, [element]),
                               when=when if when is not None else incident_date(view, [element]))
+    if own:
+        duties = tuple(duty for duty in duties if duty.principal == element)
     return Blast(
         element=element,
         kind=kind,
@@ -213,7 +231,7 @@ def blast_rank(view: ChainView, limit: int | None = None) -> list[Blast]:
     >>> from chainmodel.views import chain_view
     >>> view = chain_view(load_model(["examples/case-a-laptop"]))
     >>> [found.element.split("#")[1] for found in blast_rank(view, 3)]
-    ['foundation', 'medical-institutions', 'resonac']
+    ['foundation', 'medical-institutions', 'laptop']
     """
     candidates = [p for p in view.parties if "regulator" not in view.parties[p].roles
                   and "data-subjects" not in view.parties[p].roles]

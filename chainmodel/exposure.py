@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterable, Iterator, Mapping
 
@@ -32,8 +32,8 @@ from .namespace import CM
 from .population import Count, Item, Relations, Union, union
 from .views import ChainView, DataAsset
 
-__all__ = ["Share", "AssetExposure", "Population", "PrincipalExposure", "Exposure", "exposure", "asset_exposure",
-           "asset_count", "UNIT_ORDER", "PEOPLE"]
+__all__ = ["Share", "AssetExposure", "Population", "PrincipalExposure", "Exposure", "exposure", "own_share",
+           "asset_exposure", "asset_count", "UNIT_ORDER", "PEOPLE"]
 
 PEOPLE = str(CM.People)
 UNIT_ORDER = (PEOPLE, str(CM.Households), str(CM.Records), str(CM.Companies))
@@ -353,3 +353,37 @@ def _exposure(view: ChainView, assets: frozenset[str], memo: dict | None) -> Exp
         sensitive_categories=tuple(sorted({c for item in items for c in item.sensitive_categories})),
         financial_categories=tuple(sorted({c for item in items for c in item.financial_categories})),
     )
+
+
+def own_share(found: Exposure, principal: str) -> Exposure:
+    """What of ``found`` is one principal's own: its share of each asset, never the assets' totals.
+
+    The assets stay as they are (each with its total and shares, to show what the share is
+    of); the populations are the principal's, and so are the principals.
+
+    Parameters
+    ----------
+    found : Exposure
+    principal : str
+        The IRI of a principal with a share of some of the assets.
+
+    Returns
+    -------
+    Exposure
+        ``found`` with the principal's populations in place of the union of the totals;
+        no population when it has no share.
+
+    Examples
+    --------
+    >>> from chainmodel.model import load_model
+    >>> from chainmodel.views import chain_view
+    >>> view = chain_view(load_model(["examples/case-a-laptop"]))
+    >>> A = "https://example.org/chainmodel/case-a#"
+    >>> mine = own_share(exposure(view, [A + "applicant-records"]), A + "resonac")
+    >>> mine.people.count.figure, mine.assets[0].total.figure
+    (5747, 171472)
+    """
+    mine = found.principal(principal)
+    return replace(found, populations=mine.populations if mine else (),
+                   principals=(mine,) if mine else ())
+

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chainmodel.blast import blast_radius, blast_rank
-from inline import EX, ex, hypothesis_with_view_of
+from inline import A, EX, ex, hypothesis_with_view_of
 from test_reporting import VENDOR
 
 CHAIN = """
@@ -139,8 +139,19 @@ ex:kz a cm:DataCopy ; cm:copyOf ex:joint ; cm:heldBy ex:z .
 ex:kb a cm:DataCopy ; cm:copyOf ex:solo ; cm:heldBy ex:b .
 """
     ranked = [(b.element, len(b.principals)) for b in blast_rank(view_of(body))]
-    # 50 people each: the holders of the joint data (and its two controllers) before b, whatever the IRIs
-    assert ranked == [(EX + "p", 2), (EX + "q", 2), (EX + "z", 2), (EX + "b", 0)]
+    # 50 people each for z and b: the holder of the joint data (two principals) before b, whatever
+    # the IRIs; each controller of the joint data, holding none of it, exposes its own 25
+    assert ranked == [(EX + "z", 2), (EX + "b", 0), (EX + "p", 1), (EX + "q", 1)]
+
+
+def test_a_principal_that_holds_none_of_a_shared_asset_is_charged_its_own_share(case_a_view):
+    """Regression (issue 11): `blast --rank` said Resonac's data exposes 171,472 people, the
+    whole asset it shares with insurers the notice does not name; its share is 5,747."""
+    found = blast_radius(case_a_view, A + "resonac")
+    people = found.exposure.people.count
+    assert (people.low, people.high) == (5_747, None)  # and its unknown share of the checkup results
+    assert [p.principal for p in found.exposure.principals] == [A + "resonac"]
+    assert found.exposure.assets[0].total.figure == 171_472  # the asset's total is still shown as such
 
 
 def test_the_ranking_keeps_the_first_entries_when_limited(view_of):
