@@ -3,12 +3,14 @@
 import json
 
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chainmodel.blast import blast_radius
 from chainmodel.cli import cli
 from chainmodel.exposure import exposure
 from chainmodel.leaks import single_points_of_failure
-from inline import answer, A, CM, EX, ex
+from inline import answer, A, CM, EX, ex, hypothesis_with_view_of
 
 REGISTER = """
 ex:city a cm:Organisation ; rdfs:label "Minami City (fictional)"@en , "南市（架空）"@ja ; cm:sector cm:LocalGovernment .
@@ -164,3 +166,34 @@ def test_the_json_gives_bounds_units_and_reasons():
     applicants = next(a for a in found["exposure"]["assets"] if a["asset"]["iri"] == A + "applicant-records")
     assert applicants["subjects"] == 171_472 and applicants["unattributed"] == 165_725
     assert applicants["per_principal"][0]["subjects"] == 5_747
+
+
+@hypothesis_with_view_of(40)
+@given(total=st.integers(0, 20_000), stated=st.lists(st.floats(0, 1), max_size=3),
+       uncounted=st.integers(0, 2), controller=st.booleans())
+def test_shares_never_exceed_the_total_and_no_principal_is_charged_with_another_s(view_of, total, stated, uncounted,
+                                                                                    controller):
+    """Property: however the shares of one asset are stated (their sum within the total), no
+    principal's share, stated or not, exceeds the total; the stated shares and the part no named
+    principal accounts for never add up to more than the total; an unstated share is never 0 for
+    certain unless nothing is left."""
+    counts = []
+    left = total
+    for fraction in stated:
+        counts.append(int(left * fraction))
+        left -= counts[-1]
+    principals = [f"s{i}" for i in range(len(counts))] + [f"u{i}" for i in range(uncounted)]
+    body = "".join(f'ex:{p} a cm:Organisation .\nex:c-{p} a cm:Consignment ; cm:consignor ex:{p} ; '
+                   f'cm:consignee ex:vendor ; cm:entrustsData ex:records .\n' for p in principals)
+    shares = " , ".join(f"[ cm:principal ex:s{i} ; cm:count {n} ]" for i, n in enumerate(counts))
+    body += ("ex:vendor a cm:Organisation .\nex:records a cm:DataAsset ; cm:subjectCount " + str(total)
+             + (f" ; cm:countFor {shares}" if shares else "")
+             + (" ; cm:controller ex:u0" if controller and uncounted else "") + " .\n")
+    (item,) = exposure(view_of(body), [EX + "records"]).assets
+    assert {s.principal for s in item.shares} == {EX + p for p in principals}
+    assert all(s.count.high is not None and s.count.high <= total for s in item.shares)
+    named = sum(s.count.low for s in item.shares if s.stated)
+    assert named + (item.unattributed.low if item.unattributed else 0) <= total
+    for share in item.shares:
+        if not share.stated:
+            assert share.count.high == total - named  # unknown: at most what no one else accounts for

@@ -88,17 +88,25 @@ counts = st.builds(lambda low, extra, bound: Count(low, None if bound else low +
 
 @st.composite
 def families(draw):
+    """Populations and how each pair relates: unknown, disjoint, overlapping, one a subset of the
+    other, or the same population; a subset or a sameness only where the counts allow it (a part
+    no larger than its whole, the same population counted the same), as a consistent model says."""
     size = draw(st.integers(1, 6))
     keys = [f"k{i}" for i in range(size)]
     items = [Item(key, draw(counts)) for key in keys]
+    by_key = {item.key: item.count for item in items}
     pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
-    disjoint: dict[str, list[str]] = {}
-    subsets: dict[str, list[str]] = {}
+    relations: dict[str, dict[str, list[str]]] = {"disjoint": {}, "overlapping": {}, "subsets": {}, "same": {}}
     for a, b in pairs:
-        choice = draw(st.sampled_from(["unknown", "disjoint", "overlap"]))
-        if choice == "disjoint":
-            disjoint.setdefault(a, []).append(b)
-    return items, Relations(disjoint=disjoint, subsets=subsets)
+        choice = draw(st.sampled_from(["unknown", "disjoint", "overlapping", "subsets", "same"]))
+        part, whole = by_key[a], by_key[b]
+        if choice == "subsets" and not (part.high is not None and part.high <= whole.low):
+            choice = "unknown"
+        if choice == "same" and (part.low, part.high) != (whole.low, whole.high):
+            choice = "unknown"
+        if choice != "unknown":
+            relations[choice].setdefault(a, []).append(b)
+    return items, Relations(**relations)
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,6 +128,7 @@ def test_adding_a_part_of_an_asset_already_reached_never_raises_it(family, size,
     parent = items[parent_index % len(items)]
     before = union(items, relations).count
     part = Item("part", Count(min(size, parent.count.low), min(size, parent.count.low)))
-    relations = Relations(disjoint=relations.disjoint, subsets={"part": [parent.key]})
+    relations = Relations(subsets={**relations.subsets, "part": [parent.key]}, same=relations.same,
+                          disjoint=relations.disjoint, overlapping=relations.overlapping)
     after = union(items + [part], relations).count
     assert (after.low, after.high) == (before.low, before.high)
