@@ -1,5 +1,7 @@
 """Who must report to whom, from the exposed data, under the law of the party and the date (issue 11)."""
 
+import pytest
+
 from chainmodel.blast import blast_radius
 from chainmodel.law import citation
 from inline import A, EX, RULE, ex
@@ -87,6 +89,25 @@ def test_a_city_after_2023_04_01_reports_under_art_68_above_100_people(view_of):
     assert report.status == "required"
     assert report.sources == (RULE + "appi-68-1", RULE + "ppc-rules-43-iv")
     assert citation(RULE + "appi-68-1", "ja") == "個人情報保護法第68条第1項"
+
+
+@pytest.mark.parametrize("sector, date, regime, mandatory, source", [
+    ("NationalAdministrativeOrgan", "2022-06-01", "regime-public-bodies", True, "appi-68-1"),
+    ("NationalAdministrativeOrgan", "2021-06-01", "regime-national-before-2022", False, "administrative-organs-act-2003"),
+    ("IncorporatedAdministrativeAgency", "2022-06-01", "regime-public-bodies", True, "appi-68-1"),
+    ("IncorporatedAdministrativeAgency", "2021-06-01", "regime-agencies-before-2022", False, "agencies-act-2003"),
+    ("LocalIncorporatedAdministrativeAgency", "2023-06-01", "regime-local-bodies", True, "appi-68-1"),
+])
+def test_national_organs_and_agencies_report_under_art_68_from_2022_04_01(view_of, sector, date, regime, mandatory,
+                                                                         source):
+    body = CITY.format(date=date, type="date").replace("cm:sector cm:LocalGovernment", f"cm:sector cm:{sector}")
+    (duty,) = blast_radius(view_of(body), EX + "usb").duties
+    assert (duty.regime.regime, duty.regime.mandatory, duty.regime.certain) == (RULE + regime, mandatory, True)
+    report = next(n for n in duty.notifications if n.rule == RULE + "principal-reports-to-regulator")
+    assert (report.status, report.sources[0]) == ("required" if mandatory else "guidance", RULE + source)
+    if mandatory:
+        threshold = next(t for t in duty.triggers if t.code == "more-than-threshold")
+        assert (threshold.status, threshold.threshold) == ("yes", 100)  # 150 people, above 100
 
 
 def test_a_business_incident_in_2019_gets_no_mandatory_report_only_guidance(view_of):
