@@ -159,6 +159,7 @@ def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
     lines.append(f"   {_l('leak-path', lang)}:")
     lines += [_step_line(step, lang) for step in leak["path"]]
     lines.append(f"   {_l('reaches', lang)}: " + names(leak["reached"], lang))
+    lines.extend(_holding_lines(leak, lang))
     lines.extend(_exposure_lines(leak["exposure"], lang, "   "))
     if leak["controls_not_catching_it"]:
         lines.append(f"   {_l('uncaught', lang)}:")
@@ -166,6 +167,16 @@ def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
             why = "; ".join(said_phrase(s, lang) for s in item["why_said"])
             lines.append(f"     - {name(item['control'], lang)}: {why}")
     return lines + [""]
+
+
+def _holding_lines(leak: dict, lang: str) -> list[str]:
+    """What each party the data reaches holds, when they do not all hold the same (data that
+    travels on may be cut down on the way: a buyer of one region's customers)."""
+    held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
+            for item in leak.get("held_by_reached") or []]
+    if len({phrase for _, phrase in held}) < 2:
+        return []
+    return [f"   {_l('held-by-each', lang)}:"] + [f"     - {party}: {phrase}" for party, phrase in held]
 
 
 MEMBERS_SHOWN = 20

@@ -178,3 +178,19 @@ def test_the_blast_radius_of_a_person_is_what_their_accounts_open(view_of):
     (duty,) = found.duties
     assert duty.principal == EX + "shop" and duty.reportable == "yes"
     assert [(n.sender, n.recipient) for n in duty.notifications][:1] == [(EX + "vendor", EX + "shop")]
+
+
+def test_the_text_says_what_each_party_reached_holds_when_it_differs(tmp_path):
+    """Regression: what each buyer holds was only in the JSON; the text gave the leak's total."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+    from inline import PREFIXES
+
+    model = tmp_path / "insider.ttl"
+    model.write_text(PREFIXES + INSIDER, encoding="utf-8")
+    output = CliRunner().invoke(cli, ["leaks", str(model), "--all", "--lang", "en"]).output
+    block = output[output.index("   what each party reached holds:"):].splitlines()[1:5]
+    assert block == ["     - dispatched engineer: 30,000 people", "     - list broker: 30,000 people",
+                     "     - buyer 1: 30,000 people", "     - buyer 2: 12,000 people"]
+    assert output.count("what each party reached holds") == 1  # not for leaks whose reached all hold the same
