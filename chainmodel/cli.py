@@ -273,7 +273,8 @@ def validate(model, output_format, lang, no_shacl, strict, top, show_all, filter
     Structural rules: the shapes; a re-consignment's consignor is its parent's consignee;
     no consignment cycles; every reference resolves; no chainmodel term the ontology does
     not define (--strict: nor terms of other vocabularies that nothing reads). Legal rules:
-    data held or passed on without a basis (APPI Art. 27(1)); data kept after every basis
+    data held or passed on without a basis (APPI Art. 27(1)); sensitive data provided under
+    the opt-out procedure (Art. 27(2) proviso); data kept after every basis
     ended (Art. 22), for certain or possibly, at the precision of the dates; re-consignment
     against a clause of the agreement (prohibited, prior approval required, only to named
     parties, within a country; data outside its country; deletion later than agreed);

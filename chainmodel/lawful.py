@@ -30,8 +30,8 @@ from .rulebook import rule
 from .timepoints import Instant, add_duration, compare, instant_sort_key, parse_duration, parse_instant
 from .views import ChainView, DataCopy
 
-__all__ = ["data_without_basis", "transfer_without_basis", "data_past_end", "data_possibly_past_end",
-           "holding_evidence", "allowed_end", "model_horizon"]
+__all__ = ["data_without_basis", "transfer_without_basis", "opt_out_of_sensitive_data", "data_past_end",
+           "data_possibly_past_end", "holding_evidence", "allowed_end", "model_horizon"]
 
 Yield = Iterator[tuple[tuple[str, ...], Said]]
 
@@ -342,6 +342,33 @@ def _past_end(view: ChainView) -> Iterator[tuple[str, tuple[str, ...], Said]]:
         elif verdict == "possibly-after":
             yield "warning", focus + ((event,) if event else ()), Said(f"finding.data-possibly-past-end.{how}",
                                                                      values + extra)
+
+
+@rule("opt-out-of-sensitive-data")
+def opt_out_of_sensitive_data(view: ChainView) -> Yield:
+    """An opt-out provision provides special care-required personal information, which the
+    opt-out procedure of APPI Art. 27(2) may not be used for.
+
+    Parameters
+    ----------
+    view : ChainView
+
+    Yields
+    ------
+    tuple of (tuple of str, Said)
+        Focus: the provision basis, the sensitive asset, then the providers.
+    """
+    for basis in sorted(view.bases.values(), key=lambda b: b.iri):
+        if basis.kind != "opt-out":
+            continue
+        for asset_iri in sorted(basis.data):
+            asset = view.assets.get(asset_iri)
+            if asset is None or asset.anonymised or not (asset.sensitive or asset.sensitive_categories):
+                continue
+            what = (word("note.sensitive-categories") if asset.sensitive_categories else word("note.marked-sensitive"))
+            yield (basis.iri, asset_iri, *basis.providers), Said("finding.opt-out-of-sensitive-data", (
+                ("basis", ref(basis.iri)), ("asset", ref(asset_iri)), ("providers", refs(basis.providers)),
+                ("categories", refs(asset.sensitive_categories)), ("what", what)))
 
 
 @rule("data-past-end")

@@ -72,7 +72,8 @@ from .contract import (data_outside_country, deletion_later_than_agreed, my_numb
                        reconsignment_without_required_approval)
 from .exposure import asset_exposure
 from .findings import Said, number, ref, refs, text, word
-from .lawful import data_past_end, data_possibly_past_end, data_without_basis, transfer_without_basis
+from .lawful import (data_past_end, data_possibly_past_end, data_without_basis, opt_out_of_sensitive_data,
+                     transfer_without_basis)
 from .trace import has_no_performer, trace_duty
 from .views import ChainView
 from .vocabulary import unknown_term, unread_terms
@@ -319,6 +320,7 @@ RULES: tuple[Check, ...] = (
     duty_without_performer,
     data_without_basis,
     transfer_without_basis,
+    opt_out_of_sensitive_data,
     data_past_end,
     data_possibly_past_end,
     reconsignment_against_prohibition,

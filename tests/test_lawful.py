@@ -192,3 +192,21 @@ def test_the_founding_cases_findings_do_not_change(case, request):
                 "case_b_view": ["handoff-without-acknowledgement", "reconsignment-without-approval"]}[case]
     assert rules == expected
     assert conforms(validate(view)) == (case == "case_b_view")
+
+
+@pytest.mark.parametrize("basis, sensitive, found", [
+    ("cm:OptOutProvision", "cm:sensitive true", True), ("cm:OptOutProvision", "cm:sensitive false", False),
+    ("cm:ConsentProvision", "cm:sensitive true", False), ("cm:ProvisionUnderLaw", "cm:sensitive true", False),
+])
+def test_sensitive_data_provided_under_the_opt_out_procedure_is_an_error(findings_of, basis, sensitive, found):
+    """APPI Art. 27(2) proviso: the opt-out procedure is not for special care-required data; consent or
+    another law (case B's Next-Generation Medical Infrastructure Act) is."""
+    body = FIRM + f"""
+    ex:records {sensitive} .
+    ex:opt-out a {basis} ; cm:provider ex:city ; cm:recipient ex:firm ; cm:providesData ex:records .
+    """
+    got = findings_of(body).get("opt-out-of-sensitive-data", [])
+    assert [(f.severity, f.focus, f.source) for f in got] == (
+        [("error", ex("opt-out", "records", "city"), ("APPI Art. 27(2) proviso",))] if found else [])
+    if found:
+        assert "may not be provided under the opt-out procedure" in got[0].message
