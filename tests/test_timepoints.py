@@ -49,3 +49,22 @@ def test_definitely_after_implies_possibly_after_and_never_both_ways(a, b):
         assert possibly_after(first, second)
         assert not possibly_after(second, first)
     assert compare(first, second) in ("after", "before", "same", "possibly-after", "possibly-before")
+
+
+def test_describe_lists_an_incident_s_events_in_time_order_whatever_their_precision(view_of):
+    """Issue 12: `describe` sorted events as text ("2024-03-15" before "2024" before "2025-01")."""
+    from chainmodel.describe import describe
+    from chainmodel.serialise import describe_json
+
+    body = """
+    ex:laptop a cm:Device ; cm:portable true .
+    ex:incident a cm:Incident ; cm:concerns ex:laptop ; cm:hasEvent ex:a , ex:b , ex:c , ex:d , ex:e .
+    ex:a a cm:Event ; cm:date "2025-01"^^xsd:gYearMonth .
+    ex:b a cm:Event ; cm:date "2024"^^xsd:gYear .
+    ex:c a cm:Event ; cm:date "2024-03-15"^^xsd:date .
+    ex:d a cm:Event ; cm:date "2024-03-15T09:30:00"^^xsd:dateTime .
+    ex:e a cm:Event .
+    """
+    view = view_of(body)
+    (incident,) = describe_json(view, describe(view))["incidents"]
+    assert [e["date"] for e in incident["events"]] == ["2024", "2024-03-15", "2024-03-15T09:30:00", "2025-01", None]
