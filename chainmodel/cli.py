@@ -639,13 +639,16 @@ def query(model, query_file, name, output_format, timeout, memory, limit, excel)
               help="Scenario: add a monthly report from SENDER to RECEIVER serving DUTY.")
 @click.option("--add-check", "checks", multiple=True, nargs=2, metavar="ELEMENT OPERATOR",
               help="Scenario: add a detective control run by OPERATOR that covers ELEMENT, tells OPERATOR "
-                   "and detects at once (P0D).")
+                   "and detects within --check-latency.")
+@click.option("--check-latency", default="P0D", show_default=True, metavar="DURATION",
+              help="How long each --add-check takes to detect, an xsd:duration such as P0D, P7D or P1M; the "
+                   "timeline then shows the exposure window it would have left.")
 @click.option("--order", type=click.IntRange(1, 3), default=2, show_default=True, help="Cut-set order to compare.")
 @timeout_option
 @memory_option
 @format_option
 @lang_option
-def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, output_format, lang):
+def whatif(model, scenarios, removals, reports, checks, check_latency, order, timeout, memory, output_format, lang):
     """Apply each scenario to its own in-memory copy of MODEL and show what changes.
 
     Single points of failure removed and added, cut-set orders, leak paths closed or
@@ -670,8 +673,8 @@ def whatif(model, scenarios, removals, reports, checks, order, timeout, memory, 
     built += [Scenario.from_text(remove_element(chain_model, element), **bounds) for element in removals]
     built += [Scenario.from_text(add_handoff(sender, receiver, duty, cadence="P1M", model=chain_model), **bounds)
               for sender, receiver, duty in reports]
-    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency="P0D", model=chain_model),
-                                 **bounds)
+    built += [Scenario.from_text(add_control([element], operator, notifies=operator, latency=check_latency,
+                                             model=chain_model), **bounds)
               for element, operator in checks]
     if not built:
         raise click.UsageError("give at least one --scenario FILE, --remove, --add-report or --add-check")

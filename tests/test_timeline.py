@@ -201,3 +201,17 @@ DELETE WHERE { a:backup-addresses ?p ?o }
 """, label="no address backup")
     (diff,) = compare(model, [scenario], validation=False).scenarios
     assert diff.harms_ended == [A + "backup-addresses"]
+
+
+def test_whatif_add_check_takes_its_latency_from_the_command_line():
+    """Regression: `--add-check` always detected at once (P0D); another latency needed a file."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    args = ["whatif", "examples/case-b-optout", "--add-check", "NTT DATA's monthly opt-out report to consignee LDI",
+            "consignee LDI", "--lang", "en"]
+    monthly = CliRunner().invoke(cli, args + ["--check-latency", "P1M"])
+    assert monthly.exit_code == 0 and "(no such control) -> 2025-04-25 to 2025-05-25" in monthly.output
+    wrong = CliRunner().invoke(cli, args + ["--check-latency", "soon"])
+    assert wrong.exit_code == 2 and "latency 'soon' is not an xsd:duration such as P1M or P0D" in wrong.output
