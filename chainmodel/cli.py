@@ -279,7 +279,8 @@ def validate(model, output_format, lang, no_shacl, strict, top, show_all, filter
     against a clause of the agreement (prohibited, prior approval required, only to named
     parties, within a country; data outside its country; deletion later than agreed);
     re-consignment without recorded approval (PPC General Guidelines 3-4-4); My Number
-    Act Art. 10(1); sensitive data on an unprotected portable device; hand-offs with no
+    Act Art. 10(1); sensitive data on an unprotected portable device; an account shared by
+    several people that opens personal data; hand-offs with no
     acknowledgement; shares that exceed an asset's total. Findings are grouped by rule.
     Exit 1 when any finding has error severity (filters do not change the exit code).
 

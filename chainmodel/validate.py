@@ -70,6 +70,7 @@ from .rulebook import Check, rule
 from .contract import (data_outside_country, deletion_later_than_agreed, my_number_reconsignment_without_permission,
                        reconsignment_against_prohibition, reconsignment_outside_country, reconsignment_to_unlisted_party,
                        reconsignment_without_required_approval)
+from .access import copies_reached, systems_reached
 from .exposure import asset_exposure
 from .findings import Said, number, ref, refs, text, word
 from .lawful import (data_past_end, data_possibly_past_end, data_without_basis, opt_out_of_sensitive_data,
@@ -238,6 +239,27 @@ def duty_without_performer(view: ChainView) -> Iterator[tuple[tuple[str, ...], S
             ("count", number(len(trace.chains))), ("ends", refs(ends))))
 
 
+@rule("shared-account-to-personal-data")
+def shared_account_to_personal_data(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
+    """An account stated as shared, or used by several people, opens systems holding personal data.
+
+    Focus: the account, then the systems it opens that hold personal data.
+    """
+    for account in sorted(view.accounts.values(), key=lambda a: a.iri):
+        if not (account.shared or len(account.users) > 1):
+            continue
+        opened = systems_reached(view, account.systems)
+        copies = copies_reached(view, opened, () if account.administrator else account.reads)
+        assets = sorted({view.copies[c].asset for c in copies if view.copies[c].asset in view.assets
+                         and not view.assets[view.copies[c].asset].anonymised})
+        if not assets:
+            continue
+        holding = sorted({view.copies[c].device for c in copies if view.copies[c].device in opened})
+        yield (account.iri, *holding), Said("finding.shared-account-to-personal-data", (
+            ("account", ref(account.iri)), ("users", refs(account.users)), ("systems", refs(holding)),
+            ("assets", refs(assets))))
+
+
 @rule("sensitive-on-portable-device")
 def sensitive_on_portable_device(view: ChainView) -> Iterator[tuple[tuple[str, ...], Said]]:
     """A copy of sensitive data rests on a portable device no preventive control makes safe.
@@ -331,6 +353,7 @@ RULES: tuple[Check, ...] = (
     deletion_later_than_agreed,
     my_number_reconsignment_without_permission,
     sensitive_on_portable_device,
+    shared_account_to_personal_data,
     handoff_without_acknowledgement,
     shares_exceed_total,
 )

@@ -194,3 +194,13 @@ def test_the_text_says_what_each_party_reached_holds_when_it_differs(tmp_path):
     assert block == ["     - dispatched engineer: 30,000 people", "     - list broker: 30,000 people",
                      "     - buyer 1: 30,000 people", "     - buyer 2: 12,000 people"]
     assert output.count("what each party reached holds") == 1  # not for leaks whose reached all hold the same
+
+
+def test_a_shared_administrator_account_that_opens_personal_data_is_a_warning(findings_of):
+    """cm:sharedAccount was read and used by nothing: a shared account cannot tell who copied the data."""
+    shared = INSIDER.replace("cm:administrator true .", "cm:administrator true ; cm:sharedAccount true .")
+    (finding,) = findings_of(shared)["shared-account-to-personal-data"]
+    assert (finding.severity, finding.focus) == ("warning", ex("admin", "db"))
+    assert finding.source == ("APPI Art. 23", "PPC General Guidelines 10 (10-5, 10-6)")
+    assert "is shared" in finding.message and "customer database" in finding.message
+    assert "shared-account-to-personal-data" not in findings_of(INSIDER)  # one person's own account
