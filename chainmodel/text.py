@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 from .catalogue import say
-from .phrases import (amount_phrase, count_phrase, exposure_phrase, name, name_with_iri, names, reason_phrase, said_phrase,
+from .phrases import (count_phrase, exposure_phrase, name, name_with_iri, names, reason_phrase, said_phrase,
                       step_effect, term)
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",

@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import RDF, RDFS
 
 from .loading import paused_gc
 from .model import ChainModel, ontology_graph

@@ -27,7 +27,6 @@ rdflib.term.URIRef('https://example.org/l#city')
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -37,7 +36,8 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ..errors import LedgerError
 from ..model import STANDARD_PREFIXES
 from ..namespace import CM
-from .cells import CellError, language_of, parse_bool, parse_date, parse_duration, slug, split_list
+from .cells import (IRI_FORBIDDEN as _IRI_FORBIDDEN, SCHEME as _SCHEME, CellError, expand_id, language_of, parse_bool,
+                    parse_date, parse_duration, slug, split_list)
 from .clauses import ParsedClause, parse_clause, parse_country
 from .columns import OTHER_SHEET, SHEETS, Column, Sheet
 from .counts import ParsedCount, format_count, parse_count, parse_counts
@@ -47,8 +47,6 @@ from .terms import shipped_category, term_choice
 
 __all__ = ["build_model", "BuiltModel", "check_base", "expand_id", "term_choice"]
 
-_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DEFAULT_CLASS = {"parties": CM.Organisation}
 _CREATED_CLASS = {"parties": CM.Organisation, "duties": CM.Duty, "data": CM.DataAsset, "categories": CM.DataCategory,
                   "devices": CM.Device, "controls": CM.Control, "agreements": CM.Agreement}
@@ -88,28 +86,6 @@ def check_base(base: str | None) -> str:
                           f"{base!r} is not an absolute IRI ending in '#' or '/'; give one such as https://example.org/ledger#",
                           f"「{base}」は '#' か '/' で終わる絶対IRIではない。https://example.org/ledger# のように指定すること")
     return base
-
-
-def expand_id(text: str, base: str) -> URIRef:
-    """The IRI an ID cell names: ``<iri>``, a full IRI, a standard prefixed name, or a local name under ``base``.
-
-    >>> expand_id("rule:appi-25", "https://example.org/l#")
-    rdflib.term.URIRef('https://w3id.org/chainmodel/rule#appi-25')
-    >>> expand_id("vendor", "https://example.org/l#")
-    rdflib.term.URIRef('https://example.org/l#vendor')
-    """
-    value = text.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    elif ":" in value and value.split(":", 1)[0] in STANDARD_PREFIXES and not value.split(":", 1)[1].startswith("//"):
-        prefix, local = value.split(":", 1)
-        value = STANDARD_PREFIXES[prefix] + local
-    elif not (value.startswith("urn:") or "://" in value):
-        value = base + value
-    if _IRI_FORBIDDEN.search(value) or not _SCHEME.match(value):
-        raise CellError(f"{text!r} cannot be an ID: no spaces or <>\"{{}}|\\^` in it; write e.g. vendor-a",
-                        f"「{text}」はIDにできない（空白や <>\"{{}}|\\^` を含む）。例えば vendor-a のように書くこと")
-    return URIRef(value)
 
 
 @dataclass

@@ -19,10 +19,12 @@ import datetime as dt
 import re
 import unicodedata
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["CellError", "split_list", "slug", "parse_bool", "parse_date", "parse_duration", "cell_text", "language_of",
+from ..model import STANDARD_PREFIXES
+
+__all__ = ["CellError", "expand_id", "IRI_FORBIDDEN", "SCHEME", "split_list", "slug", "parse_bool", "parse_date", "parse_duration", "cell_text", "language_of",
            "format_bool"]
 
 _SEPARATORS = re.compile(r"[;；\n]")
@@ -151,3 +153,31 @@ def parse_duration(text: str) -> Literal:
         raise CellError(f"{text!r} is not a duration; write it as P1M (a month), P14D (14 days) or P1Y6M",
                         f"「{text}」は期間ではない。P1M（1か月）、P14D（14日）、P1Y6M のように書くこと")
     return Literal(normal, datatype=XSD.duration)
+
+
+IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+"""Characters an IRI may not hold (RFC 3987), nor an ID cell."""
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+"""The scheme an absolute IRI starts with."""
+
+
+def expand_id(text: str, base: str) -> URIRef:
+    """The IRI an ID cell names: ``<iri>``, a full IRI, a standard prefixed name, or a local name under ``base``.
+
+    >>> expand_id("rule:appi-25", "https://example.org/l#")
+    rdflib.term.URIRef('https://w3id.org/chainmodel/rule#appi-25')
+    >>> expand_id("vendor", "https://example.org/l#")
+    rdflib.term.URIRef('https://example.org/l#vendor')
+    """
+    value = text.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    elif ":" in value and value.split(":", 1)[0] in STANDARD_PREFIXES and not value.split(":", 1)[1].startswith("//"):
+        prefix, local = value.split(":", 1)
+        value = STANDARD_PREFIXES[prefix] + local
+    elif not (value.startswith("urn:") or "://" in value):
+        value = base + value
+    if IRI_FORBIDDEN.search(value) or not SCHEME.match(value):
+        raise CellError(f"{text!r} cannot be an ID: no spaces or <>\"{{}}|\\^` in it; write e.g. vendor-a",
+                        f"「{text}」はIDにできない（空白や <>\"{{}}|\\^` を含む）。例えば vendor-a のように書くこと")
+    return URIRef(value)

@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..namespace import CM
-from .cells import CellError, parse_date, slug, split_list
+from .cells import CellError, expand_id, parse_date, slug, split_list
 from .clauses import KINDS, parse_clause
 from .columns import UNITS, Column, sheet_by_key
 from .counts import parse_count, parse_counts
@@ -180,7 +180,6 @@ def _locations(builder, table: Table, row: Row, consignment: URIRef, assets: lis
 
 
 def _known(builder, target: str, name: str) -> bool:
-    from .building import expand_id
 
     try:
         if expand_id(name, builder.base) in builder.ids[target]:
