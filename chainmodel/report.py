@@ -265,6 +265,11 @@ def _leak_blocks(number: int, leak: dict, w: _Words) -> list:
         facts.append(w("fact.guarded", provision=name(leak["guarded_provision"], lang),
                        duty=name(leak["guard_duty"], lang)))
     facts.append(w("fact.reached", parties=names(leak["reached"], lang) or "-"))
+    held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
+            for item in leak.get("held_by_reached") or []]
+    if len({phrase for _, phrase in held}) > 1:  # data cut down on its way: say what each holds
+        facts.append(w("fact.held-by-each", held=w.comma.join(w("held-item", party=party, held=phrase)
+                                                              for party, phrase in held)))
     facts += _exposure_facts(leak["exposure"], w)
     path = tuple((str(i), [Ref(step["element"])], term(step["kind"], lang), [Ref(step["from"])] if step["from"] else "-",
                   [Ref(step["to"])] if step["to"] else "-", step_effect(step["effect_code"], lang))

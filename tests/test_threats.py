@@ -204,3 +204,22 @@ def test_a_shared_administrator_account_that_opens_personal_data_is_a_warning(fi
     assert finding.source == ("APPI Art. 23", "PPC General Guidelines 10 (10-5, 10-6)")
     assert "is shared" in finding.message and "customer database" in finding.message
     assert "shared-account-to-personal-data" not in findings_of(INSIDER)  # one person's own account
+
+
+def test_the_report_says_what_each_party_reached_holds_when_it_differs(tmp_path):
+    """Regression: the report gave only "reaches" and the leak's total, not what buyer 2 holds."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+    from inline import PREFIXES
+
+    model = tmp_path / "insider.ttl"
+    model.write_text(PREFIXES + INSIDER, encoding="utf-8")
+    for lang, line in (("en", "- what each party reached holds: dispatched engineer (30,000 people), list broker "
+                              "(30,000 people), buyer 1 (30,000 people), buyer 2 (12,000 people)"),
+                       ("ja", "- 到達先ごとの保有：派遣技術者（30,000人）、名簿業者（30,000人）、購入者1（30,000人）、"
+                              "購入者2（12,000人）")):
+        out = tmp_path / f"report-{lang}.md"
+        result = CliRunner().invoke(cli, ["report", str(model), "-o", str(out), "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert out.read_text(encoding="utf-8").count(line) == 1
