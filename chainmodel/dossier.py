@@ -98,7 +98,8 @@ def diagram_data(view: ChainView, *, lang: str = "en", duty: str | None = None, 
 
     duty = _resolve(view, duty, view.duties, "duty")
     principal = _resolve(view, principal, view.parties, "principal")
-    elements = set(view.handoffs) | set(view.copies) | set(view.devices) | set(view.duties) | set(view.controls)
+    elements = (set(view.handoffs) | set(view.copies) | set(view.devices) | set(view.duties) | set(view.controls)
+                | set(view.persons))  # a person fails as an insider
     failure = _resolve(view, failure, sorted(elements), "element")
     inventory = inventory_json(view)
     assets = {a["iri"]: a for a in describe_json(view, describe(view))["data_assets"]}

@@ -671,5 +671,13 @@ def _failure_summary(lang: str, failure: dict, leaks: list[dict]) -> dict:
     if reached:
         found = [name(reached[iri], lang) for iri in sorted(reached)]
         notes.append(say("diagram.summary.reaches", lang, parties=join(found, lang)))
+    for leak in leaks:  # data cut down on its way: what each party reached holds
+        held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
+                for item in leak.get("held_by_reached") or []]
+        if len({phrase for _, phrase in held}) < 2:
+            continue
+        line = say("diagram.summary.held", lang, held=join([say("diagram.summary.held-item", lang, party=party,
+                                                                 held=phrase) for party, phrase in held], lang))
+        notes += [line] if line not in notes else []
     return {"heading": say("diagram.summary.failure", lang, element=name(failure, lang)), "lines": lines,
             "notes": notes or [say("diagram.summary.no-leak", lang)]}

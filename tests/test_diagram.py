@@ -394,3 +394,18 @@ def test_a_failure_panel_gives_the_exposure_with_its_bounds_and_why(case_a_view)
     (laptop,) = [n for n in data["nodes"] if n["id"] == "https://example.org/chainmodel/case-a#laptop"]
     assert ("per principal: Resonac Health Insurance Association 5,747 people; "
             "not accounted for by a named principal: 165,725 people") in laptop["title"]
+
+
+def test_a_person_can_be_the_failure_and_the_panel_says_what_each_party_reached_holds(view_of):
+    """Regression: `diagram --failure "dispatched engineer"` was refused (persons were not
+    elements that fail), and the panel never said what each party reached holds."""
+    from chainmodel.dossier import diagram_data
+
+    from test_threats import INSIDER
+
+    data = diagram_data(view_of(INSIDER), failure="dispatched engineer")
+    (block,) = data["summary"]
+    assert block["notes"] == [
+        "exposes: 30,000 people", "reaches: list broker, buyer 1, buyer 2, dispatched engineer",
+        "what each party reached holds: dispatched engineer (30,000 people), list broker (30,000 people), "
+        "buyer 1 (30,000 people), buyer 2 (12,000 people)"]
