@@ -112,3 +112,10 @@ def test_prov_export_reads_back_to_the_same_analyses(tmp_path, case, example_vie
     original, again = analyses_json(view), analyses_json(chain_view(load_model([path])))
     for key in ("trace", "leaks", "cutsets", "blast_rank", "validate"):
         assert json.dumps(again[key], sort_keys=True) == json.dumps(original[key], sort_keys=True), key
+    from chainmodel.serialise import timeline_json
+    from chainmodel.timeline import incidents, timeline
+
+    def dated(v):  # every incident's window, knowledge, reports and deadlines
+        return json.dumps([timeline_json(v, timeline(v, i)) for i in incidents(v)], sort_keys=True)
+
+    assert dated(chain_view(load_model([path]))) == dated(view)
