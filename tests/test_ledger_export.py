@@ -138,3 +138,22 @@ def test_new_commands_have_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert result.output.startswith("Usage: ") and "Exit codes" not in result.output  # once, in chainmodel --help
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_systems_of_an_intrusion_have_their_own_columns_and_come_back_the_same(view_of, tmp_path, lang):
+    """Regression: a server's kind, whether it faces the internet and what it connects to went to
+    the Other statements sheet as raw Turtle; the Devices sheet had only Portable."""
+    from test_public_ransomware import MODEL
+
+    view = view_of(MODEL)
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(export_ledger(view, lang=lang))
+    devices = {row[0]: row for row in load_workbook(path)["Devices" if lang == "en" else "機器"].iter_rows(
+        min_row=2, values_only=True)}
+    kind, facing, connects = (("VPN appliance", "yes", "fileserver") if lang == "en" else ("VPN機器", "はい", "fileserver"))
+    assert {kind, facing, connects} <= set(devices["vpn"])
+    other = load_workbook(path)["Other statements" if lang == "en" else "その他の記述"]
+    assert not any("connectsTo" in str(cell) or "internetFacing" in str(cell) or "VpnAppliance" in str(cell)
+                   for row in other.iter_rows(values_only=True) for cell in row)
+    assert isomorphic(import_ledger([path]).graph, view.model.graph)

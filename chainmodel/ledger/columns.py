@@ -579,6 +579,9 @@ CATEGORIES = Sheet(
     ),
 )
 
+DEVICE_KINDS = (CM.Device, CM.PortableDevice, CM.FixedSystem, CM.Server, CM.NetworkAppliance, CM.VpnAppliance,
+                CM.MaintenanceTerminal, CM.HostedSoftware)
+
 DEVICES = Sheet(
     "devices", "Devices", "機器",
     "Places data rests: servers, laptops, USB sticks.", "データが置かれる場所：サーバ、ノートパソコン、USBメモリなど。",
@@ -586,8 +589,22 @@ DEVICES = Sheet(
     (
         _id("device-laptop"),
         *_names("portable laptop", "ノートパソコン"),
+        Column("kind", "Kind", "種別",
+               "device, portable device, fixed system, server, network appliance, VPN appliance, maintenance terminal "
+               "or software run by a vendor: what can fail in it follows from the kind (loss or theft only for what "
+               "can be carried away).",
+               "機器、可搬機器、据置システム、サーバ、ネットワーク機器、VPN機器、保守端末、事業者が運用するソフトウェアのいずれか。"
+               "起こりうる失敗は種別で決まる（紛失・盗難は持ち出せるものだけ）。", "device", "types", choices=DEVICE_KINDS),
         Column("portable", "Portable", "可搬", "yes for a device that can be carried away and lost (cm:portable).",
                "持ち出し・紛失しうる機器であれば「はい」（cm:portable）。", "yes", "bool", CM.portable),
+        Column("internet_facing", "Internet-facing", "インターネット公開",
+               "yes for a system reachable from the internet (cm:internetFacing): an intrusion can start there.",
+               "インターネットから到達できるシステムであれば「はい」（cm:internetFacing）。侵入の起点になりうる。", "no", "bool",
+               CM.internetFacing),
+        Column("connects_to", "Connects to", "接続先",
+               "The systems it reaches on the network (cm:connectsTo): what an intrusion through it reaches too.",
+               "ネットワーク上で到達できるシステム（cm:connectsTo）。ここからの侵入はそれらにも及ぶ。", "", "refs", CM.connectsTo,
+               targets=("devices",)),
         Column("held_by", "Held by", "保有者", "The party that holds the device (cm:heldBy).", "機器を保有する当事者（cm:heldBy）。",
                "株式会社サンプル", "ref", CM.heldBy, targets=("parties",)),
         _country("Where the device is located", "機器の所在国"),
