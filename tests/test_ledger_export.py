@@ -157,3 +157,20 @@ def test_systems_of_an_intrusion_have_their_own_columns_and_come_back_the_same(v
     assert not any("connectsTo" in str(cell) or "internetFacing" in str(cell) or "VpnAppliance" in str(cell)
                    for row in other.iter_rows(values_only=True) for cell in row)
     assert isomorphic(import_ledger([path]).graph, view.model.graph)
+
+
+def test_people_and_accounts_have_their_own_columns_and_come_back_the_same(view_of, tmp_path):
+    """Regression: persons (whom they work for, where they are placed) and accounts (who uses
+    them, what they open, administrator or shared) went to Other statements as raw Turtle."""
+    from test_threats import INSIDER
+
+    view = view_of(INSIDER)
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(export_ledger(view, lang="en"))
+    book = load_workbook(path)
+    parties = {row[0]: row for row in book["Parties"].iter_rows(min_row=2, values_only=True)}
+    assert {"dispatched worker", "agency", "vendor"} <= set(parties["worker"])
+    accounts = [row for row in book["Accounts"].iter_rows(min_row=2, values_only=True)]
+    assert [(row[0], row[4], row[5], row[7]) for row in accounts] == [("admin", "worker", "db", "yes")]
+    assert list(book["Other statements"].iter_rows(min_row=2, values_only=True)) == []
+    assert isomorphic(import_ledger([path]).graph, view.model.graph)

@@ -65,8 +65,8 @@ from ..namespace import CM
 
 __all__ = ["Column", "Sheet", "SHEETS", "sheet_by_key", "OTHER_SHEET", "ABOUT_SHEET", "NOTES_SHEET"]
 
-ANY = ("parties", "consignments", "agreements", "clauses", "duties", "data", "categories", "devices", "copies",
-       "handoffs", "bases", "controls", "events", "incidents", "laws")
+ANY = ("parties", "consignments", "agreements", "clauses", "duties", "data", "categories", "devices", "accounts",
+       "copies", "handoffs", "bases", "controls", "events", "incidents", "laws")
 
 
 @dataclass(frozen=True)
@@ -252,10 +252,12 @@ PARTIES = Sheet(
         _id("city-hall"),
         *_names("Minato City", "港区"),
         Column("kind", "Kind", "種別",
-               "organisation, capacity (one organisation acting in one role under one law) or data subjects; "
-               "empty means organisation.",
-               "組織、立場（一つの法律の下で一つの役割を担う組織）、本人（データ主体）のいずれか。空欄なら組織。",
-               "organisation", "types", choices=(CM.Organisation, CM.Capacity, CM.DataSubjectGroup, CM.Agent)),
+               "organisation, capacity (one organisation acting in one role under one law), data subjects, or a "
+               "person (employee, dispatched worker, contractor staff); empty means organisation.",
+               "組織、立場（一つの法律の下で一つの役割を担う組織）、本人（データ主体）、または個人（従業者、派遣労働者、"
+               "委託先の要員）のいずれか。空欄なら組織。",
+               "organisation", "types", choices=(CM.Organisation, CM.Capacity, CM.DataSubjectGroup, CM.Agent,
+                                                 CM.Person, CM.Employee, CM.DispatchedWorker, CM.ContractorStaff)),
         Column("organisation", "Organisation (of a capacity)", "主体組織（立場の場合）",
                "For a capacity: the organisation acting in it (cm:capacityOf).", "立場の場合、その立場で行動する組織（cm:capacityOf）。",
                "ldi", "ref", CM.capacityOf, targets=("parties",)),
@@ -265,6 +267,14 @@ PARTIES = Sheet(
                "明示する役割：委託元、作成事業者、提供先、監督当局など（委託先の役割は委託から導かれる）。",
                "regulator", "types",
                choices=(CM.Principal, CM.Consignee, CM.ReConsignee, CM.Producer, CM.Recipient, CM.Regulator)),
+        Column("works_for", "Works for (a person)", "雇用主（個人の場合）",
+               "For a person: the organisation that employs them (cm:worksFor), a staffing agency for a dispatched "
+               "worker.", "個人の場合、雇用する組織（cm:worksFor）。派遣労働者なら派遣元。", "", "refs", CM.worksFor,
+               targets=("parties",)),
+        Column("placed_at", "Placed at (a person)", "就業先（個人の場合）",
+               "For a person: the organisation they work at (cm:placedAt), whom their acts are attributed to.",
+               "個人の場合、就業する組織（cm:placedAt）。その人の行為はこの組織に帰属する。", "", "refs", CM.placedAt,
+               targets=("parties",)),
         Column("sector", "Sector", "主体の区分",
                "Which rules of the APPI bind the party (cm:sector): private business (the default), national "
                "administrative organ, local government, incorporated administrative agency, local incorporated "
@@ -614,6 +624,32 @@ DEVICES = Sheet(
     ),
 )
 
+ACCOUNTS = Sheet(
+    "accounts", "Accounts", "アカウント",
+    "Ways into systems: who uses each account, what it opens, whether it is an administrator's or shared.",
+    "システムへの入口：各アカウントの利用者、到達できるシステム、管理者権限や共有の有無。",
+    (CM.Account,), "account-",
+    (
+        _id("account-admin"),
+        *_names("administrator account of the database", "データベースの管理者アカウント"),
+        Column("used_by", "Used by", "利用者", "The people who use it (cm:usedBy).", "利用する個人（cm:usedBy）。",
+               "engineer", "refs", CM.usedBy, targets=("parties",)),
+        Column("grants_access_to", "Opens", "到達先",
+               "The systems it opens (cm:grantsAccessTo); connected systems are reached too.",
+               "到達できるシステム（cm:grantsAccessTo）。接続されたシステムにも及ぶ。", "device-db", "refs",
+               CM.grantsAccessTo, targets=("devices",)),
+        Column("reads_data", "Reads data", "閲覧できるデータ",
+               "The data it may read (cm:readsData); empty means all the data on what it opens for an administrator.",
+               "閲覧できるデータ（cm:readsData）。管理者なら空欄は到達先のすべてのデータ。", "", "refs", CM.readsData,
+               targets=("data",)),
+        Column("administrator", "Administrator", "管理者権限", "yes for an administrator's account (cm:administrator).",
+               "管理者のアカウントであれば「はい」（cm:administrator）。", "yes", "bool", CM.administrator),
+        Column("shared", "Shared", "共有", "yes for an account several people share (cm:sharedAccount).",
+               "複数人で共有するアカウントであれば「はい」（cm:sharedAccount）。", "no", "bool", CM.sharedAccount),
+        *_comments(),
+    ),
+)
+
 COPIES = Sheet(
     "copies", "Copies", "複製",
     "Where a copy of data rests: on a device, or with a party.", "データの複製の置き場所：機器上、または当事者の手元。",
@@ -770,8 +806,8 @@ LAWS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (PARTIES, CONSIGNMENTS, AGREEMENTS, CLAUSES, DUTIES, DATA, CATEGORIES, DEVICES, COPIES,
-                             HANDOFFS, BASES, CONTROLS, EVENTS, INCIDENTS, LAWS)
+SHEETS: tuple[Sheet, ...] = (PARTIES, CONSIGNMENTS, AGREEMENTS, CLAUSES, DUTIES, DATA, CATEGORIES, DEVICES, ACCOUNTS,
+                             COPIES, HANDOFFS, BASES, CONTROLS, EVENTS, INCIDENTS, LAWS)
 """Every sheet, in the order a workbook holds them."""
 
 OTHER_SHEET = Sheet(
