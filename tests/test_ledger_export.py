@@ -174,3 +174,20 @@ def test_people_and_accounts_have_their_own_columns_and_come_back_the_same(view_
     assert [(row[0], row[4], row[5], row[7]) for row in accounts] == [("admin", "worker", "db", "yes")]
     assert list(book["Other statements"].iter_rows(min_row=2, values_only=True)) == []
     assert isomorphic(import_ledger([path]).graph, view.model.graph)
+
+
+def test_attacks_and_their_conditions_have_their_own_sheets_and_come_back_the_same(view_of, tmp_path):
+    """Regression: an attack that needs two conditions, and the intrusion and ransomware failure
+    modes, went to Other statements as raw Turtle."""
+    from test_threats import ATTACK
+
+    view = view_of(ATTACK)
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(export_ledger(view, lang="en"))
+    book = load_workbook(path)
+    attacks = [row[:8] for row in book["Attacks"].iter_rows(min_row=2, values_only=True)]
+    assert attacks == [("attack", None, None, None, "vpn", "reused; unpatched", None, "ransomware")]
+    conditions = {row[0]: row[4] for row in book["Conditions"].iter_rows(min_row=2, values_only=True)}
+    assert conditions == {"reused": "ops", "unpatched": "vpn"}
+    assert list(book["Other statements"].iter_rows(min_row=2, values_only=True)) == []
+    assert isomorphic(import_ledger([path]).graph, view.model.graph)

@@ -54,7 +54,7 @@ _WORDS = {
     "parties": ("party", "当事者"), "consignments": ("consignment", "委託"), "duties": ("duty", "業務"),
     "agreements": ("agreement", "契約"), "clauses": ("clause", "契約条項"), "bases": ("provision basis", "提供の根拠"),
     "data": ("data asset", "データ"), "categories": ("data category", "データ項目"), "devices": ("device", "機器"),
-    "accounts": ("account", "アカウント"),
+    "accounts": ("account", "アカウント"), "attacks": ("attack", "攻撃"), "conditions": ("condition", "成立条件"),
     "copies": ("copy", "複製"), "handoffs": ("hand-off", "受け渡し"), "controls": ("control", "管理策"),
     "events": ("event", "出来事"), "incidents": ("incident", "事案"), "laws": ("legal source", "法令"),
 }

@@ -66,7 +66,7 @@ from ..namespace import CM
 __all__ = ["Column", "Sheet", "SHEETS", "sheet_by_key", "OTHER_SHEET", "ABOUT_SHEET", "NOTES_SHEET"]
 
 ANY = ("parties", "consignments", "agreements", "clauses", "duties", "data", "categories", "devices", "accounts",
-       "copies", "handoffs", "bases", "controls", "events", "incidents", "laws")
+       "attacks", "conditions", "copies", "handoffs", "bases", "controls", "events", "incidents", "laws")
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,8 @@ def _findings() -> Column:
 
 
 FAILURE_MODES = (CM.Omission, CM.WrongContent, CM.Misdirection, CM.MisdirectedData, CM.Late, CM.LossOrTheft,
-                 CM.UnauthorisedCopy, CM.NotPerformed, CM.ControlFails)
+                 CM.UnauthorisedCopy, CM.NotPerformed, CM.ControlFails, CM.InsiderExfiltration, CM.Intrusion,
+                 CM.Ransomware, CM.Misconfiguration)
 
 
 def _failure_modes() -> Column:
@@ -650,6 +651,44 @@ ACCOUNTS = Sheet(
     ),
 )
 
+ATTACKS = Sheet(
+    "attacks", "Attacks", "攻撃",
+    "Attacks that need several conditions at once (an unpatched appliance and a reused password): each is a cut "
+    "set of that order.",
+    "複数の条件がそろって初めて成立する攻撃（未修正の機器と使い回されたパスワードなど）。条件の数の次数のカットセットになる。",
+    (CM.Attack,), "attack-",
+    (
+        _id("attack-vpn"),
+        *_names("ransomware through the VPN appliance", "VPN機器を経由したランサムウェア"),
+        Column("target", "Target", "侵入先", "The system it gets into (cm:target).", "侵入されるシステム（cm:target）。",
+               "device-vpn", "ref", CM.target, targets=("devices",)),
+        Column("requires", "Requires", "成立条件", "The conditions that must all hold (cm:requires): rows of Conditions.",
+               "すべてそろう必要のある条件（cm:requires）。成立条件シートの行。", "condition-unpatched", "refs", CM.requires,
+               targets=("conditions",)),
+        Column("attacker", "Attacker", "攻撃者", "Who attacks, when known (cm:attacker).", "攻撃者（分かる場合、cm:attacker）。",
+               "", "ref", CM.attacker, targets=("parties",)),
+        _failure_modes(),
+        *_comments(),
+    ),
+)
+
+CONDITIONS = Sheet(
+    "conditions", "Conditions", "成立条件",
+    "What an attack needs: a missing patch, a reused password, an open port.",
+    "攻撃の成立に必要な条件：未適用の修正、使い回されたパスワード、開いたポートなど。",
+    (CM.Condition,), "condition-",
+    (
+        _id("condition-unpatched"),
+        *_names("the appliance is not patched", "機器に修正が適用されていない"),
+        Column("concerns", "Concerns", "対象要素", "What it is about (cm:concerns): a system, an account.",
+               "関わる要素（cm:concerns）：システム、アカウントなど。", "device-vpn", "refs", CM.concerns, targets=ANY),
+        Column("always_holds", "Always holds", "常に成立",
+               "yes when it holds whatever happens (cm:alwaysHolds): the attack then needs one condition fewer.",
+               "常に成り立つ条件であれば「はい」（cm:alwaysHolds）。攻撃に必要な条件が一つ減る。", "no", "bool", CM.alwaysHolds),
+        *_comments(),
+    ),
+)
+
 COPIES = Sheet(
     "copies", "Copies", "複製",
     "Where a copy of data rests: on a device, or with a party.", "データの複製の置き場所：機器上、または当事者の手元。",
@@ -807,7 +846,7 @@ LAWS = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (PARTIES, CONSIGNMENTS, AGREEMENTS, CLAUSES, DUTIES, DATA, CATEGORIES, DEVICES, ACCOUNTS,
-                             COPIES, HANDOFFS, BASES, CONTROLS, EVENTS, INCIDENTS, LAWS)
+                             ATTACKS, CONDITIONS, COPIES, HANDOFFS, BASES, CONTROLS, EVENTS, INCIDENTS, LAWS)
 """Every sheet, in the order a workbook holds them."""
 
 OTHER_SHEET = Sheet(
