@@ -44,55 +44,14 @@ import sys
 import tempfile
 import time
 
+from treememory import TreeMemory
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # endtoend.py beside this file
 
 ANALYSES = ("view", "validate", "trace", "leaks", "cutsets", "blast-rank", "audit")
 SEQUENTIAL_AUDIT = ("view", "validate", "leaks", "blast-rank")
 """The whole audit done stage by stage: derive the view, then validate, leaks and blast --rank."""
-
-
-def _pss_kib(pid: int) -> int:
-    """Proportional set size of a process: its share of the memory it uses (shared pages split)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as stream:
-            for line in stream:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as stream:
-            return [int(child) for child in stream.read().split()]
-    except OSError:
-        return []
-
-
-class _MemorySampler:
-    """Samples this process and its children every second; ``peak_mib`` is the largest total PSS."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.peak_kib = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        me = os.getpid()
-        while not self._stop.wait(1.0):
-            total = _pss_kib(me) + sum(_pss_kib(child) for child in _children(me))
-            self.peak_kib = max(self.peak_kib, total)
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join()
-        return self.peak_kib / 1024
 
 
 def _open(backend: str, path: str, store: str | None):
@@ -126,7 +85,7 @@ def _run_stage(stage: str, backend: str, path: str, store: str | None, queue) ->
         from chainmodel.audit import audit
         from chainmodel.snapshot import chain_view
 
-        sampler = _MemorySampler()
+        sampler = TreeMemory(os.getpid(), interval=1.0)
         started = time.perf_counter()
         model = _open(backend, path, store)  # timed from here: the load (memory) or opening the store
         view = chain_view(model, keep_scans=False)  # the worker reads the scans it validates with

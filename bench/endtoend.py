@@ -29,8 +29,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+from treememory import TreeMemory
 
 COMMANDS = {
     "audit-json": ["audit", "{model}", "--format", "json"],
@@ -48,54 +49,6 @@ started = time.perf_counter()
 count = sum(1 for _ in pyoxigraph.parse(path=sys.argv[1], format=pyoxigraph.RdfFormat.N_TRIPLES))
 print(time.perf_counter() - started, count)
 """
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as stream:
-            for line in stream:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and every process below it."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as stream:
-                todo.extend(int(child) for child in stream.read().split())
-        except OSError:
-            pass
-    return found
-
-
-class TreeMemory:
-    """Samples the summed PSS of a process tree until stopped; ``peak_mib`` is the largest total."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid, self.peak_kib = pid, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        interval = 0.25
-        while not self._stop.is_set():
-            total = sum(_pss_kib(pid) for pid in _tree(self.pid))
-            self.peak_kib = max(self.peak_kib, total)
-            interval = 1.0 if total > 1024 * 1024 else 0.25
-            self._stop.wait(interval)
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join()
-        return self.peak_kib / 1024
 
 
 def floor(model: str) -> tuple[float, int]:
@@ -194,6 +147,7 @@ def main() -> None:
                         "(RLIMIT_AS; 0: no limit); past it the command fails and is reported so")
     args = parser.parse_args()
     workdir = args.workdir or tempfile.mkdtemp(prefix="chainmodel-e2e-")
+    os.makedirs(workdir, exist_ok=True)  # a --workdir that does not exist yet is made
     rows = []
     try:
         for principals in (int(float(s)) for s in args.principals.split(",")):

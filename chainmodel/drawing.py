@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .catalogue import duration_words, has, join, say
-from .phrases import count_phrase, exposure_phrase, name, reason_phrase, step_effect, term
+from .phrases import count_phrase, exposure_phrase, holdings_phrases, name, reason_phrase, step_effect, term
 
 __all__ = ["Selection", "select", "graph", "styled", "legend", "highlights", "summary", "ROLE_ORDER", "NODE_STYLE",
            "EDGE_STYLE", "node_kind", "kind_word", "LIST_MAX"]
@@ -672,9 +672,8 @@ def _failure_summary(lang: str, failure: dict, leaks: list[dict]) -> dict:
         found = [name(reached[iri], lang) for iri in sorted(reached)]
         notes.append(say("diagram.summary.reaches", lang, parties=join(found, lang)))
     for leak in leaks:  # data cut down on its way: what each party reached holds
-        held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
-                for item in leak.get("held_by_reached") or []]
-        if len({phrase for _, phrase in held}) < 2:
+        held = holdings_phrases(leak, lang)
+        if not held:
             continue
         line = say("diagram.summary.held", lang, held=join([say("diagram.summary.held-item", lang, party=party,
                                                                  held=phrase) for party, phrase in held], lang))

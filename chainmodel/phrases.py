@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import has, join, render, say
 from .findings import HARM_KINDS  # the one place that names and orders the harm kinds
 
-__all__ = ["name", "name_with_iri", "count_phrase", "exposure_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
+__all__ = ["name", "name_with_iri", "count_phrase", "exposure_phrase", "holdings_phrases", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
            "step_effect", "HARM_KINDS", "harm_rank", "natural_key", "citations_phrase"]
 
 _DIGITS = re.compile(r"(\d+)")
@@ -116,6 +116,21 @@ def exposure_phrase(exposure: dict, lang: str = "en") -> str:
     if not populations:
         return amount_phrase(0, None, lang)
     return "; ".join(count_phrase(p["count"], p["unit"], lang) for p in populations)
+
+
+def holdings_phrases(leak: dict, lang: str = "en") -> list[tuple[str, str]]:
+    """What each party a leak reaches holds, as ``(party, exposure)`` phrases; empty when they all
+    hold the same (it is said once, as the leak's exposure). Data can be cut down on its way: a
+    buyer of one region's customers holds less than the broker who sold them.
+
+    >>> leak = {"held_by_reached": [{"party": {"iri": "urn:b", "label": {"en": "broker"}},
+    ...                              "exposure": {"populations": []}}]}
+    >>> holdings_phrases(leak)
+    []
+    """
+    held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
+            for item in leak.get("held_by_reached") or []]
+    return held if len({phrase for _, phrase in held}) > 1 else []
 
 
 def reason_phrase(reason: dict, lang: str = "en") -> str:

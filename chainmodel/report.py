@@ -49,8 +49,9 @@ from .diagram import page, svg
 from .dossier import BLAST_TOP, diagram_data, report_data
 from .escaping import terminal_safe
 from .overview import TOP_MEMBERS
-from .phrases import citations_phrase, count_phrase, name, names, said_phrase, step_effect, term
-from .text import exposure_phrase, finding_message
+from .phrases import (citations_phrase, count_phrase, exposure_phrase, holdings_phrases, name, names, said_phrase,
+                      step_effect, term)
+from .text import finding_message
 from .timeline_text import sections as timeline_sections
 
 
@@ -265,9 +266,8 @@ def _leak_blocks(number: int, leak: dict, w: _Words) -> list:
         facts.append(w("fact.guarded", provision=name(leak["guarded_provision"], lang),
                        duty=name(leak["guard_duty"], lang)))
     facts.append(w("fact.reached", parties=names(leak["reached"], lang) or "-"))
-    held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
-            for item in leak.get("held_by_reached") or []]
-    if len({phrase for _, phrase in held}) > 1:  # data cut down on its way: say what each holds
+    held = holdings_phrases(leak, lang)
+    if held:
         facts.append(w("fact.held-by-each", held=w.comma.join(w("held-item", party=party, held=phrase)
                                                               for party, phrase in held)))
     facts += _exposure_facts(leak["exposure"], w)

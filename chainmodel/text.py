@@ -17,8 +17,8 @@ Examples
 from __future__ import annotations
 
 from .catalogue import say
-from .phrases import (count_phrase, exposure_phrase, name, name_with_iri, names, reason_phrase, said_phrase,
-                      step_effect, term)
+from .phrases import (count_phrase, exposure_phrase, holdings_phrases, name, name_with_iri, names, reason_phrase,
+                      said_phrase, step_effect, term)
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
            "findings_text", "audit_text", "finding_message", "exposure_phrase"]
@@ -172,9 +172,8 @@ def _leak_lines(number: int, leak: dict, lang: str) -> list[str]:
 def _holding_lines(leak: dict, lang: str) -> list[str]:
     """What each party the data reaches holds, when they do not all hold the same (data that
     travels on may be cut down on the way: a buyer of one region's customers)."""
-    held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
-            for item in leak.get("held_by_reached") or []]
-    if len({phrase for _, phrase in held}) < 2:
+    held = holdings_phrases(leak, lang)
+    if not held:
         return []
     return [f"   {_l('held-by-each', lang)}:"] + [f"     - {party}: {phrase}" for party, phrase in held]
 
