@@ -127,10 +127,7 @@ def write_listings(write: Callable[[str], None], command: str, view: ChainView, 
     extra = extra or {}
     if output_format == "jsonl":
         streams = [stream for listing in listings for stream in listing_records(view, listing, top)]
-        end = {**extra, **{listing.name: {**listing.totals, "count": len(listing.items),
-                                          "group_count": len(listing.groups),
-                                          "principal_count": len({p for g in listing.groups for p in g.principals})}
-                           for listing in listings}}
+        end = {**extra, **{listing.name: listing.header for listing in listings}}
         with referring(view) as table:  # entries are made with references, one by one as they are written
             for line in json_lines(command, streams, end, table):
                 write(line)

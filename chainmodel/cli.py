@@ -608,6 +608,8 @@ def query(model, query_file, name, output_format, timeout, memory, limit, excel)
 
     if bool(query_file) == bool(name):
         raise click.UsageError("give either --query FILE or --name NAME (see --list)")
+    if excel and output_format != "csv":
+        raise click.UsageError("--excel only applies to --format csv: add --format csv, or leave out --excel")
     text = query_file.read_text(encoding="utf-8") if query_file else load_named_query(name).text
     from .store import as_rdflib
 
@@ -621,8 +623,6 @@ def query(model, query_file, name, output_format, timeout, memory, limit, excel)
             "the endpoint's model is too large to copy into memory for a hardened query; query the "
             "endpoint with its own tools and time limits")
     result = run_query(graph, text, timeout=timeout, limit=limit, memory=memory)
-    if excel and output_format != "csv":
-        raise click.UsageError("--excel goes with --format csv")
     text = format_result(result, output_format, chain_model.namespaces)
     _write(("\ufeff" if excel else "") + text, crlf=output_format == "csv")
     if result.truncated and output_format != "table":
@@ -685,11 +685,13 @@ def whatif(model, scenarios, removals, reports, checks, check_latency, order, ti
 
 def _in_memory(chain_model: ChainModel) -> ChainModel:
     """A what-if needs a copy to edit: bring a store or endpoint model into memory."""
-    from .store import as_rdflib
+    from .store import SHACL_LIMIT, as_rdflib
 
     graph = as_rdflib(chain_model.graph)
     if graph is None:
-        raise click.UsageError("the model is too large to copy into memory for a what-if; use a smaller extract")
+        raise click.UsageError(
+            f"the model in the store or endpoint has more than {SHACL_LIMIT:,} triples, too many to copy into "
+            "memory for a what-if; run whatif on the model's files instead, or on a store of a smaller extract")
     return ChainModel(graph=graph, sources=chain_model.sources, prefixes=chain_model.prefixes)
 
 

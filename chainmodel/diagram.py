@@ -39,7 +39,6 @@ True
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -50,13 +49,8 @@ from pathlib import Path
 
 from .dossier import diagram_data
 from .errors import SetupError
+from .escaping import markup_safe as _escape
 from .escaping import terminal_safe
-
-
-def _escape(text, quotes: bool = True) -> str:
-    """Text from a model made safe for HTML and SVG: markup escaped, and control, separator and
-    bidirectional characters written as ``\\uXXXX`` (XML cannot hold most of them at all)."""
-    return html.escape(terminal_safe(str(text)), quotes)
 
 
 __all__ = ["diagram_html", "diagram_data", "write_diagram", "page", "svg", "overview_only", "json_for_html",

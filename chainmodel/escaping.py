@@ -21,9 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["terminal_safe", "is_unsafe", "UNSAFE_CHARACTERS"]
+__all__ = ["terminal_safe", "markup_safe", "is_unsafe", "UNSAFE_CHARACTERS"]
 
 _CONTROLS_BUT_CR = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls and DEL, but tab, LF and CR
 _FORMATTING = (
@@ -87,3 +88,16 @@ def terminal_safe(text: str, *, breaks: bool = True, keep: str = "", crlf: bool 
     if keep:
         return pattern.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
     return pattern.sub(_escape, text)
+
+
+def markup_safe(text, quotes: bool = True) -> str:
+    """Text from a model made safe for HTML and SVG: markup escaped, and control, separator and
+    bidirectional characters written as ``\\uXXXX`` (XML cannot hold most of them at all).
+
+    Examples
+    --------
+    >>> markup_safe("<b>NTT\\x1b DATA</b>")
+    '&lt;b&gt;NTT\\\\u001B DATA&lt;/b&gt;'
+    """
+    return html.escape(terminal_safe(str(text)), quotes)
+

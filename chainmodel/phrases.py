@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import has, join, render, say
 from .findings import HARM_KINDS  # the one place that names and orders the harm kinds
 
-__all__ = ["name", "name_with_iri", "count_phrase", "exposure_phrase", "holdings_phrases", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
+__all__ = ["name", "name_with_iri", "count_phrase", "exposure_phrase", "holdings_phrases", "reportable_phrase", "amount_phrase", "unit_key", "reason_phrase", "said_phrase", "names", "term",
            "step_effect", "HARM_KINDS", "harm_rank", "natural_key", "citations_phrase"]
 
 _DIGITS = re.compile(r"(\d+)")
@@ -131,6 +131,18 @@ def holdings_phrases(leak: dict, lang: str = "en") -> list[tuple[str, str]]:
     held = [(name(item["party"], lang), exposure_phrase(item["exposure"], lang))
             for item in leak.get("held_by_reached") or []]
     return held if len({phrase for _, phrase in held}) > 1 else []
+
+
+def reportable_phrase(duty: dict, lang: str = "en") -> str:
+    """Whether a principal's breach is reportable (a duty of :func:`chainmodel.serialise.duty_json`),
+    in words; a preventive control that rules a leak out is named as the reason it is not.
+
+    >>> reportable_phrase({"reportable": "no", "protected_by": []}, "en") == say("reportable.no", "en")
+    True
+    """
+    if duty["protected_by"]:
+        return say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
+    return say(f"reportable.{duty['reportable']}", lang)
 
 
 def reason_phrase(reason: dict, lang: str = "en") -> str:

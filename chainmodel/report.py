@@ -47,19 +47,12 @@ from urllib.parse import quote
 from .catalogue import duration_words, join, say
 from .diagram import page, svg
 from .dossier import BLAST_TOP, diagram_data, report_data
-from .escaping import terminal_safe
+from .escaping import markup_safe as _escape
 from .overview import TOP_MEMBERS
-from .phrases import (citations_phrase, count_phrase, exposure_phrase, holdings_phrases, name, names, said_phrase,
-                      step_effect, term)
+from .phrases import (citations_phrase, count_phrase, exposure_phrase, holdings_phrases, name, names,
+                      reportable_phrase, said_phrase, step_effect, term)
 from .text import finding_message
 from .timeline_text import sections as timeline_sections
-
-
-def _escape(text, quotes: bool = True) -> str:
-    """Text from a model made safe for HTML and SVG: markup escaped, and control, separator and
-    bidirectional characters written as ``\\uXXXX`` (XML cannot hold most of them at all)."""
-    return html.escape(terminal_safe(str(text)), quotes)
-
 
 __all__ = ["render_html", "render_markdown", "report_html", "report_markdown", "blocks", "BLAST_TOP"]
 
@@ -343,9 +336,7 @@ def _trigger(trigger: dict, w: _Words) -> str:
 
 def _principal_duty(duty: dict, w: _Words) -> tuple[list[Content], list[int]]:
     lang = w.lang
-    status = say(f"reportable.{duty['reportable']}", lang)
-    if duty["protected_by"]:
-        status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
+    status = reportable_phrase(duty, lang)
     items: list[Content] = [w("principal-duty", principal=name(duty["principal"], lang), status=status,
                               regime=name(duty["regime"], lang))]
     items += [_trigger(t, w) for t in duty["triggers"] if t["status"] != "no"]

@@ -590,6 +590,13 @@ class Listing:
     entry_json: Callable[[ChainView, object], dict]
     totals: dict
 
+    @property
+    def header(self) -> dict:
+        """The section's figures over every item, whatever is kept: its totals, the counts of
+        items and groups, and how many principals the groups touch."""
+        return {**self.totals, "count": len(self.items), "group_count": len(self.groups),
+                "principal_count": len({p for g in self.groups for p in g.principals})}
+
 
 class Streamed:
     """A list written item by item as ``items`` yields them (by :func:`chainmodel.jsondoc.chunks`);
@@ -638,9 +645,7 @@ def listing_json(view: ChainView, listing: Listing, top: int | None = None, form
     entries = {"list": lambda: [entry(i) for i in range(len(kept))],
                "streamed": lambda: Streamed(entry(i) for i in range(len(kept))),
                "deferred": lambda: Deferred(entry, len(kept))}[form]()
-    return {**listing.totals, "count": len(listing.items), "group_count": len(listing.groups),
-            "principal_count": len({p for g in listing.groups for p in g.principals}),
-            "entries": entries, "groups": [group_json(view, listing.name, g) for g in groups]}
+    return {**listing.header, "entries": entries, "groups": [group_json(view, listing.name, g) for g in groups]}
 
 
 def findings_listing(view: ChainView, findings: Sequence[Finding], conforms: bool) -> Listing:

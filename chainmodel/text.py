@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .catalogue import say
 from .phrases import (count_phrase, exposure_phrase, holdings_phrases, name, name_with_iri, names, reason_phrase,
-                      said_phrase, step_effect, term)
+                      reportable_phrase, said_phrase, step_effect, term)
 
 __all__ = ["name", "term", "step_effect", "trace_text", "leaks_text", "cutsets_text", "blast_text", "describe_text",
            "findings_text", "audit_text", "finding_message", "exposure_phrase"]
@@ -251,9 +251,7 @@ def _trigger_phrase(trigger: dict, lang: str) -> str:
 def _duty_lines(duty: dict, lang: str, indent: str) -> list[str]:
     """One principal's reporting duties: whether reportable and why, the route, who tells whom."""
     regime = duty["regime"]
-    status = say(f"reportable.{duty['reportable']}", lang)
-    if duty["protected_by"]:
-        status = say("reportable.protected", lang, controls=names(duty["protected_by"], lang))
+    status = reportable_phrase(duty, lang)
     lines = [f"{indent}{_l('reporting', lang, principal=name(duty['principal'], lang))}: {status}; {name(regime, lang)}"]
     choice = duty["regime_choice"]
     if choice["reason"] in ("coarse-date", "no-date"):

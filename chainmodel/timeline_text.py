@@ -18,16 +18,11 @@ Examples
 
 from __future__ import annotations
 
-from .catalogue import join, say
+from .catalogue import duration_words, join, say
+from .phrases import citations_phrase
+from .phrases import name as _name
 
 __all__ = ["render", "render_all", "sections"]
-
-
-def _name(ref: dict | None, lang: str) -> str:
-    if not ref:
-        return "-"
-    labels = ref.get("label") or {}
-    return labels.get(lang) or labels.get("en") or labels.get("") or ref.get("name") or ref["iri"]
 
 
 def _date(value: dict | None, lang: str) -> str:
@@ -113,7 +108,7 @@ def _deadline_line(deadline: dict, lang: str) -> str:
         period = say("timeline.period", lang, days=say("timeline.days", lang, count=days))
     else:
         period = say("timeline.period.promptly", lang)
-    sources = join([s["citation"].get(lang) or s["citation"]["en"] for s in deadline["sources"]], lang)
+    sources = citations_phrase(deadline["sources"], lang)
     return say("timeline.deadline", lang, period=say(f"timeline.stage.{deadline['stage']}", lang) + " " + period,
                condition=say(f"timeline.condition.{deadline['condition']}", lang),
                due=deadline["due"] or say("timeline.no-due", lang), verdict=_verdict(deadline, lang), sources=sources)
@@ -140,7 +135,6 @@ def _report_lines(data: dict, lang: str) -> list[str]:
 
 
 def _control_lines(data: dict, lang: str) -> list[str]:
-    from .catalogue import duration_words
 
     lines = [say("timeline.controls", lang)]
     if not data["detective_controls"]:

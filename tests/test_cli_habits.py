@@ -62,3 +62,17 @@ def test_the_exit_codes_are_explained_once_in_the_top_level_help():
     top = CliRunner().invoke(cli, ["--help"]).output
     assert "Exit codes:" in top and "_CHAINMODEL_COMPLETE=bash_source" in top
     assert "Exit codes:" not in CliRunner().invoke(cli, ["leaks", "--help"]).output
+
+
+def test_excel_without_csv_is_refused_before_the_query_runs_and_says_what_to_do(monkeypatch):
+    """Review: `--excel` with another format was refused only after the query had run (up to
+    --timeout), with no word on what to do."""
+    import chainmodel.sparql
+
+    def never(*args, **kwargs):
+        raise AssertionError("the query ran")
+
+    monkeypatch.setattr(chainmodel.sparql, "run_query", never)
+    result = CliRunner().invoke(cli, ["query", "examples/case-a-laptop", "--name", "deep-tiers", "--excel"])
+    assert result.exit_code == 2
+    assert "--excel only applies to --format csv: add --format csv, or leave out --excel" in result.output
