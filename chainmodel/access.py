@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .basis import transfer_without_basis
-from .views import ChainView
+from .views import Account, ChainView
 
-__all__ = ["Reach", "acting_for", "reach", "systems_reached", "copies_reached", "onward", "Onward"]
+__all__ = ["Reach", "acting_for", "reach", "systems_reached", "systems_reaching", "copies_reached", "account_copies",
+           "personal_assets", "onward", "Onward"]
 
 
 @dataclass(frozen=True)
@@ -155,9 +156,29 @@ def copies_reached(view: ChainView, systems: Iterable[str], reads: Iterable[str]
     return tuple(sorted(found))
 
 
-def _personal(view: ChainView, copies: Iterable[str]) -> tuple[str, ...]:
+def personal_assets(view: ChainView, copies: Iterable[str]) -> tuple[str, ...]:
+    """The personal data (assets of the model, not anonymised) the given copies hold, sorted."""
     assets = {view.copies[c].asset for c in copies}
     return tuple(sorted(a for a in assets if a in view.assets and not view.assets[a].anonymised))
+
+
+def account_copies(view: ChainView, account: Account) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What one account opens: the systems (connected ones included) and the copies on them it
+    may read (every copy for an administrator's account, else those of the assets it reads)."""
+    opened = systems_reached(view, account.systems)
+    return opened, copies_reached(view, opened, () if account.administrator else account.reads)
+
+
+def systems_reaching(view: ChainView, device: str | None) -> tuple[str, ...]:
+    """The systems from which ``device`` can be reached along cm:connectsTo, however many hops
+    (the way an intrusion came in), sorted."""
+    found, todo = set(), [device] if device else []
+    while todo:
+        for source in view.index.connected_from.get(todo.pop(), ()):
+            if source not in found:
+                found.add(source)
+                todo.append(source)
+    return tuple(sorted(found - {device}))
 
 
 def reach(view: ChainView, person: str) -> Reach:
@@ -188,17 +209,14 @@ def reach(view: ChainView, person: str) -> Reach:
         if device.holder == person:
             copies |= set(view.index.copies_on.get(device.iri, ()))
     for iri in accounts:
-        account = view.accounts[iri]
-        opened = systems_reached(view, account.systems)
+        opened, opened_copies = account_copies(view, view.accounts[iri])
         systems |= set(opened)
-        if account.administrator:
+        copies |= set(opened_copies)
+        if view.accounts[iri].administrator:
             administrator_on |= set(opened)
-            copies |= set(copies_reached(view, opened))
-        else:
-            copies |= set(copies_reached(view, opened, account.reads))
     shared = tuple(a for a in accounts if view.accounts[a].shared)
     return Reach(person, tuple(accounts), tuple(sorted(systems)), tuple(sorted(administrator_on)), shared,
-                 tuple(sorted(copies)), _personal(view, copies))
+                 tuple(sorted(copies)), personal_assets(view, copies))
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,12 @@ class AssetExposure:
         """Every party whose data is in the asset: controllers and principals with a share."""
         return tuple(sorted(set(self.controllers) | {share.principal for share in self.shares}))
 
+    def holds_data_of(self, principal: str) -> bool:
+        """Whether some of the principal's data is in the asset: it controls it, or its share is
+        not known to be 0."""
+        share = self.share(principal)
+        return principal in self.controllers or (share is not None and share.count.high != 0)
+
     def share(self, principal: str) -> Share | None:
         """The principal's share of the asset, or None."""
         return self._shares.get(principal)

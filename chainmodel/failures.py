@@ -41,7 +41,7 @@ import networkx as nx
 
 from .findings import Said
 from .namespace import CM
-from .access import acting_for, onward, reach, systems_reached
+from .access import acting_for, copies_reached, onward, personal_assets, reach, systems_reached
 from .views import ChainView, duration_months
 
 __all__ = [
@@ -59,6 +59,15 @@ __all__ = [
 SOURCE = ("terminal", "S")
 SINK = ("terminal", "T")
 EXPOSURE_KINDS = ("device-exposure", "copy-exposure", "misdirected-data", "insider-exfiltration", "attack")
+ANALYSIS_ORDER = ("guarded-provision",) + EXPOSURE_KINDS
+"""The order in which harms are found and, among equal exposures, leaks are listed (renderers and
+options order them by :data:`chainmodel.findings.HARM_KINDS`)."""
+
+
+def _rank(kind: str) -> int:
+    return ANALYSIS_ORDER.index(kind)
+
+
 _EXPOSES, _BREAKS = str(CM.Exposes), str(CM.Breaks)
 
 FINDER = "urn:chainmodel:reached:whoever-finds-or-takes-the-device"
@@ -608,14 +617,14 @@ def _device_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tup
             if modes != element.modes:
                 element = Element(element.iri, element.kind, element.operators, modes)
                 all_elements = {**all_elements, device.iri: element}
-            specs.append((1, device.iri, partial(_exposure_harm, view, all_elements, element, "device-exposure",
-                                                 held, entry)))
+            specs.append((_rank("device-exposure"), device.iri,
+                          partial(_exposure_harm, view, all_elements, element, "device-exposure",
+                                  held, entry)))
     return specs
 
 
 def _held_on(view: ChainView, systems) -> tuple[str, ...]:
-    copies = (view.copies[c] for system in systems for c in view.index.copies_on.get(system, ()))
-    return tuple(sorted({c.asset for c in copies if c.asset in view.assets and not view.assets[c.asset].anonymised}))
+    return personal_assets(view, copies_reached(view, systems))
 
 
 def _person_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tuple]:
@@ -627,8 +636,9 @@ def _person_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tup
             continue
         assets = reach(view, person.iri).assets
         if assets:
-            specs.append((4, person.iri, partial(_exposure_harm, view, all_elements, element, "insider-exfiltration",
-                                                 assets, person.iri)))
+            specs.append((_rank("insider-exfiltration"), person.iri,
+                          partial(_exposure_harm, view, all_elements, element, "insider-exfiltration",
+                                  assets, person.iri)))
     return specs
 
 
@@ -645,8 +655,9 @@ def _attack_specs(view: ChainView, all_elements: dict[str, Element]) -> list[tup
                        and not (c in view.conditions and view.conditions[c].always))
         entry = attack.attacker or INTRUDER
         target = all_elements[attack.target]
-        specs.append((5, attack.iri, partial(_exposure_harm, view, all_elements, target, "attack", held, entry,
-                                             attack.iri, events)))
+        specs.append((_rank("attack"), attack.iri,
+                      partial(_exposure_harm, view, all_elements, target, "attack", held, entry,
+                              attack.iri, events)))
     return specs
 
 
@@ -678,21 +689,23 @@ def iter_harms(view: ChainView) -> Iterator[Harm]:
     for flow in view.handoffs.values():
         if flow.is_data:
             for guard in flow.guarded_by:
-                specs.append((0, f"{flow.iri}|{guard}",
+                specs.append((_rank("guarded-provision"), f"{flow.iri}|{guard}",
                               partial(_guarded_harm, view, all_elements, flow.iri, guard)))
     specs += _device_specs(view, all_elements)
     for copy in view.copies.values():
         element = all_elements[copy.iri]
         if element.modes and copy.asset in view.assets and not view.assets[copy.asset].anonymised:
-            specs.append((2, copy.iri, partial(_exposure_harm, view, all_elements, element, "copy-exposure",
-                                               (copy.asset,), COPIER)))
+            specs.append((_rank("copy-exposure"), copy.iri,
+                          partial(_exposure_harm, view, all_elements, element, "copy-exposure",
+                                  (copy.asset,), COPIER)))
     for flow in view.handoffs.values():
         element = all_elements[flow.iri]
         exposes = [m for m in element.modes if view.failure_modes[m].effect == _EXPOSES]
         personal = tuple(a for a in flow.carries if a in view.assets and not view.assets[a].anonymised)
         if flow.is_data and exposes and personal:
-            specs.append((3, flow.iri, partial(_exposure_harm, view, all_elements, element, "misdirected-data",
-                                               personal, UNINTENDED)))
+            specs.append((_rank("misdirected-data"), flow.iri,
+                          partial(_exposure_harm, view, all_elements, element, "misdirected-data",
+                                  personal, UNINTENDED)))
     specs += _person_specs(view, all_elements) + _attack_specs(view, all_elements)
     specs.sort(key=lambda spec: (spec[0], spec[1]))
     for _, _, build in specs:

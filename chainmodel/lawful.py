@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .access import systems_reaching
 from .basis import NO_BASIS, Cover, covers, covers_principal, incoming_transfers, unbased_transfers
 from .findings import Said, ref, refs, text, word
 from .namespace import CM
@@ -203,29 +204,12 @@ def _events_about(view: ChainView, copy: DataCopy) -> list:
     system that connects to the device, such as the VPN appliance an intrusion came through)."""
     about = {copy.iri} | ({copy.device} if copy.device else set())
     found = {e.iri: e for e in view.events.values() if set(e.concerns) & about}
-    reached_through = about | _connecting(view, copy.device)
+    reached_through = about | set(systems_reaching(view, copy.device))
     for incident in view.incidents.values():
         if set(incident.concerns) & reached_through:
             found.update((e, view.events[e]) for e in incident.events
                          if e in view.events and view.events[e].kind == "exposure-began")
     return [found[iri] for iri in sorted(found)]
-
-
-def _connecting(view: ChainView, device: str | None) -> set[str]:
-    """The systems from which ``device`` can be reached along cm:connectsTo, however many hops."""
-    if not device:
-        return set()
-    into: dict[str, set[str]] = {}
-    for system in view.devices.values():
-        for target in system.connects_to:
-            into.setdefault(target, set()).add(system.iri)
-    found, todo = set(), [device]
-    while todo:
-        for source in into.get(todo.pop(), ()):
-            if source not in found:
-                found.add(source)
-                todo.append(source)
-    return found - {device}
 
 
 def holding_evidence(view: ChainView, copy: DataCopy) -> tuple[str, Instant, str | None] | None:

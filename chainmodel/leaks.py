@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .cutsets import single_points
 from .errors import UnknownReference
 from .exposure import Exposure, exposure
-from .failures import EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, iter_harms
+from .failures import ANALYSIS_ORDER, EXPOSURE_KINDS, ControlVerdict, Harm, harm_occurs, iter_harms
 from .loading import paused_gc
 from .namespace import CM
 from .views import ChainView
@@ -285,8 +285,7 @@ def _single_points_of_failure(view: ChainView, duty: str | None) -> list[Leak]:
             leak = leak_for(view, harm, event, exposed)
             if leak.modes:
                 found.append(leak)
-    kind_order = {"guarded-provision": 0, "device-exposure": 1, "copy-exposure": 2, "misdirected-data": 3,
-                  "insider-exfiltration": 4, "attack": 5}
-    found.sort(key=lambda leak: (not leak.no_failure_needed, leak.exposure.rank_key, kind_order[leak.harm_kind],
+    found.sort(key=lambda leak: (not leak.no_failure_needed, leak.exposure.rank_key,
+                                 ANALYSIS_ORDER.index(leak.harm_kind),
                                  leak.flow or "", leak.element))
     return found

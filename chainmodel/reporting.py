@@ -197,8 +197,7 @@ def _triggers(view: ChainView, found: Exposure, principal: str, regime: RegimeCh
     details = _trigger_regime(regime)
     cited = details.triggers if details.iri == regime.regime else None  # never cite another regime's articles
     sources = [f"{cited}-{item}" if cited else None for item in _ITEMS]
-    mine = [item for item in _assets_of(found).get(principal, ())
-            if principal in item.controllers or (item.share(principal) and item.share(principal).count.high != 0)]
+    mine = [item for item in _assets_of(found).get(principal, ()) if item.holds_data_of(principal)]
     sensitive = tuple(item.asset for item in mine if item.sensitive)
     financial = tuple(item.asset for item in mine if item.financial_categories)
     people = found.principal(principal)
@@ -418,9 +417,7 @@ def reporting_duties(view: ChainView, found: Exposure, holders: Iterable[str], *
     duties = []
     assets_of = _assets_of(found)
     for principal in sorted(assets_of):
-        mine = {item.asset for item in assets_of[principal]
-                if not (item.share(principal) and item.share(principal).count.high == 0
-                        and principal not in item.controllers)}
+        mine = {item.asset for item in assets_of[principal] if item.holds_data_of(principal)}
         if not mine:
             continue
         regime = _regime_of(view, principal, when)

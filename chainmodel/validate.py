@@ -70,7 +70,7 @@ from .rulebook import Check, rule
 from .contract import (data_outside_country, deletion_later_than_agreed, my_number_reconsignment_without_permission,
                        reconsignment_against_prohibition, reconsignment_outside_country, reconsignment_to_unlisted_party,
                        reconsignment_without_required_approval)
-from .access import copies_reached, systems_reached
+from .access import account_copies, personal_assets
 from .exposure import asset_exposure
 from .findings import Said, number, ref, refs, text, word
 from .lawful import (data_past_end, data_possibly_past_end, data_without_basis, opt_out_of_sensitive_data,
@@ -248,10 +248,8 @@ def shared_account_to_personal_data(view: ChainView) -> Iterator[tuple[tuple[str
     for account in sorted(view.accounts.values(), key=lambda a: a.iri):
         if not (account.shared or len(account.users) > 1):
             continue
-        opened = systems_reached(view, account.systems)
-        copies = copies_reached(view, opened, () if account.administrator else account.reads)
-        assets = sorted({view.copies[c].asset for c in copies if view.copies[c].asset in view.assets
-                         and not view.assets[view.copies[c].asset].anonymised})
+        opened, copies = account_copies(view, account)
+        assets = personal_assets(view, copies)
         if not assets:
             continue
         holding = sorted({view.copies[c].device for c in copies if view.copies[c].device in opened})

@@ -573,6 +573,7 @@ class ViewIndex:
     assets_controlled_by: dict[str, tuple[str, ...]]
     capacities_of: dict[str, tuple[str, ...]]
     parts_of: dict[str, tuple[str, ...]]
+    connected_from: dict[str, tuple[str, ...]]
 
     @staticmethod
     def build(view: "ChainView") -> "ViewIndex":
@@ -590,6 +591,9 @@ class ViewIndex:
         for k in view.controls.values():
             for covered in k.covers:
                 tables["controls_covering"][covered].append(k.iri)
+        for d in view.devices.values():
+            for target in d.connects_to:
+                tables["connected_from"][target].append(d.iri)
         for c in view.copies.values():
             if c.device:
                 tables["copies_on"][c.device].append(c.iri)
