@@ -813,6 +813,9 @@ def import_command(ledger, output, base, force, lang):
     from .outfiles import check_output, write_output
 
     check_output(output, force, ledger)
+    if output.suffix.lower() != ".ttl":
+        raise click.UsageError(_say(lang, f"{output}: import writes Turtle; name the output file with .ttl",
+                                    f"{output}：import は Turtle を書き出す。出力ファイル名は .ttl にすること"))
     with _ledger_errors(lang):
         built = import_ledger(ledger, base)
     text = model_turtle(built, ledger)

@@ -278,3 +278,40 @@ def test_iri_of_a_row_does_not_depend_on_other_rows(tmp_path, rows, extra):
     with_more = consignments([extra] + rows)
     for pair, iri in alone.items():
         assert with_more[pair] == iri
+
+
+def test_an_output_that_is_not_turtle_is_refused_before_anything_is_written(tmp_path):
+    """Review: `import -o out.txt` wrote the file, then failed on reading it back with "unknown
+    file ending" and no word on what to do."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    ledger = tmp_path / "l.csv"
+    ledger.write_text("consignor,consignee\ncity,vendor\n", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(cli, ["import", str(ledger), "-o", str(out), "--base", "https://example.org/l#"])
+    assert result.exit_code == 2 and "import writes Turtle; name the output file with .ttl" in result.output
+    assert not out.exists()
+
+
+def test_a_bad_base_is_refused_where_it_was_given(tmp_path):
+    """Review: `export --base 'not an iri'` wrote it into the About sheet, and the import then
+    blamed --base, an option the user never gave."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    book = tmp_path / "l.xlsx"
+    result = CliRunner().invoke(cli, ["export", "examples/case-a-laptop", "--ledger", str(book), "--base", "not an iri"])
+    assert result.exit_code == 2 and "--base: 'not an iri' is not an absolute IRI" in result.output
+    assert not book.exists()
+    assert CliRunner().invoke(cli, ["export", "examples/case-a-laptop", "--ledger", str(book)]).exit_code == 0
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(book)
+    workbook["About"]["B1"] = "not an iri"  # the Base IRI row
+    workbook.save(book)
+    result = CliRunner().invoke(cli, ["import", str(book), "-o", str(tmp_path / "m.ttl")])
+    assert result.exit_code == 2
+    assert "About (台帳について) sheet, Base IRI (基底IRI): 'not an iri' is not an absolute IRI" in result.output

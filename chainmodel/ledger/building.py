@@ -70,8 +70,9 @@ class BuiltModel:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_base(base: str | None) -> str:
-    """The base IRI, checked: absolute, ending in '#' or '/'.
+def check_base(base: str | None, where: str = "--base") -> str:
+    """The base IRI, checked: absolute, ending in '#' or '/'; ``where`` names where it was given,
+    so that the message points at what to correct.
 
     Raises
     ------
@@ -83,7 +84,7 @@ def check_base(base: str | None) -> str:
                           "no base IRI: give --base https://example.org/your-ledger# (or fill 'Base IRI' on the About sheet)",
                           "基底IRIがない。--base https://example.org/your-ledger# を指定するか、「台帳について」シートの基底IRIを記入すること")
     if not _SCHEME.match(base) or _IRI_FORBIDDEN.search(base) or not base.endswith(("#", "/")):
-        raise LedgerError("--base", None, None, ("", ""), "",
+        raise LedgerError(where, None, None, ("", ""), "",
                           f"{base!r} is not an absolute IRI ending in '#' or '/'; give one such as https://example.org/ledger#",
                           f"「{base}」は '#' か '/' で終わる絶対IRIではない。https://example.org/ledger# のように指定すること")
     return base
@@ -419,7 +420,8 @@ def build_model(ledger: Ledger, base: str | None = None) -> BuiltModel:
     """
     from .convenience import consignment_extras, implicit_accountability
 
-    builder = _Builder(check_base(base or ledger.base))
+    where = "--base" if base else "About (台帳について) sheet, Base IRI (基底IRI)"
+    builder = _Builder(check_base(base or ledger.base, where))
     ordered = [t for sheet in SHEETS for t in ledger.of(sheet.key)]
     for table in ordered:
         for row in table.rows:

@@ -35,6 +35,7 @@ from ..escaping import terminal_safe
 from ..model import STANDARD_PREFIXES, ChainModel
 from ..namespace import CM
 from ..views import ChainView
+from .building import check_base
 from .cells import format_bool
 from .clauses import KINDS, ParsedClause, format_clause, parse_clause
 from .columns import ABOUT_SHEET, NOTES_SHEET, OTHER_SHEET, SHEETS, Column, Sheet
@@ -294,7 +295,7 @@ def ledger_tables(view: ChainView, base: str | None = None, lang: str = "en", co
     from .computing import Computed
     from .summary import consignment_summary
 
-    base = base or guess_base(view)
+    base = check_base(base) if base else guess_base(view)  # a ledger never holds a base it could not read back
     cells = _Cells(view, base, lang)
     tables = LedgerTables(base, {sheet.key: [] for sheet in SHEETS})
     extra = Computed(view, cells, lang) if computed else None
