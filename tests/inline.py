@@ -45,3 +45,34 @@ def hypothesis_with_view_of(max_examples: int):
     from hypothesis import HealthCheck, settings
 
     return settings(max_examples=max_examples, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def damaged(base, seed: int, odd_values: list):
+    """A copy of the rdflib Graph ``base`` damaged at random, the same for the same seed: up to 15
+    statements removed, up to 15 added (a chainmodel class on a subject, or a chainmodel property
+    with another subject or one of ``odd_values``)."""
+    import random
+
+    from rdflib import Graph
+    from rdflib import namespace as ns
+
+    from chainmodel.model import ontology_graph
+
+    terms = sorted(s for s in ontology_graph().subjects() if str(s).startswith(CM) and len(str(s)) > len(CM))
+    properties = [t for t in terms if str(t)[len(CM)].islower()]
+    classes = [t for t in terms if str(t)[len(CM)].isupper()]
+    rnd = random.Random(seed)
+    graph = Graph()
+    for triple in base:
+        graph.add(triple)
+    triples = sorted(graph, key=lambda t: tuple(map(str, t)))
+    for triple in rnd.sample(triples, rnd.randint(0, 15)):
+        graph.remove(triple)
+    subjects = sorted(set(graph.subjects()), key=str)
+    for _ in range(rnd.randint(0, 15)):
+        subject = rnd.choice(subjects)
+        if rnd.random() < 0.3:
+            graph.add((subject, ns.RDF.type, rnd.choice(classes)))
+        else:
+            graph.add((subject, rnd.choice(properties), rnd.choice(subjects + odd_values)))
+    return graph

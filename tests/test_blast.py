@@ -161,7 +161,9 @@ def test_the_ranking_keeps_the_first_entries_when_limited(view_of):
 
 def test_the_ranking_gives_what_blast_radius_gives_for_each_element(view_of):
     view = view_of(CHAIN + ENCRYPTED)
-    for found in blast_rank(view):
+    ranked = blast_rank(view)
+    assert [b.element for b in ranked] == list(ex("v", "laptop", "p", "s", "q", "v-desk"))
+    for found in ranked:
         assert found == blast_radius(view, found.element)
 
 

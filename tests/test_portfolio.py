@@ -8,6 +8,7 @@ V principal 3's on a third. Each laptop and each copy on it is a single point of
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -205,7 +206,8 @@ def test_json_lines_give_terms_before_their_first_use_and_end_with_the_figures(m
         if line["record"] == "term":
             known.add(line["iri"])
         elif line["record"] in ("single_point_of_failure", "blast", "finding"):
-            assert json.dumps(line).count(EX) <= sum(json.dumps(line).count(iri) for iri in known)
+            used = set(re.findall(r'"(https://example\.org/t#[^"]*)"', json.dumps(line)))
+            assert used and used <= known, used - known
     points = [line for line in lines if line["record"] == "single_point_of_failure"]
     groups = [line for line in lines if line["record"] == "group" and line["section"] == "single_points_of_failure"]
     assert [points[i]["element"] for g in groups for i in g["members"]] == \
@@ -242,8 +244,8 @@ def test_an_audit_of_two_hundred_principals_reads_in_under_two_hundred_lines(tmp
 # -- properties ------------------------------------------------------------------------------------------
 
 
-_iris = st.sampled_from([f"urn:t:{n}" for n in range(6)])
-_terms = st.builds(lambda iri, label: Term(iri=iri, name=iri, label={"en": label}), _iris, st.text(max_size=5))
+_terms = st.sampled_from([Term(iri=f"urn:t:{n}", name=f"urn:t:{n}", label={"en": f"t{n}"}) for n in range(6)])
+"""One Term per IRI, as the serialiser makes them, each drawn as often as it comes."""
 _values = st.recursive(st.one_of(st.none(), st.integers(), st.text(alphabet="abc ", max_size=4), _terms),
                        lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                st.dictionaries(st.sampled_from(["a", "b", "element"]), inner,
@@ -251,22 +253,9 @@ _values = st.recursive(st.one_of(st.none(), st.integers(), st.text(alphabet="abc
                        max_leaves=12)
 
 
-def _consistent(value, seen: dict) -> bool:
-    """One Term per IRI, as the serialiser makes them."""
-    if isinstance(value, Term):
-        return seen.setdefault(value["iri"], value) is value
-    if isinstance(value, dict):
-        return all(_consistent(v, seen) for v in value.values())
-    if isinstance(value, list):
-        return all(_consistent(v, seen) for v in value)
-    return True
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.dictionaries(st.sampled_from(["entries", "groups"]), _values, min_size=1))
 def test_expanding_the_document_gives_back_the_answer(sections):
-    if not _consistent(sections, {}):
-        return
     doc = json.loads(json.dumps(document("leaks", sections)))
     assert expand(doc) == json.loads(json.dumps(sections))
     lines = list(records("leaks", [("entry", [sections])]))

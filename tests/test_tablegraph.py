@@ -8,11 +8,9 @@ models (random triples removed, random ones added, as in test_robustness).
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib import namespace as ns
 
 from chainmodel import cli as cli_module
@@ -20,15 +18,12 @@ from chainmodel.cli import cli
 from chainmodel.errors import ChainModelError
 from chainmodel.generate import write_model
 from chainmodel.loading import load_graph
-from chainmodel.model import load_model, ontology_graph
+from chainmodel.model import load_model
 from chainmodel.tablegraph import TableGraph, read_tables
 from chainmodel.views import chain_view, terms_used
+from inline import damaged
 
-CM = "https://w3id.org/chainmodel#"
 EXAMPLES = ["examples/case-a-laptop", "examples/case-b-optout", "examples/illustrative-usb"]
-TERMS = sorted(s for s in ontology_graph().subjects() if str(s).startswith(CM) and len(str(s)) > len(CM))
-PROPERTIES = [t for t in TERMS if str(t)[len(CM)].islower()]
-CLASSES = [t for t in TERMS if str(t)[len(CM)].isupper()]
 ODD_VALUES = [Literal("x"), Literal("-1", datatype=ns.XSD.integer), Literal("abc", datatype=ns.XSD.integer),
               Literal("TRUE", datatype=ns.XSD.boolean), Literal("P1M", datatype=ns.XSD.duration),
               Literal("2025-01-01", datatype=ns.XSD.date), Literal("Ja", lang="JA"), URIRef("urn:x:nothing"),
@@ -53,24 +48,6 @@ ex:x cm:aproval cm:Aproved .
 """
 
 
-def damaged(base: Graph, seed: int) -> Graph:
-    rnd = random.Random(seed)
-    graph = Graph()
-    for triple in base:
-        graph.add(triple)
-    triples = sorted(graph, key=lambda t: tuple(map(str, t)))
-    for triple in rnd.sample(triples, rnd.randint(0, 15)):
-        graph.remove(triple)
-    subjects = sorted(set(graph.subjects()), key=str)
-    for _ in range(rnd.randint(0, 15)):
-        subject = rnd.choice(subjects)
-        if rnd.random() < 0.3:
-            graph.add((subject, ns.RDF.type, rnd.choice(CLASSES)))
-        else:
-            graph.add((subject, rnd.choice(PROPERTIES), rnd.choice(subjects + ODD_VALUES)))
-    return graph
-
-
 @pytest.fixture(scope="module")
 def models(tmp_path_factory):
     """Model files and folders: examples, generated, damaged, and odd on purpose."""
@@ -92,7 +69,7 @@ def models(tmp_path_factory):
     bases = [load_graph([name]) for name in EXAMPLES]
     for seed in range(12):
         path = folder / f"damaged-{seed}.nt"
-        damaged(bases[seed % len(bases)], seed).serialize(path, format="nt", encoding="utf-8")
+        damaged(bases[seed % len(bases)], seed, ODD_VALUES).serialize(path, format="nt", encoding="utf-8")
         found[path.name] = [str(path)]
     return found
 
