@@ -252,7 +252,9 @@ class ChainModel:
         close = difflib.get_close_matches(name, list(every_label), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(text) for text in close)}?" if close else ""
         known = ""
-        if among is not None and len(candidates) <= 12:
+        if among is not None and not candidates:
+            known = f"; the model has no {what} at all (see chainmodel describe for what it has)"
+        elif among is not None and len(candidates) <= 12:
             known = "; known: " + ", ".join(self.qname(iri) for iri in candidates)
         raise UnknownReference(f"no {what} named {name!r} in the model{hint}{known}")
 

@@ -102,6 +102,12 @@ def _to_ox(term):
     return ox.Literal(str(term))
 
 
+def _damaged(where, error: BaseException) -> InputError:
+    """A store whose files cannot be read."""
+    return InputError(f"{where}: the store cannot be read ({error}); it is damaged: load it again with "
+                      "'chainmodel load'")
+
+
 class OxigraphGraph:
     """The read-only calls the analyses need, over a pyoxigraph ``Store`` (all named graphs merged).
 
@@ -136,8 +142,7 @@ class OxigraphGraph:
             raise self._damaged(error) from None
 
     def _damaged(self, error: BaseException) -> InputError:
-        return InputError(f"{self.folder or self.location}: the store cannot be read ({error}); it is damaged: "
-                          "load it again with 'chainmodel load'")
+        return _damaged(self.folder or self.location, error)
 
     def _term(self, term):
         if isinstance(term, ox.NamedNode):
@@ -207,14 +212,13 @@ def open_store(spec: str) -> OxigraphGraph:
     try:
         store = ox.Store.read_only(str(folder))
     except OSError as error:
-        raise InputError(f"{folder}: not an Oxigraph store ({error}); build one with 'chainmodel load MODEL... "
-                         f"--store {spec}'") from None
+        raise InputError(f"{folder}: not an Oxigraph store ({error}); give a folder 'chainmodel load' made, or "
+                         "build a store in a new folder: chainmodel load MODEL... --store oxigraph:NEW-FOLDER") from None
     if read_manifest(folder) is None:  # not sealed by chainmodel load, which refuses RDF-star
         try:
             holds_triple_terms = bool(store.query("ASK { ?s ?p ?o FILTER(isTRIPLE(?o)) }"))
         except (OSError, RuntimeError) as error:
-            raise InputError(f"{folder}: the store cannot be read ({error}); it is damaged: load it again with "
-                             "'chainmodel load'") from None
+            raise _damaged(folder, error) from None
         if holds_triple_terms:
             raise RefusedInput(spec, None, RDF_STAR_REFUSAL)
     return OxigraphGraph(store, spec, folder)

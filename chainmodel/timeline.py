@@ -360,8 +360,12 @@ def timeline(view: ChainView, incident: str) -> Timeline:
     from .deadlines import report_checks
 
     if incident not in view.incidents:
-        known = ", ".join(incidents(view)) or "none"
-        raise UnknownReference(f"{incident} is not an incident (cm:Incident) of the model; its incidents: {known}")
+        known = incidents(view)
+        if not known:
+            raise UnknownReference(f"{incident} is not an incident: the model records none; add a cm:Incident with "
+                                   "cm:concerns and its dated events (cm:hasEvent) to see a timeline")
+        raise UnknownReference(f"{incident} is not an incident (cm:Incident) of the model; its incidents: "
+                               f"{', '.join(known)}")
     record = view.incidents[incident]
     window = exposure_window(view, incident)
     known = knowledge(view, incident, window.start)

@@ -191,3 +191,10 @@ def test_attacks_and_their_conditions_have_their_own_sheets_and_come_back_the_sa
     assert conditions == {"reused": "ops", "unpatched": "vpn"}
     assert list(book["Other statements"].iter_rows(min_row=2, values_only=True)) == []
     assert isomorphic(import_ledger([path]).graph, view.model.graph)
+
+
+def test_a_reference_to_any_row_may_name_a_row_of_every_sheet():
+    """Review: the list of sheets a reference may point into is kept by hand beside the sheets."""
+    from chainmodel.ledger.columns import ANY
+
+    assert ANY == tuple(sheet.key for sheet in SHEETS)

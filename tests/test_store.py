@@ -185,3 +185,15 @@ def test_a_store_is_named_oxigraph_dir_and_must_exist(tmp_path):
         open_store(str(tmp_path))
     with pytest.raises(InputError, match="chainmodel load"):
         open_store(f"oxigraph:{tmp_path / 'none'}")
+
+
+def test_a_folder_that_is_not_a_store_is_refused_with_what_to_do_instead(tmp_path):
+    """Review: the message advised 'chainmodel load ... --store oxigraph:FOLDER', which load then
+    refuses for a folder holding other files."""
+    from chainmodel.errors import InputError
+    from chainmodel.store import open_store
+
+    (tmp_path / "readme.txt").write_text("notes", encoding="utf-8")
+    with pytest.raises(InputError, match="not an Oxigraph store .*; give a folder 'chainmodel load' made, or build a "
+                                         "store in a new folder: chainmodel load MODEL... --store oxigraph:NEW-FOLDER"):
+        open_store(f"oxigraph:{tmp_path}")

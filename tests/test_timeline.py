@@ -216,3 +216,15 @@ def test_whatif_add_check_takes_its_latency_from_the_command_line():
     assert monthly.exit_code == 0 and "(no such control) -> 2025-04-25 to 2025-05-25" in monthly.output
     wrong = CliRunner().invoke(cli, args + ["--check-latency", "soon"])
     assert wrong.exit_code == 2 and "latency 'soon' is not an xsd:duration such as P1M or P0D" in wrong.output
+
+
+def test_an_incident_asked_of_a_model_without_any_says_so():
+    """Review: the message ended "known: " with nothing after it."""
+    from click.testing import CliRunner
+
+    from chainmodel.cli import cli
+
+    result = CliRunner().invoke(cli, ["timeline", "examples/illustrative-usb", "--incident", "foo"])
+    assert result.exit_code == 2
+    assert ("no incident named 'foo' in the model; the model has no incident at all (see chainmodel describe for "
+            "what it has)") in result.output
